@@ -1,0 +1,76 @@
+"""Settings, read from the environment and ``.env``, built once in ``main`` and passed down."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.core.errors import BriefingBotError
+from bot.core.models import AnswerOptions
+
+DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+class SettingsError(BriefingBotError):
+    """A missing or malformed setting, named by its environment variable."""
+
+
+class Settings(BaseSettings):
+    """Everything an operator can tune; see ``.env.example`` for each variable."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    knowledge_dir: Path = Path("knowledge")
+    max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
+
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0"  # noqa: S104 - the webhook must be reachable from outside
+    webhook_port: int = Field(default=8443, gt=0, lt=65536)
+
+    answer_count: int = Field(default=3, ge=1, le=10)
+    min_coverage: float = Field(default=AnswerOptions().min_coverage, ge=0.0, le=1.0)
+    rate_limit_per_minute: int = Field(default=20, ge=1)
+    log_level: str = "INFO"
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: Any) -> Any:
+        """Admins are listed as ``123,456`` in the environment, not as JSON."""
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",")]
+            return frozenset(int(p) for p in parts if p)
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        """Refuse a typo at start-up rather than logging nothing."""
+        level = value.strip().upper()
+        if level not in logging.getLevelNamesMapping():
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    def answer_options(self) -> AnswerOptions:
+        """The answering knobs the engine takes."""
+        return AnswerOptions(top_k=self.answer_count, min_coverage=self.min_coverage)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings, turning validation errors into one line that names the variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise SettingsError(f"{name}: {first['msg']}") from None

@@ -1,0 +1,104 @@
+"""Questions in, cited sentences out, or no answer when the knowledge does not hold one.
+
+Ranking adds a sentence's BM25 score to weighted scores of its paragraph and headings. The
+answerer declines when the best sentence (with its headings) holds too little of the question's
+term weight: a quote that shares one common word with the question misleads more than "the
+briefing does not say".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from bot.core.errors import QuestionError
+from bot.core.index import Entry, SentenceIndex
+from bot.core.knowledge import KnowledgeBase, load_knowledge
+from bot.core.models import Answer, AnswerOptions, Match
+from bot.core.text import tokenize
+
+MAX_QUESTION_CHARS = 1000
+
+
+class Answerer:
+    """Answers questions from one loaded knowledge base; immutable, so safe to swap whole."""
+
+    def __init__(self, base: KnowledgeBase, options: AnswerOptions | None = None) -> None:
+        self.base = base
+        self.options = options or AnswerOptions()
+        self.index = SentenceIndex(base)
+
+    def coverage(self, terms: Sequence[str], sentence: int) -> float:
+        """Share of the question's term weight that a sentence and its headings contain."""
+        unique = set(terms)
+        weights = {t: self.index.sentences.weight(t) for t in unique}
+        total = sum(weights.values())
+        if not total:
+            return 0.0
+        found = self.index.evidence(sentence)
+        return sum(w for t, w in weights.items() if t in found) / total
+
+    def ask(self, question: str, top_k: int | None = None) -> Answer:
+        """Rank the knowledge's sentences for ``question``; no matches means no answer."""
+        question = " ".join(question.split())
+        if not question:
+            raise QuestionError("the question is empty")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise QuestionError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+        terms = tokenize(question)
+        k = top_k or self.options.top_k
+        if not terms or not len(self.index):
+            return Answer(question=question)
+        ranked = self._rank(terms, k)
+        if not ranked or self.coverage(terms, ranked[0][0]) < self.options.min_coverage:
+            return Answer(question=question)
+        return Answer(question=question, matches=tuple(self._match(i, s) for i, s in ranked))
+
+    def _rank(self, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
+        """Top ``k`` sentences by score, ties broken by order in the knowledge, distinct texts."""
+        opts = self.options
+        scores = self.index.scores(terms, opts.paragraph_weight, opts.heading_weight)
+        order = np.lexsort((np.arange(len(scores)), -scores))
+        ranked: list[tuple[int, float]] = []
+        seen: set[str] = set()
+        for i in order:
+            score = float(scores[i])
+            if score <= opts.min_score or len(ranked) == k:
+                break
+            text = self.index.entries[i].text
+            if text not in seen and self.index.sentences.tokens[i] & set(terms):
+                seen.add(text)
+                ranked.append((int(i), score))
+        return ranked
+
+    def _match(self, sentence: int, score: float) -> Match:
+        entry: Entry = self.index.entries[sentence]
+        meta = entry.document.meta
+        return Match(
+            text=entry.text,
+            score=round(score, 4),
+            title=meta.title,
+            section=entry.paragraph.section,
+            publisher=meta.publisher,
+            source=meta.source,
+            file=entry.document.path,
+            position=entry.position,
+            paragraph=entry.paragraph_number,
+            line=entry.paragraph.line,
+        )
+
+    def context(self, match: Match) -> str:
+        """The paragraph around a matched sentence, for "show more"."""
+        for entry in self.index.entries:
+            if entry.document.path == match.file and entry.position == match.position:
+                return entry.paragraph.text
+        return match.text
+
+
+def build_answerer(
+    directory: Path, *, options: AnswerOptions | None = None, max_bytes: int
+) -> Answerer:
+    """Load a knowledge directory and index it, all or nothing."""
+    return Answerer(load_knowledge(directory, max_bytes=max_bytes), options)

@@ -1,0 +1,50 @@
+"""Errors raised by the answer engine.
+
+The hierarchy is small on purpose::
+
+    BriefingBotError             anything the engine refuses to do, with a message for people
+    ├── KnowledgeFileError       one knowledge file is unusable (names the file, maybe the line)
+    ├── KnowledgeDirectoryError  a knowledge directory has problems; lists every file error
+    └── QuestionError            a question that cannot be asked at all (empty, too long)
+
+"No answer" is not an error: the answerer returns an ``Answer`` with no matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+
+class BriefingBotError(Exception):
+    """Base class: ``str(error)`` is one line fit to show an admin or a user."""
+
+
+class KnowledgeFileError(BriefingBotError):
+    """A knowledge file that cannot be loaded, with where and why."""
+
+    def __init__(self, path: Path | str, reason: str, line: int | None = None) -> None:
+        self.path = str(path)
+        self.reason = reason
+        self.line = line
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {reason}")
+
+
+class KnowledgeDirectoryError(BriefingBotError):
+    """A knowledge directory that cannot be served as a whole.
+
+    Loading is all or nothing, so this carries every problem found, not just the first.
+    """
+
+    def __init__(self, directory: Path | str, problems: Sequence[KnowledgeFileError | str]):
+        self.directory = str(directory)
+        self.problems = [str(p) for p in problems]
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        detail = "; ".join(self.problems)
+        super().__init__(f"knowledge directory {self.directory}: {count} {noun}: {detail}")
+
+
+class QuestionError(BriefingBotError):
+    """A question that cannot be asked, such as an empty one."""

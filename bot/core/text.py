@@ -1,0 +1,93 @@
+"""Text analysis shared by the index and the question: one analyser, so both sides agree.
+
+Tokens are for search, not for show: folded case and accents, English Snowball stems, no stop
+words, "2,000" equal to "2000", hyphenated words split into their parts, possessives dropped,
+"U.S." kept as one token. A word such as "handover" or "pullout" also yields its verb ("hand",
+"pull"), so a reader's "handed over" finds the writer's "handover" and the other way round.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+import Stemmer
+
+from bot.core.stopwords import STOP_WORDS
+
+# Acronyms with dots ("U.S.", "e.g."), numbers with separators ("2,000", "3.5", "1990s"),
+# then runs of letters and digits. Apostrophes stay inside a word until possessives go.
+_TOKEN = re.compile(
+    r"(?P<acronym>(?:[^\W\d_]\.){2,})"
+    r"|(?P<number>\d+(?:[.,]\d+)*[^\W\d_]*)"
+    r"|(?P<word>[^\W_]+(?:'[^\W_]+)*)"
+)
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_PARTICLES = ("over", "out", "off", "up", "down", "back", "away")
+_MIN_VERB = 3
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The Snowball stem of a folded word; cached, since vocabularies are small."""
+    return str(_stemmer().stemWord(word))
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of ``text`` ("Café" and "cafe" meet)."""
+    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).casefold())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _word_terms(word: str) -> Iterator[str]:
+    """Terms for one folded word: its stem, and the verb of a particle compound."""
+    if word.endswith("'s"):
+        word = word[:-2]
+    word = word.replace("'", "")
+    if not word or word in STOP_WORDS or (len(word) == 1 and not word.isdigit()):
+        return
+    yield stem(word)
+    for particle in _PARTICLES:
+        verb = word[: -len(particle)]
+        if word.endswith(particle) and len(verb) >= _MIN_VERB and verb.isalpha():
+            if verb not in STOP_WORDS:
+                yield stem(verb)
+            break
+
+
+def _match_terms(match: re.Match[str]) -> Iterator[str]:
+    kind, raw = match.lastgroup, match.group()
+    if kind == "acronym":
+        yield raw.replace(".", "")
+    elif kind == "number":
+        yield raw.replace(",", "") if _THOUSANDS.match(raw) else raw.rstrip(".,")
+    else:
+        yield from _word_terms(raw)
+
+
+def tokenize(text: str) -> list[str]:
+    """Search terms of ``text``, in order, with repeats (BM25 counts them)."""
+    return [term for m in _TOKEN.finditer(fold(text)) for term in _match_terms(m)]
+
+
+def term_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
+    """Character spans of the words in ``text`` whose terms meet ``terms``.
+
+    Used to mark the question's words in a quoted sentence. Folding can change a string's
+    length, so words are found in the original text and folded one at a time.
+    """
+    spans = []
+    for m in re.finditer(r"[^\W_]+(?:[.,'\u2019][^\W_]+)*\.?", text):
+        word = m.group()
+        if terms.intersection(tokenize(word)):
+            end = m.end() - 1 if word.endswith(".") and word.count(".") == 1 else m.end()
+            spans.append((m.start(), end))
+    return spans
