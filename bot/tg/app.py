@@ -1,0 +1,114 @@
+"""Wire the bot once: the Application, its handlers, its sending policy and start-up steps."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram import BotCommandScopeChat as ChatScope
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.config import Settings, SettingsError
+from bot.core.answer import Answerer
+from bot.tg.admin import document_upload, reload_command
+from bot.tg.commands import (
+    ADMIN_COMMANDS,
+    GROUP_COMMANDS,
+    PRIVATE_COMMANDS,
+    help_command,
+    sources_command,
+    unknown_command,
+)
+from bot.tg.errors import on_error
+from bot.tg.handlers import ask_command, follow_up, private_text
+from bot.tg.more import inline_query, more_button_pressed
+from bot.tg.replies import LESS, MORE
+from bot.tg.sending import RetryingLimiter
+from bot.tg.state import STATE_KEY, BotState
+
+logger = logging.getLogger(__name__)
+
+BotApp = Application[Any, Any, Any, Any, Any, Any]
+# Updates are handled concurrently so one chat waiting out a 429 never holds up the others.
+CONCURRENT_UPDATES = 64
+
+
+def require_token(settings: Settings) -> str:
+    """Return the bot token, or raise ``SettingsError`` naming the variable."""
+    token = settings.telegram_bot_token
+    value = token.get_secret_value().strip() if token else ""
+    if not value:
+        raise SettingsError("TELEGRAM_BOT_TOKEN: required to run the bot; get one from @BotFather")
+    return value
+
+
+def build_application(
+    settings: Settings,
+    answerer: Answerer,
+    *,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+) -> BotApp:
+    """Build the Application; ``request`` replaces HTTP for tests and the fake Bot API."""
+    builder = (
+        Application.builder()
+        .token(require_token(settings))
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .rate_limiter(RetryingLimiter())
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .post_init(register_commands)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    if updates_request is not None:
+        builder = builder.get_updates_request(updates_request)
+    app: BotApp = builder.build()
+    app.bot_data[STATE_KEY] = BotState(settings=settings, answerer=answerer)
+    add_handlers(app)
+    return app
+
+
+def add_handlers(app: BotApp) -> None:
+    """Route updates: commands anywhere, plain text only in private or as a reply to the bot."""
+    new = filters.UpdateType.MESSAGE
+    private = filters.ChatType.PRIVATE & new
+    groups = filters.ChatType.GROUPS & new
+    app.add_handler(CommandHandler(["start", "help"], help_command, filters=new))
+    app.add_handler(CommandHandler("ask", ask_command, filters=new))
+    app.add_handler(CommandHandler("sources", sources_command, filters=new))
+    app.add_handler(CommandHandler("reload", reload_command, filters=new))
+    app.add_handler(MessageHandler(private & filters.Document.ALL, document_upload))
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, private_text))
+    app.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
+    app.add_handler(
+        MessageHandler(groups & filters.REPLY & filters.TEXT & ~filters.COMMAND, follow_up)
+    )
+    app.add_handler(CallbackQueryHandler(more_button_pressed, pattern=f"^({MORE}|{LESS})$"))
+    app.add_handler(InlineQueryHandler(inline_query))
+    app.add_error_handler(on_error)
+
+
+async def register_commands(app: BotApp) -> None:
+    """Show the commands in Telegram's menu: private, group, and each admin's private chat."""
+    bot = app.bot
+    await bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
+    await bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
+    state = app.bot_data[STATE_KEY]
+    assert isinstance(state, BotState)
+    for admin in sorted(state.settings.admin_user_ids):
+        try:  # fails until the admin has started a chat with the bot; harmless
+            await bot.set_my_commands(ADMIN_COMMANDS, scope=ChatScope(admin))
+        except TelegramError as exc:
+            logger.info("no admin command menu for %s yet: %s", admin, exc)
+    logger.info("bot @%s ready: %d documents", bot.username, len(state.answerer.base.documents))

@@ -1,0 +1,75 @@
+"""``/start``, ``/help`` and ``/sources``: what the bot knows and how to ask it."""
+
+from __future__ import annotations
+
+from telegram import BotCommand, Update
+from telegram.ext import ContextTypes
+
+from bot.core.knowledge import KnowledgeBase
+from bot.tg.render import escape, fit, render_sources
+from bot.tg.replies import reply_all, reply_html
+from bot.tg.state import get_state
+
+PRIVATE_COMMANDS = (
+    BotCommand("ask", "Ask about the briefings (or just write the question)"),
+    BotCommand("sources", "The briefings I have read"),
+    BotCommand("help", "How to ask me"),
+)
+GROUP_COMMANDS = (
+    BotCommand("ask", "Ask about the briefings: /ask your question"),
+    BotCommand("sources", "The briefings I have read"),
+    BotCommand("help", "How to ask me"),
+)
+ADMIN_COMMANDS = (*PRIVATE_COMMANDS, BotCommand("reload", "Reload the briefings (admins)"))
+SHOWN_SOURCES = 5
+
+
+def help_text(base: KnowledgeBase, username: str, is_admin: bool) -> str:
+    """Explain what the bot has read and the ways to ask it."""
+    titles = [f"\u2022 <i>{fit(d.title, 200)}</i>" for d in base.documents[:SHOWN_SOURCES]]
+    if len(base.documents) > SHOWN_SOURCES:
+        titles.append(f"\u2026 and {len(base.documents) - SHOWN_SOURCES} more: /sources")
+    lines = [
+        "<b>I answer questions about news briefings</b> with the exact sentence "
+        "from the source, and say where it comes from.",
+        "",
+        "<b>Private chat:</b> just write your question.",
+        "<b>Groups:</b> /ask your question, or reply /ask to a message. "
+        "Reply to my answer to ask a follow-up.",
+        f"<b>Any chat:</b> type @{escape(username)} and your question.",
+        "",
+        "<b>What I have read:</b>",
+        *titles,
+    ]
+    if is_admin:
+        lines += ["", "<b>Admin:</b> /reload, or send me a .md or .txt briefing here."]
+    return "\n".join(lines)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Reply to ``/start`` and ``/help``; ``/start sources`` (a deep link) lists sources."""
+    message = update.effective_message
+    if message is None:
+        return
+    if context.args and context.args[0] == "sources":
+        await sources_command(update, context)
+        return
+    state = get_state(context)
+    user = update.effective_user
+    admin = message.chat.type == "private" and state.is_admin(user.id if user else None)
+    text = help_text(state.answerer.base, context.bot.username, admin)
+    await reply_html(message, text)
+
+
+async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the documents, their sections, links and sentence counts."""
+    message = update.effective_message
+    if message is not None:
+        await reply_all(message, render_sources(get_state(context).answerer.base))
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Point a private user at the commands that exist."""
+    message = update.effective_message
+    if message is not None:
+        await reply_html(message, "I know /ask, /sources and /help. Or just write your question.")

@@ -1,0 +1,133 @@
+"""Question handlers: find the question in an update, answer it, reply, log one line.
+
+Private chats treat every text as a question; groups answer only ``/ask`` and replies to the
+bot's own answers, so the bot stays quiet in busy groups (and works with privacy mode on, where
+Telegram sends a bot exactly those messages).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from telegram import Message, Update
+from telegram.ext import ContextTypes
+
+from bot.core.errors import QuestionError
+from bot.core.models import Answer
+from bot.tg.render import escape, render_answer
+from bot.tg.replies import more_button, reply_html
+from bot.tg.state import BotState, get_state
+
+logger = logging.getLogger(__name__)
+
+ASK_USAGE = "Ask like this: /ask when is Kalbajar handed over? (or reply /ask to a message)"
+
+
+def message_text(message: Message | None) -> str:
+    """Return a message's text or caption, or an empty string."""
+    if message is None:
+        return ""
+    return (message.text or message.caption or "").strip()
+
+
+def strip_command(text: str) -> str:
+    """Return what follows a leading ``/command`` (or ``/command@bot``), else the text."""
+    if not text.startswith("/"):
+        return text
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer any text in a private chat."""
+    message = update.effective_message
+    if message is not None and message.text:
+        await answer_question(message, context, message.text)
+
+
+async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer ``/ask question``, or the replied-to message for a bare ``/ask``."""
+    message = update.effective_message
+    if message is None:
+        return
+    question = strip_command(message_text(message)) or message_text(message.reply_to_message)
+    if not question:
+        await reply_html(message, escape(ASK_USAGE))
+        return
+    await answer_question(message, context, question)
+
+
+async def follow_up(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Treat a group reply to one of the bot's answers as a follow-up question."""
+    message = update.effective_message
+    replied = message.reply_to_message if message else None
+    if message is None or replied is None or not message.text:
+        return
+    if replied.from_user is None or replied.from_user.id != context.bot.id:
+        return
+    earlier = get_state(context).recent.get(replied.chat_id, replied.message_id)
+    await answer_question(message, context, message.text, earlier=earlier)
+
+
+async def answer_question(
+    message: Message,
+    context: ContextTypes.DEFAULT_TYPE,
+    question: str,
+    earlier: str | None = None,
+) -> None:
+    """Rate-limit, answer off the event loop, reply with the quote, log one line."""
+    state = get_state(context)
+    if not await _within_rate(message, state):
+        return
+    started = time.perf_counter()
+    try:
+        answer = await ask(state, question, earlier)
+    except QuestionError as exc:
+        await reply_html(message, escape(f"I cannot look that up: {exc}."))
+        return
+    markup = more_button() if answer.best else None
+    sent = await reply_html(message, render_answer(answer), markup)
+    if answer.best:
+        state.recent.remember(sent.chat_id, sent.message_id, answer.question)
+    log_question(message.chat.type, started, answer)
+
+
+async def ask(state: BotState, question: str, earlier: str | None = None) -> Answer:
+    """Ask the current answerer in a worker thread; a follow-up may lean on the earlier question.
+
+    A follow-up such as "and Lachin?" means little alone, so when it finds nothing it is asked
+    again together with the question it replies to.
+    """
+    answerer = state.answerer  # read once: a reload may swap it while we wait
+    answer = await asyncio.to_thread(answerer.ask, question)
+    if answer.best is None and earlier:
+        combined = await asyncio.to_thread(answerer.ask, f"{earlier} {question}")
+        if combined.best is not None:
+            return combined
+    return answer
+
+
+async def _within_rate(message: Message, state: BotState) -> bool:
+    user = message.from_user
+    if user is None or state.throttle.allow(user.id):
+        return True
+    if state.throttle.should_warn(user.id):
+        wait = state.throttle.retry_in(user.id)
+        limit = state.throttle.per_minute
+        text = f"You are asking quickly ({limit} a minute at most). Try again in {wait}s."
+        await reply_html(message, escape(text))
+    return False
+
+
+def log_question(chat_type: str, started: float, answer: Answer) -> None:
+    """Log one line per question: chat type, latency, answered or not, top score."""
+    best = answer.best
+    logger.info(
+        "question chat=%s latency_ms=%.1f answered=%s top_score=%s",
+        chat_type,
+        (time.perf_counter() - started) * 1000,
+        "yes" if best else "no",
+        f"{best.score:.3f}" if best else "-",
+    )

@@ -1,0 +1,133 @@
+"""Rebuild the index from ``KNOWLEDGE_DIR`` without blocking answers, all or nothing.
+
+The new answerer is built in a worker thread while the old one keeps answering, then swapped
+in with one assignment. A lock makes reloads and uploads take turns. An upload is validated on
+its own first, then written into the directory; if the reload that follows fails, the file is
+put back as it was (or removed), so a bad upload changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core.answer import Answerer, build_answerer
+from bot.core.errors import KnowledgeFileError
+from bot.core.knowledge import KNOWN_SUFFIXES, KnowledgeBase, load_file
+from bot.tg.state import BotState
+
+_UNSAFE = re.compile(r"[^\w.\- ]+")
+
+
+@dataclass(frozen=True)
+class ReloadReport:
+    """What a reload changed, for the admin who asked for it."""
+
+    documents: int
+    sentences: int
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+    seconds: float
+
+    def summary(self) -> str:
+        """Describe the reload in a few plain-text lines."""
+        lines = [
+            f"Reloaded in {self.seconds:.2f}s: {self.documents} documents, "
+            f"{self.sentences} sentences."
+        ]
+        for label, names in (("Added", self.added), ("Changed", self.changed)):
+            if names:
+                lines.append(f"{label}: {', '.join(names)}")
+        if self.removed:
+            lines.append(f"Removed: {', '.join(self.removed)}")
+        if not (self.added or self.changed or self.removed):
+            lines.append("No files changed.")
+        return "\n".join(lines)
+
+
+def compare(old: KnowledgeBase, new: KnowledgeBase, seconds: float) -> ReloadReport:
+    """Tell files added, changed and removed between two loads by their digests."""
+    before, after = old.digests(), new.digests()
+    return ReloadReport(
+        documents=len(new.documents),
+        sentences=new.sentence_count,
+        added=tuple(sorted(after.keys() - before.keys())),
+        changed=tuple(sorted(p for p in after.keys() & before.keys() if after[p] != before[p])),
+        removed=tuple(sorted(before.keys() - after.keys())),
+        seconds=seconds,
+    )
+
+
+async def _rebuild(state: BotState) -> ReloadReport:
+    """Build a new answerer off the event loop and swap it in; the caller holds the lock."""
+    settings = state.settings
+    started = time.perf_counter()
+    new: Answerer = await asyncio.to_thread(
+        build_answerer,
+        settings.knowledge_dir,
+        options=settings.answer_options(),
+        max_bytes=settings.max_file_bytes,
+    )
+    report = compare(state.answerer.base, new.base, time.perf_counter() - started)
+    state.answerer = new
+    return report
+
+
+async def reload_knowledge(state: BotState) -> ReloadReport:
+    """Reload ``KNOWLEDGE_DIR``; on failure raise and keep the current answerer."""
+    async with state.reload_lock:
+        return await _rebuild(state)
+
+
+def safe_name(file_name: str | None) -> str:
+    """Turn an uploaded file's name into a plain, visible name in the knowledge directory."""
+    raw = (file_name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE.sub("_", raw).strip(" .")
+    if not name or Path(name).suffix.lower() not in KNOWN_SUFFIXES:
+        known = ", ".join(sorted(KNOWN_SUFFIXES))
+        raise KnowledgeFileError(name or "(no name)", f"not a knowledge file; use {known}")
+    return name
+
+
+def _validate(name: str, data: bytes, max_bytes: int) -> None:
+    """Parse the upload alone, in a scratch directory, so a bad file never enters the index."""
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / name
+        path.write_bytes(data)
+        load_file(path, max_bytes=max_bytes)
+
+
+def _write(target: Path, data: bytes | None) -> None:
+    """Put ``data`` at ``target`` atomically, or remove ``target`` when ``data`` is None."""
+    if data is None:
+        target.unlink(missing_ok=True)
+        return
+    scratch = target.with_name(f".{target.name}.partial")
+    scratch.write_bytes(data)
+    os.replace(scratch, target)
+
+
+async def install_upload(state: BotState, file_name: str | None, data: bytes) -> ReloadReport:
+    """Validate an uploaded file, save it into the knowledge directory and reload.
+
+    Raises ``KnowledgeFileError`` for a bad file, ``KnowledgeDirectoryError`` when the reload
+    fails, or ``OSError`` when the directory cannot be written; nothing changes in each case.
+    """
+    settings = state.settings
+    name = safe_name(file_name)
+    await asyncio.to_thread(_validate, name, data, settings.max_file_bytes)
+    target = settings.knowledge_dir / name
+    async with state.reload_lock:
+        previous = target.read_bytes() if target.is_file() else None
+        await asyncio.to_thread(_write, target, data)
+        try:
+            return await _rebuild(state)
+        except BaseException:
+            await asyncio.to_thread(_write, target, previous)
+            raise

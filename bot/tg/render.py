@@ -1,0 +1,177 @@
+"""Answers and knowledge as Telegram HTML: everything escaped, every message within the limit.
+
+Telegram parses ``parse_mode=HTML`` strictly: one unescaped ``<`` from a briefing or a question
+and the whole reply is refused. So text only enters a message through ``escape`` or ``marked``,
+and tags are written here, balanced, from a small set. Messages are measured in UTF-16 units on
+the HTML source, which is never shorter than what Telegram counts, so 4096 always fits.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+from bot.core.knowledge import KnowledgeBase
+from bot.core.models import Answer, Match
+from bot.core.sentences import split_sentences
+from bot.core.text import term_spans, tokenize
+
+MAX_MESSAGE = 4096
+ELLIPSIS = "\u2026"
+NO_ANSWER = (
+    "I could not find that in the briefings I know. Try other words, "
+    "or see /sources for what I have read."
+)
+
+
+def length(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units): emoji count twice."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def escape(text: str) -> str:
+    """Escape text for Telegram HTML, which knows few named entities (no ``&#x27;`` needed)."""
+    return html.escape(text, quote=False)
+
+
+def attribute(text: str) -> str:
+    """Escape a value for a double-quoted attribute such as ``href``."""
+    return escape(text).replace('"', "&quot;")
+
+
+def marked(text: str, question: str) -> str:
+    """Escape ``text`` and wrap the question's words in ``<b>``."""
+    spans = term_spans(text, set(tokenize(question))) if question else []
+    out, pos = [], 0
+    for start, end in spans:
+        out.append(escape(text[pos:start]))
+        out.append(f"<b>{escape(text[start:end])}</b>")
+        pos = end
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def fit(text: str, budget: int, question: str = "") -> str:
+    """Mark ``text``, cutting it at a word boundary with an ellipsis when it exceeds ``budget``."""
+    result = marked(text, question)
+    while length(result) > budget and text:
+        overflow = length(result) - budget
+        cut = text[: max(0, len(text) - overflow - 1)]
+        text = cut.rsplit(" ", 1)[0] if " " in cut.strip() else cut
+        result = marked(text, question) + ELLIPSIS
+    return result
+
+
+def join_within(blocks: Iterable[str], limit: int = MAX_MESSAGE, sep: str = "\n\n") -> str:
+    """Join whole blocks while they fit; the first block is assumed to fit already."""
+    out = ""
+    for block in blocks:
+        candidate = f"{out}{sep}{block}" if out else block
+        if length(candidate) > limit:
+            break
+        out = candidate
+    return out
+
+
+def split_messages(blocks: Sequence[str], limit: int = MAX_MESSAGE) -> list[str]:
+    """Pack whole blocks into as few messages as fit; a block over the limit is cut."""
+    messages: list[str] = []
+    current = ""
+    for raw in blocks:
+        block = raw if length(raw) <= limit else fit_html_block(raw, limit)
+        candidate = f"{current}\n\n{block}" if current else block
+        if length(candidate) <= limit:
+            current = candidate
+            continue
+        messages.append(current)
+        current = block
+    if current:
+        messages.append(current)
+    return messages
+
+
+def fit_html_block(block: str, limit: int) -> str:
+    """Keep the first lines of an over-long block (lines here never leave a tag open)."""
+    return join_within(block.split("\n"), limit - 1, sep="\n") + ELLIPSIS
+
+
+def citation(match: Match) -> str:
+    """Title, section, publisher and source link of a matched sentence."""
+    parts = [f"<i>{fit(match.title, 300)}</i>"]
+    parts += [fit(p, 200) for p in (match.section, match.publisher) if p]
+    line = " \u00b7 ".join(parts)
+    if match.source:
+        line += f'\n<a href="{attribute(match.source)}">Read the source</a>'
+    return line
+
+
+def quote(match: Match, question: str, budget: int = 3000) -> str:
+    """Quote the answer sentence in a blockquote with the question's words in bold."""
+    return f"<blockquote>{fit(match.text, budget, question)}</blockquote>"
+
+
+def render_answer(answer: Answer) -> str:
+    """Render the short reply: the best sentence, quoted and cited, or a plain "not found"."""
+    best = answer.best
+    if best is None:
+        return escape(NO_ANSWER)
+    return f"{quote(best, answer.question)}\n{citation(best)}"
+
+
+def render_more(answer: Answer, context: str) -> str:
+    """Render the expanded reply: the paragraph around the best sentence, then the runners-up."""
+    best = answer.best
+    if best is None:
+        return escape(NO_ANSWER)
+    blocks = [render_answer(answer)]
+    around = split_sentences(context)
+    if around != [best.text]:  # a one-sentence paragraph adds nothing to the quote
+        blocks.append("<b>Around it</b>")
+        blocks += [fit(s, 1500, answer.question) for s in around]
+    if len(answer.matches) > 1:
+        blocks.append("<b>Also relevant</b>")
+        blocks += [runner_up(m, answer.question) for m in answer.matches[1:]]
+    return join_within(_glue_headings(blocks))
+
+
+def _glue_headings(blocks: list[str]) -> list[str]:
+    """Keep a heading with the block under it, so a cut never leaves a heading alone."""
+    out: list[str] = []
+    for block in blocks:
+        if out and out[-1].startswith("<b>") and out[-1].endswith("</b>"):
+            out[-1] = f"{out[-1]}\n{block}"
+        else:
+            out.append(block)
+    return out
+
+
+def runner_up(match: Match, question: str) -> str:
+    """One more matching sentence with a short citation."""
+    where = " \u00b7 ".join(fit(p, 300) for p in (match.title, match.section) if p)
+    return f"\u2022 {fit(match.text, 1500, question)}\n<i>{where}</i>"
+
+
+def render_sources(base: KnowledgeBase) -> list[str]:
+    """List the documents the bot knows, as one or more messages."""
+    if not base.documents:
+        return ["I have no briefings loaded yet."]
+    header = f"<b>I have read {len(base.documents)} briefing(s):</b>"
+    blocks = [header]
+    for number, doc in enumerate(base.documents, 1):
+        lines = [f"<b>{number}. {fit(doc.title, 500)}</b>"]
+        if doc.meta.publisher:
+            lines[0] += f" \u2014 {fit(doc.meta.publisher, 200)}"
+        if doc.sections:
+            lines.append("Sections: " + fit(", ".join(doc.sections), 2000))
+        count = f"{doc.sentence_count} sentences"
+        if doc.meta.source:
+            count += f' \u00b7 <a href="{attribute(doc.meta.source)}">source</a>'
+        lines.append(count)
+        blocks.append("\n".join(lines))
+    return split_messages(blocks)
+
+
+def inline_title(match: Match, limit: int = 100) -> str:
+    """Shorten a sentence to a plain-text title for an inline result (no HTML allowed there)."""
+    text = match.text
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + ELLIPSIS

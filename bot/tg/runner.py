@@ -1,0 +1,93 @@
+"""Start the bot: logging that never shows the token, the answerer, then polling or a webhook.
+
+``run_bot`` is what ``python -m bot run`` calls. It raises ``SettingsError`` (one line naming
+the variable) for a missing token or a bad webhook secret, and lets a broken knowledge
+directory raise ``KnowledgeDirectoryError`` before anything connects to Telegram.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from urllib.parse import urlsplit
+
+from telegram import Update
+
+from bot.config import Settings, SettingsError
+from bot.core.answer import build_answerer
+from bot.tg.app import BotApp, build_application, require_token
+
+logger = logging.getLogger(__name__)
+
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+QUIET_LOGGERS = ("httpx", "httpcore", "apscheduler")
+
+
+class RedactingFormatter(logging.Formatter):
+    """A formatter that replaces secrets (the token) wherever they appear, tracebacks included."""
+
+    def __init__(self, fmt: str, secrets: list[str]) -> None:
+        super().__init__(fmt)
+        self.secrets = [s for s in secrets if s]
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Format as usual, then blank out every secret."""
+        text = super().format(record)
+        for secret in self.secrets:
+            text = text.replace(secret, "[redacted]")
+        return text
+
+
+def configure_logging(level: str, secrets: list[str]) -> None:
+    """Log to stderr at ``level``; HTTP client loggers, which print URLs, only from WARNING."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
+
+
+def webhook_secret(settings: Settings) -> str | None:
+    """Return the webhook secret, checked against what Telegram accepts."""
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    if secret is not None and not _SECRET.match(secret):
+        raise SettingsError("WEBHOOK_SECRET: use 1-256 characters among A-Z, a-z, 0-9, _ and -")
+    return secret
+
+
+def serve(app: BotApp, settings: Settings) -> None:
+    """Block serving updates: by webhook when ``WEBHOOK_URL`` is set, else by long polling."""
+    if settings.webhook_url:
+        url = settings.webhook_url
+        logger.info("webhook mode on %s:%d", settings.webhook_listen, settings.webhook_port)
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=urlsplit(url).path.lstrip("/"),
+            webhook_url=url,
+            secret_token=webhook_secret(settings),
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        logger.info("polling mode")
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def run_bot(settings: Settings) -> int:
+    """Run the bot until SIGINT or SIGTERM; return the process exit code."""
+    token = require_token(settings)
+    webhook_secret(settings)
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    configure_logging(settings.log_level, [token, secret])
+    answerer = build_answerer(
+        settings.knowledge_dir,
+        options=settings.answer_options(),
+        max_bytes=settings.max_file_bytes,
+    )
+    app = build_application(settings, answerer)
+    serve(app, settings)
+    return 0

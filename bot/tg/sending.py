@@ -1,0 +1,173 @@
+"""Every Bot API call goes through here: paced, retried when that is safe, never duplicated.
+
+Why not PTB's ``AIORateLimiter``: by default it retries nothing, and when asked to retry it
+pauses *all* requests on any 429, so one flooded group stalls every private chat. Plain PTB never
+retries a failed send at all. This limiter:
+
+* paces like Telegram asks (30 requests a second overall, 20 a minute per group);
+* on a 429 waits ``retry_after`` and retries, holding back only requests for *that* chat;
+* on a 5xx, or a connection that failed before the request was delivered, retries with
+  exponential backoff, a bounded number of times;
+* when a send may have been delivered (the response was lost: read timeout, reset while
+  reading) retries only idempotent methods, since a second ``sendMessage`` would post the
+  answer twice. That rare case is logged so an operator can see it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+import warnings
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from aiolimiter import AsyncLimiter
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.ext import BaseRateLimiter
+from telegram.warnings import PTBDeprecationWarning
+
+logger = logging.getLogger(__name__)
+
+Result = bool | dict[str, Any] | list[dict[str, Any]]
+
+# Requests whose repetition cannot show a user anything twice.
+IDEMPOTENT = frozenset(
+    {
+        "getMe", "getFile", "getUpdates", "getWebhookInfo", "setWebhook", "deleteWebhook",
+        "setMyCommands", "deleteMyCommands", "editMessageText", "editMessageReplyMarkup",
+        "answerCallbackQuery", "answerInlineQuery",
+    }
+)  # fmt: skip
+# httpx failures after which the Bot API cannot have acted on the request.
+NOT_DELIVERED = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.WriteError,
+    httpx.WriteTimeout,
+    httpx.RemoteProtocolError,  # a kept-alive connection closed before any response
+)
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """``retry_after`` in seconds, whichever type PTB is configured to return."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+def is_retryable(endpoint: str, exc: NetworkError) -> bool:
+    """Whether repeating ``endpoint`` after ``exc`` is both useful and free of duplicates."""
+    if isinstance(exc, BadRequest):
+        return False
+    cause = exc.__cause__
+    if isinstance(cause, httpx.HTTPError):
+        return isinstance(cause, NOT_DELIVERED) or endpoint in IDEMPOTENT
+    return True  # an HTTP 5xx: the Bot API answered that it did not carry out the request
+
+
+class RetryingLimiter(BaseRateLimiter[None]):
+    """Paces and retries Bot API requests; see the module docstring for the policy."""
+
+    def __init__(
+        self,
+        *,
+        max_attempts: int = 5,
+        base_delay: float = 0.5,
+        max_delay: float = 8.0,
+        max_retry_after: float = 120.0,
+        per_second: float = 30,
+        group_per_minute: float = 20,
+    ) -> None:
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.max_retry_after = max_retry_after
+        self._overall = AsyncLimiter(per_second, 1)
+        self._group_rate = group_per_minute
+        self._groups: OrderedDict[int | str, AsyncLimiter] = OrderedDict()
+        self._flooded_until: dict[object, float] = {}
+
+    async def initialize(self) -> None:
+        """Nothing to set up; limiters are created lazily per chat."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Result]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: None,
+    ) -> Result:
+        """Run one request, retrying it per the policy."""
+        chat = data.get("chat_id")
+        for attempt in range(1, self.max_attempts + 1):
+            await self._wait_out_flood(chat)
+            try:
+                async with self._slot(chat):
+                    return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                delay = retry_after_seconds(exc)
+                self._flood(chat, delay)
+                self._give_up_if(attempt, delay > self.max_retry_after, exc)
+            except NetworkError as exc:
+                delay = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+                self._give_up_if(attempt, not is_retryable(endpoint, exc), exc, endpoint)
+            logger.warning(
+                "%s to chat %s failed (attempt %d of %d); retrying in %.1fs",
+                endpoint, chat, attempt, self.max_attempts, delay,
+            )  # fmt: skip
+            await asyncio.sleep(delay)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _give_up_if(
+        self, attempt: int, hopeless: bool, exc: TelegramError, endpoint: str = ""
+    ) -> None:
+        """Re-raise ``exc`` when retrying is pointless, unsafe or over budget."""
+        if attempt >= self.max_attempts or hopeless:
+            if endpoint and not isinstance(exc, BadRequest) and endpoint not in IDEMPOTENT:
+                logger.warning("%s may or may not have been delivered: %s", endpoint, exc)
+            raise exc
+
+    def _flood(self, chat: object, delay: float) -> None:
+        """Hold back requests to ``chat`` until Telegram's flood wait is over."""
+        now = time.monotonic()
+        self._flooded_until[chat] = max(self._flooded_until.get(chat, 0.0), now + delay)
+        for key in [k for k, until in self._flooded_until.items() if until <= now]:
+            del self._flooded_until[key]
+
+    async def _wait_out_flood(self, chat: object) -> None:
+        left = self._flooded_until.get(chat, 0.0) - time.monotonic()
+        if left > 0:  # a later 429 in the meantime is met by the next attempt
+            await asyncio.sleep(left)
+
+    @asynccontextmanager
+    async def _slot(self, chat: object) -> AsyncIterator[None]:
+        """Take a place under the overall and, for groups, the per-group rate."""
+        group = self._group_limiter(chat)
+        async with self._overall:
+            if group is None:
+                yield
+                return
+            async with group:
+                yield
+
+    def _group_limiter(self, chat: object) -> AsyncLimiter | None:
+        is_group = isinstance(chat, str) or (isinstance(chat, int) and chat < 0)
+        if not is_group or not isinstance(chat, int | str):
+            return None
+        limiter = self._groups.pop(chat, None) or AsyncLimiter(self._group_rate, 60)
+        self._groups[chat] = limiter
+        if len(self._groups) > 4096:
+            self._groups.popitem(last=False)
+        return limiter

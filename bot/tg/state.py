@@ -1,0 +1,118 @@
+"""What the bot keeps between updates: the answerer, recent questions, per-user pacing.
+
+One ``BotState`` lives in ``application.bot_data``. The answerer is replaced whole by a reload
+(a single attribute assignment, atomic on the event loop); handlers read it once per update, so
+an answer never mixes two indexes. Recent answers are remembered by question, not by matches,
+so "More" after a reload shows what the new index says.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from telegram.ext import ContextTypes
+
+from bot.config import Settings
+from bot.core.answer import Answerer
+
+STATE_KEY = "briefing_state"
+
+
+class RecentQuestions:
+    """The question behind each recent answer message, oldest forgotten first."""
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[tuple[int, int], str] = OrderedDict()
+
+    def remember(self, chat_id: int, message_id: int, question: str) -> None:
+        """Record the question an answer message replied to."""
+        self._items[(chat_id, message_id)] = question
+        self._items.move_to_end((chat_id, message_id))
+        while len(self._items) > self.capacity:
+            self._items.popitem(last=False)
+
+    def get(self, chat_id: int, message_id: int) -> str | None:
+        """Return the question behind an answer message, if still remembered."""
+        return self._items.get((chat_id, message_id))
+
+
+class UserThrottle:
+    """At most ``per_minute`` questions per user in any sliding minute.
+
+    A refused user is told once per minute, not on every message, so a flood of questions does
+    not become a flood of refusals.
+    """
+
+    def __init__(
+        self, per_minute: int, clock: Callable[[], float] = time.monotonic, window: float = 60.0
+    ) -> None:
+        self.per_minute = per_minute
+        self.window = window
+        self._clock = clock
+        self._asked: dict[int, deque[float]] = {}
+        self._warned: dict[int, float] = {}
+
+    def allow(self, user_id: int) -> bool:
+        """Count a question from ``user_id``; ``False`` if it is over the limit."""
+        now = self._clock()
+        times = self._asked.setdefault(user_id, deque())
+        while times and now - times[0] >= self.window:
+            times.popleft()
+        if len(times) >= self.per_minute:
+            return False
+        times.append(now)
+        if len(self._asked) > 50_000:
+            self._forget_idle(now)
+        return True
+
+    def should_warn(self, user_id: int) -> bool:
+        """Whether to tell a refused user (once per window)."""
+        now = self._clock()
+        if now - self._warned.get(user_id, -self.window) < self.window:
+            return False
+        self._warned[user_id] = now
+        return True
+
+    def retry_in(self, user_id: int) -> int:
+        """Seconds until ``user_id`` may ask again."""
+        times = self._asked.get(user_id)
+        if not times:
+            return 0
+        return max(1, round(self.window - (self._clock() - times[0])))
+
+    def _forget_idle(self, now: float) -> None:
+        idle = [u for u, t in self._asked.items() if not t or now - t[-1] >= self.window]
+        for user in idle:
+            self._asked.pop(user, None)
+            self._warned.pop(user, None)
+
+
+@dataclass
+class BotState:
+    """Everything handlers share; see the module docstring for why it is shaped so."""
+
+    settings: Settings
+    answerer: Answerer
+    recent: RecentQuestions = field(default_factory=RecentQuestions)
+    throttle: UserThrottle = field(init=False)
+    reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def __post_init__(self) -> None:
+        self.throttle = UserThrottle(self.settings.rate_limit_per_minute)
+
+    def is_admin(self, user_id: int | None) -> bool:
+        """Whether a user may reload or upload knowledge."""
+        return user_id is not None and user_id in self.settings.admin_user_ids
+
+
+def get_state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
+    """Return the shared state, typed (``bot_data`` itself is a plain dict)."""
+    state = context.bot_data[STATE_KEY]
+    if not isinstance(state, BotState):  # pragma: no cover - wiring error
+        raise TypeError("bot_data holds no BotState; build the app with build_application")
+    return state

@@ -1,0 +1,69 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+# --- Telegram adapter fixtures (bot/tg) -------------------------------------------------------
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.core.answer import build_answerer
+from bot.tg.app import BotApp, build_application
+from tests.fake_bot_api import TOKEN, FakeTelegram, RecordingRequest, UpdateMaker
+
+REPO_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+ADMIN_ID = 4242
+USER_ID = 1001
+GROUP_ID = -100555
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Path:
+    """Copy the shipped knowledge directory, safe to add files to."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(REPO_KNOWLEDGE, target)
+    return target
+
+
+@pytest.fixture
+def tg_settings(knowledge_copy: Path) -> Settings:
+    """Build settings for the Telegram adapter, independent of any .env on the machine."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        telegram_bot_token=TOKEN,
+        admin_user_ids=frozenset({ADMIN_ID}),
+        knowledge_dir=knowledge_copy,
+        rate_limit_per_minute=20,
+    )
+
+
+@pytest.fixture
+def fake_telegram() -> FakeTelegram:
+    return FakeTelegram()
+
+
+@pytest.fixture
+def updates() -> UpdateMaker:
+    return UpdateMaker()
+
+
+@pytest.fixture
+async def tg_app(tg_settings: Settings, fake_telegram: FakeTelegram) -> AsyncIterator[BotApp]:
+    """Yield an initialised Application talking to ``fake_telegram`` without any network."""
+    answerer = build_answerer(
+        tg_settings.knowledge_dir,
+        options=tg_settings.answer_options(),
+        max_bytes=tg_settings.max_file_bytes,
+    )
+    app = build_application(
+        tg_settings,
+        answerer,
+        request=RecordingRequest(fake_telegram),
+        updates_request=RecordingRequest(fake_telegram),
+    )
+    await app.initialize()
+    yield app
+    await app.shutdown()

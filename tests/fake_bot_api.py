@@ -1,0 +1,483 @@
+"""A small fake Telegram Bot API: the methods briefing-bot calls, over HTTP on 127.0.0.1.
+
+``FakeTelegram`` holds the state and answers calls (``handle``); ``FakeBotApi`` serves it over
+HTTP for the end-to-end tests, and ``RecordingRequest`` plugs it straight into PTB for handler
+tests, so both kinds of test see the same Telegram. ``UpdateMaker`` builds update JSON shaped
+like Telegram's. Faults are injected with ``FakeTelegram.fault``: a function of the method and
+parameters that returns an HTTP status and error body, or ``None`` to answer normally.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import itertools
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+from telegram.request import BaseRequest, RequestData
+
+TOKEN = "123456:TEST-token-never-real"
+BOT_USER = {
+    "id": 777000111,
+    "is_bot": True,
+    "first_name": "Briefing",
+    "username": "BriefingTestBot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": True,
+}
+JSON_FIELDS = {
+    "reply_parameters",
+    "reply_markup",
+    "link_preview_options",
+    "results",
+    "commands",
+    "scope",
+    "allowed_updates",
+    "button",
+    "entities",
+    "show_alert",
+    "drop_pending_updates",
+    "chat_id",
+    "message_id",
+    "offset",
+    "timeout",
+    "limit",
+    "cache_time",
+    "is_personal",
+}
+Fault = Callable[[str, dict[str, Any]], tuple[int, dict[str, Any]] | None]
+
+
+# -- what Telegram's HTML parse mode accepts --------------------------------------------------
+ALLOWED_TAGS = {
+    "b": set(),
+    "strong": set(),
+    "i": set(),
+    "em": set(),
+    "u": set(),
+    "ins": set(),
+    "s": set(),
+    "strike": set(),
+    "del": set(),
+    "tg-spoiler": set(),
+    "span": {"class"},
+    "a": {"href"},
+    "code": {"class"},
+    "pre": set(),
+    "blockquote": {"expandable"},
+    "tg-emoji": {"emoji-id"},
+}
+NAMED_ENTITIES = {"lt", "gt", "amp", "quot"}
+_BARE_AMPERSAND = re.compile(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
+MAX_TEXT = 4096
+
+
+class _TelegramHtml(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.open: list[str] = []
+        self.problems: list[str] = []
+        self.visible = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.problems.append(f"tag <{tag}> is not supported")
+            return
+        bad = {name for name, _ in attrs} - ALLOWED_TAGS[tag]
+        if bad:
+            self.problems.append(f"<{tag}> cannot have {sorted(bad)}")
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1] != tag:
+            self.problems.append(f"</{tag}> closes {self.open[-1:] or 'nothing'}")
+        else:
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if "<" in data or ">" in data:
+            self.problems.append(f"unescaped bracket in {data[:40]!r}")
+        self.visible += len(data.encode("utf-16-le")) // 2
+
+    def handle_entityref(self, name: str) -> None:
+        if name not in NAMED_ENTITIES:
+            self.problems.append(f"entity &{name}; is not supported")
+        self.visible += 1
+
+    def handle_charref(self, name: str) -> None:
+        self.visible += 1
+
+
+def html_problems(text: str) -> list[str]:
+    """List why Telegram would refuse ``text`` with ``parse_mode=HTML`` (empty: it is fine)."""
+    bare = _BARE_AMPERSAND.search(text)
+    if bare:
+        return [f"bare or unknown '&' at {bare.start()} in {text[:60]!r}"]
+    parser = _TelegramHtml()
+    parser.feed(text)
+    parser.close()
+    problems = parser.problems + [f"<{tag}> never closed" for tag in parser.open]
+    if parser.visible > MAX_TEXT:
+        problems.append(f"{parser.visible} characters is over {MAX_TEXT}")
+    return problems
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    status: int = 200
+    result: Any = None
+    at: float = field(default_factory=time.monotonic)
+
+
+def error(status: int, description: str, **extra: Any) -> tuple[int, dict[str, Any]]:
+    return status, {"ok": False, "error_code": status, "description": description, **extra}
+
+
+def flood(seconds: int) -> tuple[int, dict[str, Any]]:
+    return error(429, "Too Many Requests", parameters={"retry_after": seconds})
+
+
+class FakeRefusal(Exception):
+    """What the real API would answer with a 400."""
+
+
+class FakeTelegram:
+    """Telegram's side of the conversation, thread-safe."""
+
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token = token
+        self.cond = threading.Condition()
+        self.calls: list[Call] = []
+        self.pending: list[dict[str, Any]] = []
+        self.files: dict[str, bytes] = {}
+        self.fault: Fault | None = None
+        self.closed = False
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(5000)
+
+    # -- feeding and observing -------------------------------------------------------------
+    def push(self, update: dict[str, Any]) -> int:
+        with self.cond:
+            update["update_id"] = next(self._update_ids)
+            self.pending.append(update)
+            self.cond.notify_all()
+            return int(update["update_id"])
+
+    def add_file(self, file_id: str, data: bytes) -> None:
+        self.files[file_id] = data
+
+    def sent(self, method: str = "sendMessage") -> list[Call]:
+        with self.cond:
+            return [c for c in self.calls if c.method == method and c.status == 200]
+
+    def wait_for(
+        self, predicate: Callable[[list[Call]], bool], timeout: float = 10.0
+    ) -> list[Call]:
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while not predicate(list(self.calls)):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    methods = [c.method for c in self.calls]
+                    raise AssertionError(f"timed out waiting; calls so far: {methods}")
+                self.cond.wait(left)
+            return list(self.calls)
+
+    def close(self) -> None:
+        with self.cond:
+            self.closed = True
+            self.cond.notify_all()
+
+    # -- answering -----------------------------------------------------------------------------
+    def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        injected = self.fault(method, params) if self.fault else None
+        status, body = injected or self._answer(method, params)
+        with self.cond:
+            self.calls.append(Call(method, params, status, body.get("result")))
+            self.cond.notify_all()
+        return status, body
+
+    def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if method == "getUpdates":
+            return 200, {"ok": True, "result": self._updates(params)}
+        answers: dict[str, Callable[[dict[str, Any]], Any]] = {
+            "getMe": lambda p: BOT_USER,
+            "sendMessage": self._message,
+            "editMessageText": self._message,
+            "getFile": self._file_info,
+        }
+        if method in answers:
+            try:
+                return 200, {"ok": True, "result": answers[method](params)}
+            except FakeRefusal as exc:
+                return error(400, str(exc))
+        if method in {
+            "setMyCommands",
+            "deleteWebhook",
+            "setWebhook",
+            "answerCallbackQuery",
+            "answerInlineQuery",
+            "sendChatAction",
+            "close",
+            "deleteMyCommands",
+        }:
+            return 200, {"ok": True, "result": True}
+        return error(400, f"Bad Request: method {method} is not faked")
+
+    def _updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        deadline = time.monotonic() + float(params.get("timeout") or 0)
+        with self.cond:
+            self.pending = [u for u in self.pending if u["update_id"] >= offset]
+            while not self.pending and not self.closed and time.monotonic() < deadline:
+                self.cond.wait(deadline - time.monotonic())
+            return list(self.pending[: int(params.get("limit") or 100)])
+
+    def _message(self, params: dict[str, Any]) -> dict[str, Any]:
+        text = str(params.get("text", ""))
+        problems = html_problems(text) if params.get("parse_mode") == "HTML" else []
+        if problems:
+            raise FakeRefusal(f"Bad Request: can't parse entities: {problems[0]}")
+        if len(text) > MAX_TEXT and not problems:
+            raise FakeRefusal("Bad Request: message is too long")
+        chat_id = int(params["chat_id"])
+        kind = "private" if chat_id > 0 else "supergroup"
+        message_id = int(params.get("message_id") or next(self._message_ids))
+        return {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": kind, "title": None if chat_id > 0 else "Group"},
+            "from": BOT_USER,
+            "text": params.get("text", ""),
+        }
+
+    def _file_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params["file_id"])
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_size": len(self.files.get(file_id, b"")),
+            "file_path": f"documents/{file_id}",
+        }
+
+
+class UpdateMaker:
+    """Update JSON as Telegram sends it: messages, commands, replies, callbacks, inline."""
+
+    def __init__(self) -> None:
+        self._ids = itertools.count(100)
+
+    @staticmethod
+    def user(user_id: int, name: str = "Ann") -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": name}
+
+    @staticmethod
+    def chat(chat_id: int) -> dict[str, Any]:
+        if chat_id > 0:
+            return {"id": chat_id, "type": "private", "first_name": "Ann"}
+        return {"id": chat_id, "type": "supergroup", "title": "Briefing readers"}
+
+    def raw_message(
+        self, text: str | None, *, user: int, chat: int, reply_to: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": self.chat(chat),
+            "from": self.user(user),
+        }
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                size = len(text.split()[0].encode("utf-16-le")) // 2
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": size}]
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        return message
+
+    def message(
+        self,
+        text: str | None,
+        *,
+        user: int,
+        chat: int | None = None,
+        reply_to: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        chat_id = user if chat is None else chat
+        message = self.raw_message(text, user=user, chat=chat_id, reply_to=reply_to)
+        return {"update_id": next(self._ids), "message": message}
+
+    def document(self, file_name: str, file_id: str, size: int, *, user: int) -> dict[str, Any]:
+        update = self.message(None, user=user)
+        update["message"]["document"] = {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_name": file_name,
+            "file_size": size,
+        }
+        return update
+
+    def callback(self, data: str, message: dict[str, Any], *, user: int) -> dict[str, Any]:
+        return {
+            "update_id": next(self._ids),
+            "callback_query": {
+                "id": str(next(self._ids)),
+                "from": self.user(user),
+                "chat_instance": "ci",
+                "data": data,
+                "message": message,
+            },
+        }
+
+    def inline(self, query: str, *, user: int) -> dict[str, Any]:
+        query_id = str(next(self._ids))
+        return {
+            "update_id": query_id,
+            "inline_query": {
+                "id": query_id,
+                "from": self.user(user),
+                "query": query,
+                "offset": "",
+            },
+        }
+
+
+def decode_form(fields: dict[str, str]) -> dict[str, Any]:
+    """Undo PTB's form encoding: JSON-encoded values for the fields that carry them."""
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        out[key] = json.loads(value) if key in JSON_FIELDS else value
+    return out
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet: pytest shows failures, not every request."""
+
+    def do_GET(self) -> None:
+        prefix = f"/file/bot{self.server.fake.token}/documents/"
+        if self.path.startswith(prefix):
+            data = self.server.fake.files.get(self.path[len(prefix) :])
+            if data is not None:
+                self._send(200, data, "application/octet-stream")
+                return
+        self._api({})
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length)
+        kind = self.headers.get("Content-Type", "")
+        if kind.startswith("multipart/"):
+            fields = _multipart(kind, body)
+        elif kind.startswith("application/json"):
+            fields = {k: json.dumps(v) for k, v in json.loads(body or b"{}").items()}
+        else:
+            fields = dict(parse_qsl(body.decode(), keep_blank_values=True))
+        self._api(fields)
+
+    def _api(self, fields: dict[str, str]) -> None:
+        prefix = f"/bot{self.server.fake.token}/"
+        if not self.path.startswith(prefix):
+            status, payload = error(401, "Unauthorized")
+        else:
+            status, payload = self.server.fake.handle(
+                self.path[len(prefix) :], decode_form(fields)
+            )
+        self._send(status, json.dumps(payload).encode(), "application/json")
+
+    def _send(self, status: int, data: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def _multipart(kind: str, body: bytes) -> dict[str, str]:
+    parser = email.parser.BytesParser(policy=email.policy.HTTP)
+    message = parser.parsebytes(f"Content-Type: {kind}\r\n\r\n".encode() + body)
+    fields = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        fields[str(name)] = part.get_content() if part.get_content_maintype() == "text" else ""
+    return fields
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    fake: FakeTelegram
+
+
+class FakeBotApi:
+    """Serve a ``FakeTelegram`` on 127.0.0.1 in a background thread; use as a context manager."""
+
+    def __init__(self, fake: FakeTelegram | None = None) -> None:
+        self.fake = fake or FakeTelegram()
+        self.server = _Server(("127.0.0.1", 0), _Handler)
+        self.server.fake = self.fake
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/file/bot"
+
+    def __enter__(self) -> FakeBotApi:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.fake.close()
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+class RecordingRequest(BaseRequest):
+    """A PTB request class that answers from a ``FakeTelegram`` and never opens a socket."""
+
+    def __init__(self, fake: FakeTelegram) -> None:
+        self.fake = fake
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> tuple[int, bytes]:
+        if "/file/bot" in url:
+            return 200, self.fake.files[url.rsplit("/", 1)[-1]]
+        params = dict(request_data.parameters) if request_data else {}
+        params.pop("timeout", None)  # never long-poll inside a handler test
+        status, payload = self.fake.handle(url.rsplit("/", 1)[-1], params)
+        return status, json.dumps(payload).encode()
