@@ -8,6 +8,7 @@ briefing does not say".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,9 +18,13 @@ from bot.core.errors import QuestionError
 from bot.core.index import Entry, SentenceIndex
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.models import Answer, AnswerOptions, Match
-from bot.core.text import tokenize
 
 MAX_QUESTION_CHARS = 1000
+_COUNTING = re.compile(
+    r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:number|percentage|percent|amount)\b", re.IGNORECASE
+)
+# Capitalised words after the first, and acronyms: the names a question is about.
+_NAME = re.compile(r"(?<=[\s\"'(\u201c])[A-Z][\w'\u2019-]*|\b[A-Z]{2,}\b")
 
 
 class Answerer:
@@ -40,6 +45,19 @@ class Answerer:
         found = self.index.evidence(sentence)
         return sum(w for t, w in weights.items() if t in found) / total
 
+    def unknown_names(self, question: str) -> list[str]:
+        """Names in the question that the knowledge never mentions.
+
+        A question about NATO put to a briefing that never names NATO has no answer there,
+        however well its other words match.
+        """
+        names = dict.fromkeys(m.group() for m in _NAME.finditer(question))
+        return [
+            name
+            for name in names
+            if (terms := self.index.question_terms(name)) and not any(map(self.index.knows, terms))
+        ]
+
     def ask(self, question: str, top_k: int | None = None) -> Answer:
         """Rank the knowledge's sentences for ``question``; no matches means no answer."""
         question = " ".join(question.split())
@@ -47,19 +65,23 @@ class Answerer:
             raise QuestionError("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:
             raise QuestionError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
-        terms = tokenize(question)
+        terms = self.index.question_terms(question)
         k = top_k or self.options.top_k
         if not terms or not len(self.index):
             return Answer(question=question)
-        ranked = self._rank(terms, k)
+        if self.unknown_names(question):
+            return Answer(question=question)
+        ranked = self._rank(terms, k, counting=bool(_COUNTING.search(question)))
         if not ranked or self.coverage(terms, ranked[0][0]) < self.options.min_coverage:
             return Answer(question=question)
         return Answer(question=question, matches=tuple(self._match(i, s) for i, s in ranked))
 
-    def _rank(self, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
+    def _rank(self, terms: Sequence[str], k: int, *, counting: bool) -> list[tuple[int, float]]:
         """Top ``k`` sentences by score, ties broken by order in the knowledge, distinct texts."""
         opts = self.options
-        scores = self.index.scores(terms, opts.paragraph_weight, opts.heading_weight)
+        scores = self.index.scores(terms, opts)
+        if counting:  # "how many": a sentence without a number cannot say
+            scores = scores * np.where(self.index.has_number, 1.0 + opts.number_boost, 1.0)
         order = np.lexsort((np.arange(len(scores)), -scores))
         ranked: list[tuple[int, float]] = []
         seen: set[str] = set()

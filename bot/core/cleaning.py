@@ -155,7 +155,11 @@ def _continues(previous: Block, text: str) -> bool:
     """Whether ``text`` carries on the sentence that ``previous`` left unfinished."""
     if previous.heading or _ENDS_SENTENCE.search(previous.text):
         return False
-    return text[:1].islower() or _last_word(previous.text) in STOP_WORDS or previous.text[-1] in ",;:-"
+    return (
+        text[:1].islower()
+        or _last_word(previous.text) in STOP_WORDS
+        or previous.text[-1] in ",;:-"
+    )
 
 
 def clean_export(text: str) -> CleanText:

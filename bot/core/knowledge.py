@@ -95,9 +95,7 @@ def parse_document(path: Path, text: str, *, name: str, digest: str) -> Document
         blocks = parsed.blocks
     else:
         cleaned = clean_export(text)
-        meta = DocumentMeta(
-            title=cleaned.title or title_from_name(path), source=cleaned.source
-        )
+        meta = DocumentMeta(title=cleaned.title or title_from_name(path), source=cleaned.source)
         blocks = cleaned.blocks
     paragraphs = _paragraphs(blocks)
     if not paragraphs:
@@ -110,7 +108,9 @@ def load_file(path: Path, *, root: Path | None = None, max_bytes: int) -> Docume
     name = str(path.relative_to(root)) if root is not None else path.name
     if path.suffix.lower() not in KNOWN_SUFFIXES:
         known = ", ".join(sorted(KNOWN_SUFFIXES))
-        raise KnowledgeFileError(name, f"unknown extension {path.suffix or '(none)'!r}; use {known}")
+        raise KnowledgeFileError(
+            name, f"unknown extension {path.suffix or '(none)'!r}; use {known}"
+        )
     try:
         size = path.stat().st_size
         if size > max_bytes:

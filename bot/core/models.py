@@ -120,11 +120,16 @@ class AnswerOptions(BaseModel):
 
     top_k: int = Field(default=3, ge=1, le=50, description="matches returned per answer")
     min_coverage: float = Field(
-        default=0.5,
+        default=0.25,
         ge=0.0,
         le=1.0,
         description="share of the question's term weight the best evidence must contain",
     )
     min_score: float = Field(default=0.0, ge=0.0, description="lowest score worth quoting")
-    paragraph_weight: float = Field(default=1.0, ge=0.0)
-    heading_weight: float = Field(default=0.5, ge=0.0)
+    window_weight: float = Field(default=1.0, ge=0.0, description="sentence and neighbours")
+    paragraph_weight: float = Field(default=0.5, ge=0.0)
+    heading_weight: float = Field(default=0.5, ge=0.0, description="title and section")
+    number_boost: float = Field(
+        default=0.3, ge=0.0, description="share added for numbers when asked how many"
+    )
+    pair_weight: float = Field(default=1.0, ge=0.0, description="question words side by side")

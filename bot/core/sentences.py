@@ -58,9 +58,8 @@ def _is_boundary(text: str, stop: re.Match[str]) -> bool:
         return starter
     if bare in ABBREVIATIONS:
         return starter and bare not in {"mr", "mrs", "ms", "dr", "st", "no", "vs", "p", "pp"}
-    if len(bare) == 1 and bare.isalpha() and word[0].isupper():
-        return False  # an initial, as in "John F. Kennedy"
-    return True
+    # a single capital is an initial, as in "John F. Kennedy"
+    return not (len(bare) == 1 and bare.isalpha() and word[0].isupper())
 
 
 def split_sentences(text: str) -> list[str]:

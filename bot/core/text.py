@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 import Stemmer
@@ -24,10 +24,13 @@ _TOKEN = re.compile(
     r"|(?P<number>\d+(?:[.,]\d+)*[^\W\d_]*)"
     r"|(?P<word>[^\W_]+(?:'[^\W_]+)*)"
 )
+_DECADE = re.compile(r"^\d+0s$")  # "1990s" meets "1990's" and "1990"
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _PARTICLES = ("over", "out", "off", "up", "down", "back", "away")
-_MIN_VERB = 3
+_MIN_VERB = 4
+_DEMONYM_ENDINGS = ("ian", "ean", "an", "ani", "eli", "stani")
+_MIN_DEMONYM = 6
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +58,8 @@ def _word_terms(word: str) -> Iterator[str]:
     if not word or word in STOP_WORDS or (len(word) == 1 and not word.isdigit()):
         return
     yield stem(word)
+    if len(word) >= _MIN_DEMONYM and word.endswith(_DEMONYM_ENDINGS):
+        yield stem(word[:-1])  # "russian" -> "russia", "israeli" -> "israel"
     for particle in _PARTICLES:
         verb = word[: -len(particle)]
         if word.endswith(particle) and len(verb) >= _MIN_VERB and verb.isalpha():
@@ -68,7 +73,8 @@ def _match_terms(match: re.Match[str]) -> Iterator[str]:
     if kind == "acronym":
         yield raw.replace(".", "")
     elif kind == "number":
-        yield raw.replace(",", "") if _THOUSANDS.match(raw) else raw.rstrip(".,")
+        number = raw.replace(",", "") if _THOUSANDS.match(raw) else raw.rstrip(".,")
+        yield number[:-1] if _DECADE.match(number) else number
     else:
         yield from _word_terms(raw)
 
@@ -76,6 +82,36 @@ def _match_terms(match: re.Match[str]) -> Iterator[str]:
 def tokenize(text: str) -> list[str]:
     """Search terms of ``text``, in order, with repeats (BM25 counts them)."""
     return [term for m in _TOKEN.finditer(fold(text)) for term in _match_terms(m)]
+
+
+_QUESTION_FRAMES = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
+
+
+def words(text: str) -> list[str]:
+    """Folded words of ``text`` (not stemmed): the vocabulary spelling is checked against."""
+    return [m.group() for m in _TOKEN.finditer(fold(text)) if m.lastgroup == "word"]
+
+
+def question_terms(
+    question: str,
+    known: Callable[[str], bool] | None = None,
+    correct: Callable[[str], str | None] | None = None,
+) -> list[str]:
+    """Search terms of a question: as ``tokenize``, less interrogative frames, typos mended.
+
+    "How many" asks for a number; "many" is not what the question is about, yet as a word it
+    is rare enough in prose to pull in any sentence that happens to say "many". A word whose
+    terms are all ``known``-false is replaced by what ``correct`` makes of it, if anything.
+    """
+    terms: list[str] = []
+    for match in _TOKEN.finditer(fold(_QUESTION_FRAMES.sub(" ", question))):
+        found = list(_match_terms(match))
+        unknown = found and known and not any(known(t) for t in found)
+        if unknown and correct and match.lastgroup == "word":
+            fixed = correct(match.group())
+            found = list(_word_terms(fixed)) if fixed else found
+        terms.extend(found)
+    return terms
 
 
 def term_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:

@@ -1,0 +1,183 @@
+"""The command line: a second adapter around the engine, beside the Telegram bot.
+
+``main(argv)`` returns an exit status instead of exiting, so tests call it in-process. Every
+error people can cause prints one line on standard error: no tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import Settings, load_settings
+from bot.core.answer import Answerer, build_answerer
+from bot.core.errors import BriefingBotError, KnowledgeFileError
+from bot.core.evaluation import RANK_DEPTH, EvalReport, evaluate, read_cases
+from bot.core.knowledge import knowledge_files, load_file
+from bot.core.models import Answer, Match
+
+EXIT_PROBLEM = 1
+EXIT_ERROR = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefing-bot", description="Answer questions about briefings with cited sentences."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    ask = commands.add_parser("ask", help="answer questions from the knowledge directory")
+    ask.add_argument("question", nargs="*", help="questions (none: one a line from stdin)")
+    ask.add_argument("--top", type=int, default=1, metavar="K", help="answers per question")
+    ask.add_argument("--json", action="store_true", help="one JSON object a line")
+    check = commands.add_parser("check", help="validate the knowledge directory")
+    evaluation = commands.add_parser("eval", help="measure answer quality on a question set")
+    evaluation.add_argument("file", type=Path, help="question set (JSON lines)")
+    for sub in (ask, check, evaluation):
+        sub.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge directory")
+    commands.add_parser("run", help="run the Telegram bot (settings from the environment)")
+    return parser
+
+
+def format_match(match: Match) -> str:
+    """A quote and its citation, for a terminal."""
+    where = " \u203a ".join(p for p in (match.title, match.section) if p)
+    lines = [f"\u201c{match.text}\u201d", f"  \u2014 {where}"]
+    origin = " \u00b7 ".join(p for p in (match.publisher, match.source) if p)
+    if origin:
+        lines.append(f"    {origin}")
+    lines.append(f"    ({match.file}, sentence {match.position}, score {match.score:.2f})")
+    return "\n".join(lines)
+
+
+def format_answer(answer: Answer) -> str:
+    """The best match first, then any further candidates, or a plain "no answer"."""
+    if answer.best is None:
+        return "No answer: the knowledge base does not say."
+    return "\n\n".join(format_match(m) for m in answer.matches)
+
+
+def answer_json(answer: Answer) -> str:
+    """One JSON line: the question and its answers, best first, empty for no answer."""
+    return json.dumps(
+        {"question": answer.question, "answers": [m.model_dump() for m in answer.matches]},
+        ensure_ascii=False,
+    )
+
+
+def _questions(args: argparse.Namespace, stdin: TextIO) -> Iterable[str]:
+    if args.question:
+        yield " ".join(args.question)
+        return
+    for line in stdin:
+        if line.strip():
+            yield line.strip()
+
+
+def _ask(args: argparse.Namespace, answerer: Answerer, out: TextIO, stdin: TextIO) -> int:
+    if args.top < 1:
+        raise BriefingBotError("--top must be at least 1")
+    asked = 0
+    for question in _questions(args, stdin):
+        answer = answerer.ask(question, top_k=args.top)
+        if args.json:
+            print(answer_json(answer), file=out)
+        else:
+            header = f"Q: {question}\n" if not args.question else ""
+            print(f"{header}{format_answer(answer)}\n", file=out)
+        asked += 1
+    if not asked:
+        raise BriefingBotError("no question given (pass one, or one a line on stdin)")
+    return 0
+
+
+def _check(directory: Path, settings: Settings, out: TextIO) -> int:
+    if not directory.is_dir():
+        raise BriefingBotError(f"{directory}: not a directory (or does not exist)")
+    files, problems = knowledge_files(directory), []
+    documents = sentences = 0
+    for path in files:
+        try:
+            document = load_file(path, root=directory, max_bytes=settings.max_file_bytes)
+        except KnowledgeFileError as exc:
+            problems.append(str(exc))
+            continue
+        documents += 1
+        sentences += document.sentence_count
+        sections = ", ".join(document.sections) or "(none)"
+        print(
+            f"{document.path}: {document.title!r}: {document.sentence_count} sentences; "
+            f"sections: {sections}",
+            file=out,
+        )
+    if not files:
+        problems.append(f"{directory}: no knowledge files (.md, .markdown, .txt)")
+    print(f"{documents} documents, {sentences} sentences, {len(problems)} problems", file=out)
+    for problem in problems:
+        print(f"problem: {problem}", file=out)
+    return EXIT_PROBLEM if problems else 0
+
+
+def format_report(report: EvalReport) -> str:
+    """The figures first, then every failure."""
+    lines = [
+        f"questions: {report.questions} ({report.answerable} answerable)",
+        f"P@1: {report.p_at_1:.3f}",
+        f"MRR@10: {report.mrr_at_10:.3f}",
+        f"abstention right (no answer to an unanswerable question): {report.abstained_right}",
+        f"abstention wrong (no answer to an answerable question): {report.abstained_wrong}",
+        f"answered an unanswerable question: {report.answered_wrongly_unanswerable}",
+        f"failures: {len(report.failures)}",
+    ]
+    for failure in report.failures:
+        lines.append(
+            f"- {failure.question}\n    expected: {failure.expected}\n    got: {failure.got}"
+        )
+    return "\n".join(lines)
+
+
+def _run(settings: Settings) -> int:
+    from bot.tg.runner import run_bot  # the Telegram stack loads only for the bot
+
+    return run_bot(settings)
+
+
+def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    overrides = {"knowledge_dir": args.knowledge} if getattr(args, "knowledge", None) else {}
+    settings = load_settings(**overrides)
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if args.command == "run":
+        return _run(settings)
+    if args.command == "check":
+        return _check(settings.knowledge_dir, settings, out)
+    answerer = build_answerer(
+        settings.knowledge_dir,
+        options=settings.answer_options(),
+        max_bytes=settings.max_file_bytes,
+    )
+    if args.command == "ask":
+        return _ask(args, answerer, out, stdin)
+    cases = read_cases(args.file)
+    print(format_report(evaluate(cases, lambda q: answerer.ask(q, top_k=RANK_DEPTH))), file=out)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None) -> int:
+    """Run one command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args, sys.stdout, stdin or sys.stdin)
+    except BriefingBotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # "| head" closed the pipe: nothing left to say
+        sys.stderr.close()
+        return 0

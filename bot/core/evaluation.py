@@ -1,0 +1,138 @@
+"""Measure answer quality on a question set, so admins can test their own knowledge base.
+
+Two formats are read, one JSON object a line:
+
+- ``{"q": ..., "accept": [substring, ...]}``: right when the top sentence contains one of the
+  substrings; an empty list means the right answer is no answer at all.
+- ``{"q": ..., "answers": [text, ...]}`` (SQuAD style): right when a sentence contains one of
+  the answers as a whole word or phrase, case-insensitively. Ranks give MRR@10.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError, model_validator
+
+from bot.core.errors import BriefingBotError
+from bot.core.models import Answer
+
+RANK_DEPTH = 10
+
+
+class EvalCase(BaseModel):
+    """One question and what counts as right."""
+
+    q: str
+    accept: list[str] | None = None
+    answers: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> EvalCase:
+        if (self.accept is None) == (self.answers is None):
+            raise ValueError('give exactly one of "accept" and "answers"')
+        return self
+
+    @property
+    def answerable(self) -> bool:
+        """Whether the knowledge is expected to answer at all."""
+        return bool(self.accept if self.accept is not None else self.answers)
+
+    def is_right(self, sentence: str) -> bool:
+        """Whether a quoted sentence answers the question."""
+        text = " ".join(sentence.split())
+        if self.accept is not None:
+            return any(" ".join(a.split()) in text for a in self.accept)
+        return any(_whole_phrase(a).search(text) for a in self.answers or [])
+
+
+def _whole_phrase(answer: str) -> re.Pattern[str]:
+    phrase = re.escape(" ".join(answer.split())).replace(r"\ ", r"\s+")
+    return re.compile(rf"(?<!\w){phrase}(?!\w)", re.IGNORECASE)
+
+
+class Failure(BaseModel):
+    """A question the engine got wrong, with what it said instead."""
+
+    question: str
+    expected: list[str]
+    got: str | None
+
+
+class EvalReport(BaseModel):
+    """Quality figures over a question set."""
+
+    questions: int
+    answerable: int
+    p_at_1: float
+    mrr_at_10: float
+    abstained_right: int
+    abstained_wrong: int
+    answered_wrongly_unanswerable: int
+    failures: list[Failure]
+
+
+def read_cases(path: Path) -> list[EvalCase]:
+    """Read a question set, naming the line of any malformed entry."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BriefingBotError(f"{path}: cannot read question set: {exc}") from None
+    cases = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            cases.append(EvalCase.model_validate(json.loads(line)))
+        except (json.JSONDecodeError, ValidationError) as exc:
+            reason = (
+                str(exc).splitlines()[0]
+                if isinstance(exc, json.JSONDecodeError)
+                else (exc.errors()[0]["msg"])
+            )
+            raise BriefingBotError(f"{path}:{number}: not a question entry: {reason}") from None
+    if not cases:
+        raise BriefingBotError(f"{path}: no questions")
+    return cases
+
+
+def evaluate(cases: list[EvalCase], ask: Callable[[str], Answer]) -> EvalReport:
+    """Ask every question; ``ask`` should return up to ``RANK_DEPTH`` matches."""
+    hits = reciprocal = 0.0
+    abstained_right = abstained_wrong = answered_unanswerable = 0
+    failures = []
+    for case in cases:
+        answer = ask(case.q)
+        best = answer.best
+        expected = case.accept if case.accept is not None else case.answers or []
+        if not case.answerable:
+            if best is None:
+                abstained_right += 1
+            else:
+                answered_unanswerable += 1
+                failures.append(Failure(question=case.q, expected=[], got=best.text))
+            continue
+        ranks = [i for i, m in enumerate(answer.matches[:RANK_DEPTH], 1) if case.is_right(m.text)]
+        if best is None:
+            abstained_wrong += 1
+        if ranks:
+            reciprocal += 1 / ranks[0]
+            hits += ranks[0] == 1
+        if not ranks or ranks[0] != 1:
+            failures.append(
+                Failure(question=case.q, expected=expected, got=best.text if best else None)
+            )
+    answerable = sum(c.answerable for c in cases)
+    return EvalReport(
+        questions=len(cases),
+        answerable=answerable,
+        p_at_1=hits / answerable if answerable else 1.0,
+        mrr_at_10=reciprocal / answerable if answerable else 1.0,
+        abstained_right=abstained_right,
+        abstained_wrong=abstained_wrong,
+        answered_wrongly_unanswerable=answered_unanswerable,
+        failures=failures,
+    )
