@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from telegram.request import BaseRequest, RequestData
 
@@ -80,6 +80,7 @@ ALLOWED_TAGS = {
 NAMED_ENTITIES = {"lt", "gt", "amp", "quot"}
 _BARE_AMPERSAND = re.compile(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
 MAX_TEXT = 4096
+DROP = 0  # a fault "status": hang up instead of answering
 
 
 class _TelegramHtml(HTMLParser):
@@ -143,6 +144,11 @@ class Call:
 
 def error(status: int, description: str, **extra: Any) -> tuple[int, dict[str, Any]]:
     return status, {"ok": False, "error_code": status, "description": description, **extra}
+
+
+def drop() -> tuple[int, dict[str, Any]]:
+    """Close the connection without answering (only meaningful over HTTP)."""
+    return DROP, {}
 
 
 def flood(seconds: int) -> tuple[int, dict[str, Any]]:
@@ -370,8 +376,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         prefix = f"/file/bot{self.server.fake.token}/documents/"
-        if self.path.startswith(prefix):
-            data = self.server.fake.files.get(self.path[len(prefix) :])
+        path = unquote(self.path)  # PTB quotes the token's ":" in file URLs
+        if path.startswith(prefix):
+            data = self.server.fake.files.get(path[len(prefix) :])
             if data is not None:
                 self._send(200, data, "application/octet-stream")
                 return
@@ -394,9 +401,11 @@ class _Handler(BaseHTTPRequestHandler):
         if not self.path.startswith(prefix):
             status, payload = error(401, "Unauthorized")
         else:
-            status, payload = self.server.fake.handle(
-                self.path[len(prefix) :], decode_form(fields)
-            )
+            method = self.path[len(prefix) :]
+            status, payload = self.server.fake.handle(method, decode_form(fields))
+        if status == DROP:
+            self.close_connection = True  # hang up without a word, like a dropped connection
+            return
         self._send(status, json.dumps(payload).encode(), "application/json")
 
     def _send(self, status: int, data: bytes, kind: str) -> None:
@@ -421,6 +430,9 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     fake: FakeTelegram
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Ignore clients that hang up mid-answer (the bot stopping during a long poll)."""
 
 
 class FakeBotApi:
@@ -481,3 +493,10 @@ class RecordingRequest(BaseRequest):
         params.pop("timeout", None)  # never long-poll inside a handler test
         status, payload = self.fake.handle(url.rsplit("/", 1)[-1], params)
         return status, json.dumps(payload).encode()
+
+
+async def feed(app: Any, update: dict[str, Any]) -> None:
+    """Hand one update (Telegram's JSON) to a PTB Application, as polling would."""
+    from telegram import Update
+
+    await app.process_update(Update.de_json(update, app.bot))

@@ -8,7 +8,7 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot.core.errors import BriefingBotError
-from bot.tg.reload import install_upload, reload_knowledge
+from bot.tg.reload import install_upload, reload_knowledge, safe_name
 from bot.tg.render import escape, fit
 from bot.tg.replies import reply_html
 from bot.tg.state import BotState, get_state
@@ -74,6 +74,7 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await reply_html(message, _failure("Upload", ValueError(detail), state))
         return
     try:
+        safe_name(document.file_name)  # refuse a .pdf before downloading it
         file = await document.get_file()
         data = bytes(await file.download_as_bytearray())
         report = await install_upload(state, document.file_name, data)

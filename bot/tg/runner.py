@@ -20,7 +20,7 @@ from bot.tg.app import BotApp, build_application, require_token
 logger = logging.getLogger(__name__)
 
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-QUIET_LOGGERS = ("httpx", "httpcore", "apscheduler")
+QUIET_LOGGERS = ("httpx", "httpcore", "apscheduler", "markdown_it")
 
 
 class RedactingFormatter(logging.Formatter):

@@ -1,0 +1,101 @@
+"""Run the real bot (``python -m bot run``) as a subprocess against a ``FakeBotApi``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.fake_bot_api import TOKEN, Call, FakeBotApi
+
+REPO = Path(__file__).resolve().parent.parent
+START_TIMEOUT = 20.0
+
+
+class BotProcess:
+    """The bot process and its fake Telegram; ``stop`` ends it and returns its log."""
+
+    def __init__(self, api: FakeBotApi, knowledge: Path, workdir: Path, admins: str) -> None:
+        self.api = api
+        self.fake = api.fake
+        self.log_path = workdir / "bot.log"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
+        env.update(
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_BASE_URL=api.base_url,
+            TELEGRAM_BASE_FILE_URL=api.base_file_url,
+            KNOWLEDGE_DIR=str(knowledge),
+            ADMIN_USER_IDS=admins,
+            LOG_LEVEL="DEBUG",
+            PYTHONPATH=str(REPO),
+            NO_PROXY="127.0.0.1",
+        )
+        self._log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=workdir,  # no stray .env: only the variables above
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self) -> None:
+        """Wait until the bot has registered its commands and started polling."""
+        try:
+            # deleteWebhook is the last call before polling; updates pushed from now on queue
+            self.fake.wait_for(
+                lambda calls: any(c.method == "deleteWebhook" for c in calls), START_TIMEOUT
+            )
+        except AssertionError:
+            raise AssertionError(f"bot did not start:\n{self.log()}") from None
+
+    def reply_to(self, update: dict[str, Any], timeout: float = 10.0) -> Call:
+        """Push ``update`` and wait for the one successful sendMessage replying to it."""
+        message_id = update["message"]["message_id"]
+        self.fake.push(update)
+
+        def replied(calls: list[Call]) -> bool:
+            return any(_replies_to(c, message_id) for c in calls)
+
+        try:
+            calls = self.fake.wait_for(replied, timeout)
+        except AssertionError:
+            raise AssertionError(f"no reply to {message_id}:\n{self.log()}") from None
+        return next(c for c in calls if _replies_to(c, message_id))
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text()
+
+    def stop(self) -> str:
+        """Stop the bot with SIGTERM (SIGKILL if it hangs); return its log."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        self._log.close()
+        return self.log_path.read_text()
+
+
+def _replies_to(call: Call, message_id: int) -> bool:
+    reply = call.params.get("reply_parameters") or {}
+    return (
+        call.method == "sendMessage"
+        and call.status == 200
+        and reply.get("message_id") == message_id
+    )
+
+
+def sends_replying_to(calls: list[Call], message_id: int) -> list[Call]:
+    return [c for c in calls if _replies_to(c, message_id)]
+
+
+def wait(seconds: float) -> None:
+    time.sleep(seconds)

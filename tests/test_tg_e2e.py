@@ -1,0 +1,99 @@
+"""End to end: the real ``python -m bot run`` process against the fake Bot API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.bot_process import sends_replying_to
+from tests.conftest import ADMIN_ID, GROUP_ID, USER_ID
+from tests.fake_bot_api import TOKEN, UpdateMaker, html_problems
+
+KALBAJAR = "whose <b>handover</b> was delayed until November 25"
+LITHIUM = """---
+title: Lithium briefing
+publisher: Example Wire
+source: https://example.org/lithium
+---
+
+The lithium price fell by a third in October as new mines in Zimbabwe opened.
+"""
+
+pytestmark = pytest.mark.timeout(90)
+
+
+def check_reply(call, chat_id: int) -> str:
+    params = call.params
+    assert params["chat_id"] == chat_id
+    assert params["parse_mode"] == "HTML"
+    assert params["link_preview_options"] == {"is_disabled": True}
+    assert params["reply_parameters"]["allow_sending_without_reply"] is True
+    assert html_problems(params["text"]) == []
+    return params["text"]
+
+
+def test_questions_in_private_and_groups(bot_process):
+    bot = bot_process()
+    make = UpdateMaker()
+    private = bot.reply_to(make.message("when is Kalbajar handed over?", user=USER_ID))
+    assert KALBAJAR in check_reply(private, USER_ID)
+    assert private.params["reply_markup"]["inline_keyboard"][0][0]["text"] == "More"
+
+    for text in (
+        "/ask when is Kalbajar handed over?",
+        "/ask@BriefingTestBot when is Kalbajar handed over?",
+    ):
+        answer = bot.reply_to(make.message(text, user=USER_ID, chat=GROUP_ID))
+        assert KALBAJAR in check_reply(answer, GROUP_ID)
+
+    other = make.raw_message("When is Kalbajar handed over?", user=7, chat=GROUP_ID)
+    via_reply = bot.reply_to(make.message("/ask", user=USER_ID, chat=GROUP_ID, reply_to=other))
+    assert KALBAJAR in check_reply(via_reply, GROUP_ID)
+
+    follow = make.message(
+        "who guards the Lachin corridor?", user=7, chat=GROUP_ID, reply_to=answer.result
+    )
+    assert "<b>Lachin</b> <b>corridor</b>" in check_reply(bot.reply_to(follow), GROUP_ID)
+
+    chatter = make.message("lunch at noon, anyone?", user=7, chat=GROUP_ID)
+    bot.fake.push(chatter)
+    bot.reply_to(make.message("/sources", user=USER_ID, chat=GROUP_ID))  # processed after it
+    assert sends_replying_to(bot.fake.calls, chatter["message"]["message_id"]) == []
+
+    bot.fake.push(make.callback("more", private.result, user=USER_ID))
+    calls = bot.fake.wait_for(lambda cs: any(c.method == "editMessageText" for c in cs))
+    edit = next(c for c in calls if c.method == "editMessageText")
+    assert edit.status == 200
+    assert edit.params["message_id"] == private.result["message_id"]
+
+    commands = bot.fake.sent("setMyCommands")
+    scopes = {c.params["scope"]["type"] for c in commands}
+    assert {"all_private_chats", "all_group_chats"} <= scopes
+    assert len(bot.fake.sent()) == 6  # one per question, nothing for the chatter
+    assert TOKEN not in bot.stop()
+
+
+def test_reload_and_upload_by_admins_only(bot_process, knowledge_copy):
+    bot = bot_process()
+    make = UpdateMaker()
+    (knowledge_copy / "lithium.md").write_text(LITHIUM)
+    refused = bot.reply_to(make.message("/reload", user=USER_ID))
+    assert "only the bot's admins" in check_reply(refused, USER_ID)
+    unchanged = bot.reply_to(
+        make.message("what happened to lithium mines in Zimbabwe?", user=USER_ID)
+    )
+    assert "could not find" in check_reply(unchanged, USER_ID)
+
+    reloaded = bot.reply_to(make.message("/reload", user=ADMIN_ID))
+    summary = check_reply(reloaded, ADMIN_ID)
+    assert "2 documents" in summary
+    assert "Added: lithium.md" in summary
+    answered = bot.reply_to(
+        make.message("what happened to lithium mines in Zimbabwe?", user=USER_ID)
+    )
+    assert "new <b>mines</b> in <b>Zimbabwe</b>" in check_reply(answered, USER_ID)
+
+    bot.fake.add_file("doc-1", LITHIUM.replace("a third", "half").encode())
+    upload = bot.reply_to(make.document("lithium.md", "doc-1", len(LITHIUM), user=ADMIN_ID))
+    assert "Changed: lithium.md" in check_reply(upload, ADMIN_ID)
+    assert "fell by half" in (knowledge_copy / "lithium.md").read_text()
+    assert TOKEN not in bot.stop()

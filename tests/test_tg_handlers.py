@@ -1,0 +1,229 @@
+"""Handlers driven through a real PTB Application with real Update objects, no network."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.core.answer import MAX_QUESTION_CHARS
+from bot.tg.errors import APOLOGY
+from bot.tg.handlers import ASK_USAGE
+from bot.tg.more import EXPIRED
+from bot.tg.render import NO_ANSWER
+from bot.tg.state import get_state
+from tests.conftest import ADMIN_ID, GROUP_ID, USER_ID
+from tests.fake_bot_api import FakeTelegram, UpdateMaker, feed, html_problems
+
+KALBAJAR = "whose <b>handover</b> was delayed until November 25"
+
+
+def only_reply(fake: FakeTelegram) -> dict:
+    sent = fake.sent()
+    assert len(sent) == 1, [c.params.get("text") for c in sent]
+    params = sent[0].params
+    assert params["parse_mode"] == "HTML"
+    assert params["link_preview_options"] == {"is_disabled": True}
+    assert html_problems(params["text"]) == []
+    return params
+
+
+async def test_private_question_quotes_marks_and_cites(tg_app, fake_telegram, updates):
+    update = updates.message("when is Kalbajar handed over?", user=USER_ID)
+    await feed(tg_app, update)
+    params = only_reply(fake_telegram)
+    assert KALBAJAR in params["text"]
+    assert "<b>Kalbajar</b>" in params["text"]
+    assert params["text"].startswith("<blockquote>")
+    assert "The Moscow Times" in params["text"]
+    assert 'href="https://www.themoscowtimes.com/' in params["text"]
+    assert params["reply_parameters"]["message_id"] == update["message"]["message_id"]
+    assert params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "more"
+
+
+async def test_no_answer_says_so_and_points_to_sources(tg_app, fake_telegram, updates):
+    await feed(tg_app, updates.message("What is the price of tea in Lisbon?", user=USER_ID))
+    params = only_reply(fake_telegram)
+    assert params["text"] == NO_ANSWER
+    assert "/sources" in params["text"]
+    assert "reply_markup" not in params
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["/ask when is Kalbajar handed over?", "/ask@BriefingTestBot when is Kalbajar handed over?"],
+)
+async def test_group_ask_replies_to_the_asker(tg_app, fake_telegram, updates, text):
+    update = updates.message(text, user=USER_ID, chat=GROUP_ID)
+    await feed(tg_app, update)
+    params = only_reply(fake_telegram)
+    assert params["chat_id"] == GROUP_ID
+    assert KALBAJAR in params["text"]
+    assert params["reply_parameters"]["message_id"] == update["message"]["message_id"]
+
+
+async def test_group_ask_for_another_bot_and_chatter_get_nothing(tg_app, fake_telegram, updates):
+    await feed(
+        tg_app,
+        updates.message("/ask@OtherBot when is Kalbajar handed over?", user=1, chat=GROUP_ID),
+    )
+    await feed(
+        tg_app, updates.message("when is Kalbajar handed over?", user=USER_ID, chat=GROUP_ID)
+    )
+    other = updates.raw_message("lunch?", user=7, chat=GROUP_ID)
+    await feed(
+        tg_app, updates.message("yes, at noon", user=USER_ID, chat=GROUP_ID, reply_to=other)
+    )
+    assert fake_telegram.sent() == []
+
+
+async def test_bare_ask_gets_usage_and_ask_as_reply_asks_that_message(
+    tg_app, fake_telegram, updates
+):
+    await feed(tg_app, updates.message("/ask", user=USER_ID, chat=GROUP_ID))
+    assert fake_telegram.sent()[0].params["text"] == ASK_USAGE
+    asked = updates.raw_message("When is Kalbajar handed over?", user=7, chat=GROUP_ID)
+    command = updates.message("/ask", user=USER_ID, chat=GROUP_ID, reply_to=asked)
+    await feed(tg_app, command)
+    reply = fake_telegram.sent()[1].params
+    assert KALBAJAR in reply["text"]
+    assert reply["reply_parameters"]["message_id"] == command["message"]["message_id"]
+
+
+async def test_reply_to_the_bots_answer_is_a_follow_up(tg_app, fake_telegram, updates):
+    await feed(
+        tg_app, updates.message("/ask when is Kalbajar handed over?", user=USER_ID, chat=GROUP_ID)
+    )
+    answer = fake_telegram.sent()[0].result
+    follow = updates.message(
+        "who guards the Lachin corridor?", user=7, chat=GROUP_ID, reply_to=answer
+    )
+    await feed(tg_app, follow)
+    reply = fake_telegram.sent()[1].params
+    assert "<b>guard</b> the strategic <b>Lachin</b> <b>corridor</b>" in reply["text"]
+    assert reply["reply_parameters"]["message_id"] == follow["message"]["message_id"]
+
+
+async def test_more_expands_and_less_collapses_by_editing(tg_app, fake_telegram, updates):
+    await feed(tg_app, updates.message("when is Kalbajar handed over?", user=USER_ID))
+    answer = fake_telegram.sent()[0].result
+    await feed(tg_app, updates.callback("more", answer, user=USER_ID))
+    edit = fake_telegram.sent("editMessageText")[0].params
+    assert edit["message_id"] == answer["message_id"]
+    assert "Also relevant" in edit["text"]
+    assert KALBAJAR in edit["text"]
+    assert edit["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "less"
+    assert html_problems(edit["text"]) == []
+    await feed(tg_app, updates.callback("less", answer, user=USER_ID))
+    collapsed = fake_telegram.sent("editMessageText")[1].params
+    assert collapsed["text"] == fake_telegram.sent()[0].params["text"]
+    assert len(fake_telegram.sent()) == 1  # edited in place, never a new message
+    assert len(fake_telegram.sent("answerCallbackQuery")) == 2
+
+
+async def test_more_on_a_forgotten_answer_says_it_expired(tg_app, fake_telegram, updates):
+    stranger = updates.raw_message("an old answer", user=USER_ID, chat=USER_ID)
+    await feed(tg_app, updates.callback("more", stranger, user=USER_ID))
+    assert fake_telegram.sent("answerCallbackQuery")[0].params["text"] == EXPIRED
+    assert fake_telegram.sent("editMessageText") == []
+
+
+async def test_inline_query_offers_cited_articles(tg_app, fake_telegram, updates):
+    await feed(tg_app, updates.inline("when is Kalbajar handed over", user=USER_ID))
+    params = fake_telegram.sent("answerInlineQuery")[0].params
+    results = params["results"]
+    assert results
+    assert KALBAJAR in results[0]["input_message_content"]["message_text"]
+    for result in results:
+        content = result["input_message_content"]
+        assert content["parse_mode"] == "HTML"
+        assert html_problems(content["message_text"]) == []
+        assert "<" not in result["title"]
+
+
+async def test_inline_query_without_answer_offers_the_sources_button(
+    tg_app, fake_telegram, updates
+):
+    await feed(tg_app, updates.inline("price of tea in Lisbon", user=USER_ID))
+    params = fake_telegram.sent("answerInlineQuery")[0].params
+    assert params["results"] == []
+    assert params["button"]["start_parameter"] == "sources"
+
+
+async def test_sources_lists_documents(tg_app, fake_telegram, updates):
+    await feed(tg_app, updates.message("/sources", user=USER_ID, chat=GROUP_ID))
+    text = only_reply(fake_telegram)["text"]
+    assert "What&#x27;s Next" not in text
+    assert "What's Next for Nagorno-Karabakh?" in text
+    assert "Return of territory" in text
+    assert "sentences" in text
+    assert "href=" in text
+
+
+@pytest.mark.parametrize(("user", "admin_line"), [(USER_ID, False), (ADMIN_ID, True)])
+async def test_help_explains_how_to_ask(tg_app, fake_telegram, updates, user, admin_line):
+    await feed(tg_app, updates.message("/start", user=user))
+    text = only_reply(fake_telegram)["text"]
+    assert "/ask" in text
+    assert "@BriefingTestBot" in text
+    assert "Nagorno-Karabakh" in text
+    assert ("/reload" in text) is admin_line
+
+
+async def test_per_user_rate_limit_warns_once(tg_app, fake_telegram, updates):
+    get_state(tg_app).throttle.per_minute = 2
+    for _ in range(4):
+        await feed(tg_app, updates.message("when is Kalbajar handed over?", user=USER_ID))
+    await feed(tg_app, updates.message("when is Kalbajar handed over?", user=USER_ID + 1))
+    texts = [c.params["text"] for c in fake_telegram.sent()]
+    assert len(texts) == 4
+    assert "asking quickly" in texts[2]
+    assert KALBAJAR in texts[3]  # another user is not affected
+
+
+async def test_too_long_question_is_refused_politely(tg_app, fake_telegram, updates):
+    await feed(tg_app, updates.message("why " * MAX_QUESTION_CHARS, user=USER_ID))
+    assert "I cannot look that up" in only_reply(fake_telegram)["text"]
+
+
+async def test_error_handler_logs_update_and_apologises(
+    tg_app, fake_telegram, updates, caplog, monkeypatch
+):
+    def broken(question, top_k=None):
+        raise RuntimeError("index exploded <secret detail>")
+
+    monkeypatch.setattr(get_state(tg_app).answerer, "ask", broken)
+    with caplog.at_level(logging.ERROR):
+        await feed(tg_app, updates.message("when is Kalbajar handed over?", user=USER_ID))
+    assert fake_telegram.sent()[0].params["text"] == APOLOGY
+    record = next(r for r in caplog.records if r.name == "bot.tg.errors")
+    assert "when is Kalbajar handed over?" in record.getMessage()
+    assert record.exc_info is not None
+
+
+async def test_one_info_line_per_question(tg_app, updates, caplog):
+    with caplog.at_level(logging.INFO, logger="bot.tg.handlers"):
+        await feed(tg_app, updates.message("when is Kalbajar handed over?", user=USER_ID))
+        await feed(tg_app, updates.message("/ask price of tea?", user=USER_ID, chat=GROUP_ID))
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.tg.handlers"]
+    assert len(lines) == 2
+    assert lines[0].startswith("question chat=private latency_ms=")
+    assert "answered=yes top_score=" in lines[0]
+    assert "chat=supergroup" in lines[1]
+    assert "answered=no top_score=-" in lines[1]
+
+
+async def test_edited_messages_are_not_answered_again(tg_app, fake_telegram, updates):
+    update = updates.message("when is Kalbajar handed over?", user=USER_ID)
+    update["edited_message"] = update.pop("message")
+    await feed(tg_app, update)
+    assert fake_telegram.sent() == []
+
+
+async def test_unknown_private_command_gets_a_hint(tg_app, fake_telegram, updates):
+    await feed(tg_app, updates.message("/frobnicate", user=USER_ID))
+    assert "/ask" in only_reply(fake_telegram)["text"]
+
+
+def test_updates_fixture_is_shared(updates):
+    assert isinstance(updates, UpdateMaker)
