@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # --- Telegram adapter fixtures (bot/tg) -------------------------------------------------------
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,8 @@ import pytest
 from bot.config import Settings
 from bot.core.answer import build_answerer
 from bot.tg.app import BotApp, build_application
-from tests.fake_bot_api import TOKEN, FakeTelegram, RecordingRequest, UpdateMaker
+from tests.bot_process import BotProcess
+from tests.fake_bot_api import TOKEN, FakeBotApi, FakeTelegram, RecordingRequest, UpdateMaker
 
 REPO_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 ADMIN_ID = 4242
@@ -67,3 +68,21 @@ async def tg_app(tg_settings: Settings, fake_telegram: FakeTelegram) -> AsyncIte
     await app.initialize()
     yield app
     await app.shutdown()
+
+
+@pytest.fixture
+def bot_process(tmp_path: Path, knowledge_copy: Path) -> Iterator[Callable[..., BotProcess]]:
+    """Start ``python -m bot run`` against a fresh fake Bot API; stop both afterwards."""
+    started: list[tuple[FakeBotApi, BotProcess]] = []
+
+    def start(fake: FakeTelegram | None = None) -> BotProcess:
+        api = FakeBotApi(fake).__enter__()
+        process = BotProcess(api, knowledge_copy, tmp_path, admins=str(ADMIN_ID))
+        started.append((api, process))
+        process.wait_ready()
+        return process
+
+    yield start
+    for api, process in started:
+        process.stop()
+        api.__exit__(None, None, None)
