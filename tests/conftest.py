@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.core.answer import build_answerer
+from bot.core.answer import Answerer, build_answerer
 from bot.tg.app import BotApp, build_application
 from tests.bot_process import BotProcess
 from tests.fake_bot_api import TOKEN, FakeBotApi, FakeTelegram, RecordingRequest, UpdateMaker
@@ -19,6 +19,44 @@ REPO_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 ADMIN_ID = 4242
 USER_ID = 1001
 GROUP_ID = -100555
+
+
+# --- Core fixtures (bot/core, bot/cli) ----------------------------------------------------------
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SQUAD_DIR = FIXTURES / "squad-dev"
+RAW_SEED = FIXTURES / "nagorno-karabakh-raw.txt"
+DEV_QUESTIONS = FIXTURES / "dev_questions.jsonl"
+MAX_BYTES = 5 * 1024 * 1024
+
+
+@pytest.fixture(scope="session")
+def briefing() -> Answerer:
+    """The shipped knowledge, indexed once for the whole session (answerers are immutable)."""
+    return build_answerer(REPO_KNOWLEDGE, max_bytes=MAX_BYTES)
+
+
+@pytest.fixture(scope="session")
+def squad() -> Answerer:
+    """The public benchmark's 24 articles, indexed once."""
+    return build_answerer(SQUAD_DIR / "knowledge", max_bytes=MAX_BYTES)
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
+    """Write a file into a fresh knowledge directory ``tmp_path / "kb"``; returns its path."""
+    root = tmp_path / "kb"
+    root.mkdir(exist_ok=True)
+
+    def _write(name: str, content: str | bytes) -> Path:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return _write
 
 
 @pytest.fixture

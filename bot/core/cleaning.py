@@ -67,7 +67,8 @@ def _furniture(lines: list[str]) -> set[int]:
         if not s:
             continue
         shouty = any(c.isalpha() for c in s) and not any(c.islower() for c in s)
-        if _PAGE_NUMBER.match(s) or (shouty and len(s.split()) <= 6) or counts[s] >= 3:
+        running = counts[s] >= 3 and not _ENDS_SENTENCE.search(s)  # a header, not a refrain
+        if _PAGE_NUMBER.match(s) or (shouty and len(s.split()) <= 6) or running:
             drop.add(i)
     return drop
 

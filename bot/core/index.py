@@ -65,10 +65,16 @@ class Bm25Field:
                 self._document_frequency[term] += 1
 
     def scores(self, terms: Sequence[str]) -> Scores:
-        """BM25Okapi score of every document for ``terms`` (zeros if nothing can match)."""
+        """BM25Okapi score of every document for ``terms`` (zeros if nothing can match).
+
+        In a small corpus, a term found in over half the documents gets a negative IDF from
+        rank-bm25 (a heading field of a one-file knowledge base has a handful of documents).
+        A match should never count against a sentence, so scores are floored at zero.
+        """
         if self._bm25 is None or not terms:
             return np.zeros(self.size)
-        return np.asarray(self._bm25.get_scores(list(terms)), dtype=np.float64)
+        scores = np.asarray(self._bm25.get_scores(list(terms)), dtype=np.float64)
+        return np.maximum(scores, 0.0)
 
     def knows(self, term: str) -> bool:
         """Whether any document holds ``term``."""

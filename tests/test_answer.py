@@ -1,0 +1,110 @@
+import pytest
+
+from bot.core.answer import Answerer
+from bot.core.errors import QuestionError
+from bot.core.knowledge import load_knowledge
+from bot.core.models import AnswerOptions
+from tests.conftest import MAX_BYTES
+
+# BM25Okapi gives no weight to a term found in half the sentences, so tiny test documents
+# get a few unrelated sentences first.
+FILLER = "Bread is baked daily. Cats sleep a lot. Rivers flow to seas. Snow fell early.\n\n"
+
+
+def test_kalbajar_handover_is_the_delayed_sentence(briefing):
+    answer = briefing.ask("when is Kalbajar handed over?")
+    assert answer.best is not None
+    assert "handover was delayed until November 25" in answer.best.text
+    assert "November 20" not in answer.best.text
+
+
+def test_a_match_carries_its_citation(briefing):
+    best = briefing.ask("Who guards the Lachin corridor?").best
+    assert best is not None
+    assert best.title == "After Military Defeat, What's Next for Nagorno-Karabakh?"
+    assert best.section == "Russian peacekeepers"
+    assert best.publisher == "The Moscow Times"
+    assert best.source
+    assert best.source.startswith("https://")
+    assert best.file == "nagorno-karabakh.md"
+    assert best.position == 13
+    assert best.paragraph == 12
+    assert best.score > 0
+
+
+def test_the_displayed_text_is_the_original_sentence(briefing):
+    best = briefing.ask("how many residents fled").best
+    assert best is not None
+    assert best.text.startswith("Between 75,000 and 90,000 of the region\u2019s 150,000")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hello",
+        "thanks!",
+        "???",
+        "ok thank you",
+        "What is the stock price of Apple?",
+        "How do I cook rice?",
+        "Is Armenia a member of NATO?",
+        "What is the weather in Moscow?",
+    ],
+)
+def test_greetings_and_off_topic_questions_get_no_answer(briefing, question):
+    answer = briefing.ask(question)
+    assert answer.best is None
+    assert answer.matches == ()
+
+
+def test_further_candidates_are_ranked_distinct_and_bounded(briefing):
+    answer = briefing.ask("Turkey role", top_k=4)
+    scores = [m.score for m in answer.matches]
+    assert 1 < len(answer.matches) <= 4
+    assert scores == sorted(scores, reverse=True)
+    assert len({m.text for m in answer.matches}) == len(answer.matches)
+
+
+def test_empty_and_huge_questions_are_errors(briefing):
+    with pytest.raises(QuestionError, match="empty"):
+        briefing.ask("   ")
+    with pytest.raises(QuestionError, match="longer"):
+        briefing.ask("why " * 500)
+
+
+def test_context_is_the_surrounding_paragraph(briefing):
+    best = briefing.ask("What did Aliyev promise earlier?").best
+    assert best is not None
+    assert briefing.context(best) == best.text  # a one-sentence paragraph
+    minsk = briefing.ask("What was the security belt?").best
+    assert minsk is not None
+    assert minsk.text in briefing.context(minsk)
+    assert len(briefing.context(minsk)) > len(minsk.text)
+
+
+def test_coverage_threshold_turns_weak_evidence_into_no_answer(write, tmp_path):
+    write("a.md", "# Notes\n\n" + FILLER + "The harbour opened in spring. Ships carry grain.\n")
+    base = load_knowledge(tmp_path / "kb", max_bytes=MAX_BYTES)
+    strict = Answerer(base, AnswerOptions(min_coverage=0.9))
+    lenient = Answerer(base, AnswerOptions(min_coverage=0.1))
+    question = "when did the harbour close for winter repairs"
+    assert strict.ask(question).best is None
+    assert lenient.ask(question).best is not None
+
+
+def test_counting_questions_prefer_sentences_with_numbers(write, tmp_path):
+    write(
+        "a.md",
+        "# Notes\n\n" + FILLER + "The ferry carries passengers across the bay.\n\n"
+        "Each day the ferry carries 1,200 passengers.\n",
+    )
+    answerer = Answerer(load_knowledge(tmp_path / "kb", max_bytes=MAX_BYTES))
+    best = answerer.ask("How many passengers does the ferry carry?").best
+    assert best is not None
+    assert "1,200" in best.text
+
+
+def test_misspelt_names_still_find_their_sentence(squad):
+    best = squad.ask("Which university was established in 1816 in Warsaw? (Univeristy)").best
+    assert best is not None
+    assert "1816" in best.text

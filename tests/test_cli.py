@@ -1,0 +1,87 @@
+import io
+import json
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import DEV_QUESTIONS, REPO_KNOWLEDGE
+
+KB = ["--knowledge", str(REPO_KNOWLEDGE)]
+
+
+@pytest.fixture(autouse=True)
+def _no_dotenv(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's leaks into the tests
+
+
+def test_ask_prints_the_quote_and_its_citation(capsys):
+    assert main(["ask", *KB, "when is Kalbajar handed over?"]) == 0
+    out = capsys.readouterr().out
+    assert "handover was delayed until November 25" in out
+    assert "Return of territory" in out
+    assert "The Moscow Times" in out
+    assert "https://www.themoscowtimes.com/" in out
+
+
+def test_ask_json_one_line_per_question_from_stdin(capsys):
+    stdin = io.StringIO("when is Kalbajar handed over?\n\nthanks!\n")
+    assert main(["ask", *KB, "--json", "--top", "2"], stdin=stdin) == 0
+    lines = capsys.readouterr().out.splitlines()
+    first, second = (json.loads(line) for line in lines)
+    assert first["question"] == "when is Kalbajar handed over?"
+    assert 1 <= len(first["answers"]) <= 2
+    assert {"text", "score", "title", "section", "source", "file"} <= first["answers"][0].keys()
+    assert second == {"question": "thanks!", "answers": []}
+
+
+def test_no_answer_is_said_plainly(capsys):
+    assert main(["ask", *KB, "How do I cook rice?"]) == 0
+    assert "No answer" in capsys.readouterr().out
+
+
+def test_check_reports_counts_and_problems(capsys, write, tmp_path):
+    assert main(["check", *KB]) == 0
+    assert "1 documents, 23 sentences, 0 problems" in capsys.readouterr().out
+    write("good.md", "Fine text.\n")
+    write("bad.txt", b"\xff\xfe")
+    assert main(["check", "--knowledge", str(tmp_path / "kb")]) == 1
+    out = capsys.readouterr().out
+    assert "problem: bad.txt:1: not UTF-8" in out
+    assert "good.md" in out
+
+
+def test_eval_prints_figures_and_failures(capsys):
+    assert main(["eval", str(DEV_QUESTIONS), *KB]) == 0
+    out = capsys.readouterr().out
+    assert "P@1:" in out
+    assert "MRR@10:" in out
+    assert "abstention right" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["ask", "--knowledge", "/nonexistent/dir", "q"], "not a directory"),
+        (["check", "--knowledge", "/nonexistent/dir"], "not a directory"),
+        (["ask", *KB, "   "], "empty"),
+        (["ask", *KB, "--top", "0", "q"], "--top"),
+        (["eval", "/nonexistent.jsonl", *KB], "cannot read"),
+    ],
+)
+def test_errors_are_one_line_without_traceback(capsys, argv, message):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_ask_with_nothing_on_stdin_is_an_error(capsys):
+    assert main(["ask", *KB], stdin=io.StringIO("")) == 2
+    assert "no question" in capsys.readouterr().err
+
+
+def test_bad_knowledge_file_is_named(capsys, write, tmp_path):
+    write("bad.md", "---\ntitle: [\n---\nx\n")
+    assert main(["ask", "--knowledge", str(tmp_path / "kb"), "q"]) == 2
+    assert "bad.md:" in capsys.readouterr().err

@@ -1,0 +1,44 @@
+import pytest
+
+from bot.config import Settings, SettingsError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch, tmp_path):
+    for name in ("TELEGRAM_BOT_TOKEN", "ADMIN_USER_IDS", "KNOWLEDGE_DIR", "LOG_LEVEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def test_reads_dotenv_and_keeps_the_token_secret(tmp_path):
+    (tmp_path / ".env").write_text(
+        "TELEGRAM_BOT_TOKEN=123:abc\nADMIN_USER_IDS=1, 2,3\nKNOWLEDGE_DIR=kb\n", encoding="utf-8"
+    )
+    settings = load_settings()
+    assert settings.telegram_bot_token is not None
+    assert settings.telegram_bot_token.get_secret_value() == "123:abc"
+    assert "123:abc" not in repr(settings)
+    assert settings.admin_user_ids == frozenset({1, 2, 3})
+    assert str(settings.knowledge_dir) == "kb"
+
+
+def test_environment_beats_dotenv(tmp_path, monkeypatch):
+    (tmp_path / ".env").write_text("LOG_LEVEL=debug\n", encoding="utf-8")
+    assert load_settings().log_level == "DEBUG"
+    monkeypatch.setenv("LOG_LEVEL", "warning")
+    assert load_settings().log_level == "WARNING"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("ADMIN_USER_IDS", "12,abc"), ("LOG_LEVEL", "loud"), ("ANSWER_COUNT", "0")],
+)
+def test_malformed_settings_name_the_variable(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=f"^{name}:"):
+        load_settings()
+
+
+def test_answer_options_follow_settings():
+    options = Settings(_env_file=None, answer_count=5, min_coverage=0.4).answer_options()  # type: ignore[call-arg]
+    assert (options.top_k, options.min_coverage) == (5, 0.4)

@@ -1,0 +1,69 @@
+import pytest
+
+from bot.core.errors import BriefingBotError
+from bot.core.evaluation import EvalCase, evaluate, read_cases
+from bot.core.models import Answer, Match
+
+
+def _answer(question, *texts):
+    matches = tuple(
+        Match(
+            text=t,
+            score=1.0,
+            title="T",
+            section=None,
+            publisher=None,
+            source=None,
+            file="f.md",
+            position=i,
+            paragraph=1,
+            line=1,
+        )
+        for i, t in enumerate(texts, 1)
+    )
+    return Answer(question=question, matches=matches)
+
+
+def test_squad_answers_must_match_whole_words_case_insensitively():
+    case = EvalCase(q="q", answers=["gold"])
+    assert case.is_right("It was GOLD themed.")
+    assert not case.is_right("It was golden.")
+
+
+def test_accept_substrings_fold_white_space():
+    case = EvalCase(q="q", accept=["delayed until November 25"])
+    assert case.is_right("was delayed  until\nNovember 25 to")
+
+
+def test_metrics_count_ranks_and_abstentions():
+    cases = [
+        EvalCase(q="a", answers=["x"]),
+        EvalCase(q="b", answers=["x"]),
+        EvalCase(q="c", answers=["x"]),
+        EvalCase(q="d", accept=[]),
+        EvalCase(q="e", accept=[]),
+    ]
+    replies = {
+        "a": _answer("a", "x here"),
+        "b": _answer("b", "nothing", "x second"),
+        "c": _answer("c"),
+        "d": _answer("d"),
+        "e": _answer("e", "something"),
+    }
+    report = evaluate(cases, replies.__getitem__)
+    assert report.answerable == 3
+    assert report.p_at_1 == pytest.approx(1 / 3)
+    assert report.mrr_at_10 == pytest.approx((1 + 0.5) / 3)
+    assert (report.abstained_right, report.abstained_wrong) == (1, 1)
+    assert report.answered_wrongly_unanswerable == 1
+    assert [f.question for f in report.failures] == ["b", "c", "e"]
+
+
+def test_read_cases_names_the_bad_line(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"q": "a", "accept": []}\n\nnot json\n', encoding="utf-8")
+    with pytest.raises(BriefingBotError, match=r"q.jsonl:3"):
+        read_cases(path)
+    path.write_text('{"q": "a"}\n', encoding="utf-8")
+    with pytest.raises(BriefingBotError, match="exactly one"):
+        read_cases(path)

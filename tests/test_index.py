@@ -1,0 +1,63 @@
+from bot.core.index import Bm25Field, SentenceIndex
+from bot.core.knowledge import load_knowledge
+from bot.core.models import AnswerOptions
+from tests.conftest import MAX_BYTES
+
+
+def test_empty_corpus_and_empty_documents_score_zero():
+    assert Bm25Field([]).scores(["x"]).shape == (0,)
+    field = Bm25Field([[], []])
+    assert list(field.scores(["x"])) == [0.0, 0.0]
+    assert field.weight("x") > 0
+
+
+def test_rarer_terms_weigh_more():
+    field = Bm25Field([["a", "b"], ["a"], ["a", "c"]])
+    assert field.weight("b") > field.weight("a")
+    assert field.weight("unknown") >= field.weight("b")
+
+
+def _index(write, tmp_path):
+    write(
+        "a.md",
+        "# Ports\n\n## Harbour\n\nThe harbour opened. Ships came.\n\nGrain was sold.\n\n"
+        "## Elsewhere\n\nBread is baked daily. Cats sleep a lot. Rivers flow to seas.\n\n"
+        "## Weather\n\nSnow fell early.\n",
+    )
+    return SentenceIndex(load_knowledge(tmp_path / "kb", max_bytes=MAX_BYTES))
+
+
+def test_entries_know_their_place(write, tmp_path):
+    index = _index(write, tmp_path)
+    assert [(e.text, e.position, e.paragraph_number) for e in index.entries[:3]] == [
+        ("The harbour opened.", 1, 1),
+        ("Ships came.", 2, 1),
+        ("Grain was sold.", 3, 2),
+    ]
+
+
+def test_context_lifts_a_sentence_whose_paragraph_matches(write, tmp_path):
+    index = _index(write, tmp_path)
+    alone = index.scores(["ship"], AnswerOptions(window_weight=0, paragraph_weight=0))
+    context = index.scores(["ship"], AnswerOptions())
+    assert alone[0] == 0
+    assert context[0] > 0
+    assert context[2] == 0
+    assert context[3] == 0
+
+
+def test_headings_vouch_for_their_sentences(write, tmp_path):
+    index = _index(write, tmp_path)
+    assert "harbour" in index.evidence(2)
+    assert "port" in index.evidence(2)
+    scores = index.scores(["harbour"], AnswerOptions(window_weight=0, paragraph_weight=0))
+    assert scores[2] > 0
+    assert scores[3] == 0
+
+
+def test_word_pairs_side_by_side_earn_a_bonus(write, tmp_path):
+    write("a.md", "Grain ships came. Ships sold grain. Cats sleep. Rivers flow. Snow fell.\n")
+    index = SentenceIndex(load_knowledge(tmp_path / "kb", max_bytes=MAX_BYTES))
+    pairs = index.pair_scores(["grain", "ship"])
+    assert pairs[0] > 0
+    assert pairs[1] == 0

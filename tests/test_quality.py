@@ -1,0 +1,36 @@
+"""Quality bars on the briefing's question set (a copy of ../shared/eval, see fixtures/)."""
+
+import json
+
+import pytest
+
+from bot.core.evaluation import EvalCase
+from tests.conftest import DEV_QUESTIONS
+
+CASES = [
+    EvalCase.model_validate(json.loads(line))
+    for line in DEV_QUESTIONS.read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
+# Lexical ranking cannot link "start and end" to "between September 27 and November 9": the
+# top sentence matches "conflict" and "ending" instead. Strict, so a fix shows up here.
+KNOWN_MISSES = {"When did the conflict start and end?"}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="lexical gap"))
+        if c.q in KNOWN_MISSES
+        else c
+        for c in CASES
+    ],
+    ids=[c.q for c in CASES],
+)
+def test_briefing_question(briefing, case):
+    best = briefing.ask(case.q).best
+    if case.answerable:
+        assert best is not None
+        assert case.is_right(best.text), best.text
+    else:
+        assert best is None, best
