@@ -32,6 +32,7 @@ class Faults:
         self.attempts: Counter[int] = Counter()
         self.injected: Counter[str] = Counter()
         self.polling_since: float | None = None
+        self.plan: dict[int, int] = {}  # question message id -> kind of fault
 
     def __call__(self, method: str, params: dict) -> tuple[int, dict] | None:
         with self.lock:
@@ -41,7 +42,7 @@ class Faults:
                 return None
             question = params["reply_parameters"]["message_id"]
             self.attempts[question] += 1
-            fault = self._send_fault(question, self.attempts[question])
+            fault = self._send_fault(self.plan[question], self.attempts[question])
             if fault is not None:
                 self.injected[str(fault[0])] += 1
             return fault
@@ -54,8 +55,7 @@ class Faults:
         return None
 
     @staticmethod
-    def _send_fault(question: int, attempt: int) -> tuple[int, dict] | None:
-        kind = question % 4
+    def _send_fault(kind: int, attempt: int) -> tuple[int, dict] | None:
         if kind == 0 and attempt == 1:
             return flood(1)
         if kind == 1 and attempt <= 2:
@@ -80,6 +80,7 @@ def test_every_question_is_answered_exactly_once_despite_faults(bot_process):
         else:
             update = make.message(text, user=user)
         questions.append(update["message"]["message_id"])
+        faults.plan[questions[-1]] = n % 4
         fake.push(update)
     pushed = time.monotonic()
 
@@ -92,10 +93,9 @@ def test_every_question_is_answered_exactly_once_despite_faults(bot_process):
     calls = list(fake.calls)
     counts = {q: len(sends_replying_to(calls, q)) for q in questions}
     assert counts == dict.fromkeys(questions, 1)
-    assert faults.injected["429"] and faults.injected["502"] and faults.injected["0"]
+    assert set(faults.injected) == {"429", "502", "0", "getUpdates"}
     assert faults.injected["getUpdates"] >= 2
     print(
-        f"\nall {len(questions)} answered {took:.1f}s after the push; faults {dict(faults.injected)}"
+        f"\n{len(questions)} answered {took:.1f}s after the push; faults {dict(faults.injected)}"
     )
-    log = bot.stop()
-    assert "Traceback" not in log.split("Bot API unreachable")[0] or True
+    assert "retrying" in bot.stop()

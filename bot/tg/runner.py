@@ -8,6 +8,7 @@ directory raise ``KnowledgeDirectoryError`` before anything connects to Telegram
 from __future__ import annotations
 
 import logging
+import os
 import re
 from urllib.parse import urlsplit
 
@@ -80,6 +81,8 @@ def serve(app: BotApp, settings: Settings) -> None:
 def run_bot(settings: Settings) -> int:
     """Run the bot until SIGINT or SIGTERM; return the process exit code."""
     token = require_token(settings)
+    # Opt into PTB's coming durations type now: PTB 22 warns on every 429 otherwise.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     webhook_secret(settings)
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
     configure_logging(settings.log_level, [token, secret])

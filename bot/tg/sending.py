@@ -120,12 +120,14 @@ class RetryingLimiter(BaseRateLimiter[None]):
                 delay = retry_after_seconds(exc)
                 self._flood(chat, delay)
                 self._give_up_if(attempt, delay > self.max_retry_after, exc)
+                failure: TelegramError = exc
             except NetworkError as exc:
                 delay = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
                 self._give_up_if(attempt, not is_retryable(endpoint, exc), exc, endpoint)
+                failure = exc
             logger.warning(
-                "%s to chat %s failed (attempt %d of %d); retrying in %.1fs",
-                endpoint, chat, attempt, self.max_attempts, delay,
+                "%s to chat %s failed (%s; attempt %d of %d); retrying in %.1fs",
+                endpoint, chat, failure, attempt, self.max_attempts, delay,
             )  # fmt: skip
             await asyncio.sleep(delay)
         raise AssertionError("unreachable: the last attempt returns or raises")

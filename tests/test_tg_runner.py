@@ -1,0 +1,104 @@
+"""Start-up: clear errors for bad settings, logs that never show the token, the serving mode."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+import bot.tg.runner as runner
+from bot.config import SettingsError
+from bot.tg.runner import RedactingFormatter, configure_logging, run_bot
+from tests.fake_bot_api import TOKEN
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_run_bot_without_a_token_names_the_variable(tg_settings):
+    settings = tg_settings.model_copy(update={"telegram_bot_token": None})
+    with pytest.raises(SettingsError, match=r"^TELEGRAM_BOT_TOKEN: "):
+        run_bot(settings)
+
+
+def test_a_malformed_webhook_secret_names_the_variable(tg_settings):
+    settings = tg_settings.model_copy(
+        update={
+            "webhook_url": "https://bot.example.org/hook",
+            "webhook_secret": SecretStr("not ok!"),
+        }
+    )
+    with pytest.raises(SettingsError, match=r"^WEBHOOK_SECRET: "):
+        run_bot(settings)
+
+
+def test_cli_run_without_token_prints_one_line_and_fails(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(REPO),
+        "KNOWLEDGE_DIR": str(REPO / "knowledge"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert "TELEGRAM_BOT_TOKEN" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_the_token_is_redacted_from_messages_and_tracebacks():
+    formatter = RedactingFormatter("%(message)s", [TOKEN])
+    try:
+        raise RuntimeError(f"POST https://api.telegram.org/bot{TOKEN}/getMe failed")
+    except RuntimeError:
+        record = logging.LogRecord(
+            "x", logging.ERROR, __file__, 1, "url %s", (f"/bot{TOKEN}/",), sys.exc_info()
+        )
+    text = formatter.format(record)
+    assert TOKEN not in text
+    assert text.count("[redacted]") == 2
+
+
+def test_configure_logging_quiets_url_printing_loggers():
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        configure_logging("DEBUG", [TOKEN])
+        assert logging.getLogger("httpx").getEffectiveLevel() == logging.WARNING
+        assert isinstance(root.handlers[0].formatter, RedactingFormatter)
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict]] = []
+
+    def run_polling(self, **kwargs) -> None:
+        self.calls.append(("polling", kwargs))
+
+    def run_webhook(self, **kwargs) -> None:
+        self.calls.append(("webhook", kwargs))
+
+
+def test_polling_unless_a_webhook_url_is_set(tg_settings):
+    app = Recorder()
+    runner.serve(app, tg_settings)  # type: ignore[arg-type]
+    hooked = tg_settings.model_copy(
+        update={
+            "webhook_url": "https://bot.example.org/tg/hook",
+            "webhook_secret": SecretStr("s3cret_-x"),
+        }
+    )
+    runner.serve(app, hooked)  # type: ignore[arg-type]
+    (first, _), (second, options) = app.calls
+    assert (first, second) == ("polling", "webhook")
+    assert options["url_path"] == "tg/hook"
+    assert options["webhook_url"] == "https://bot.example.org/tg/hook"
+    assert options["secret_token"] == "s3cret_-x"
