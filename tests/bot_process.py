@@ -19,7 +19,9 @@ START_TIMEOUT = 20.0
 class BotProcess:
     """The bot process and its fake Telegram; ``stop`` ends it and returns its log."""
 
-    def __init__(self, api: FakeBotApi, knowledge: Path, workdir: Path, admins: str) -> None:
+    def __init__(
+        self, api: FakeBotApi, knowledge: Path, workdir: Path, admins: str, **extra_env: str
+    ) -> None:
         self.api = api
         self.fake = api.fake
         self.log_path = workdir / "bot.log"
@@ -33,6 +35,7 @@ class BotProcess:
             LOG_LEVEL="DEBUG",
             PYTHONPATH=str(REPO),
             NO_PROXY="127.0.0.1",
+            **extra_env,
         )
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
@@ -46,9 +49,10 @@ class BotProcess:
     def wait_ready(self) -> None:
         """Wait until the bot has registered its commands and started polling."""
         try:
-            # deleteWebhook is the last call before polling; updates pushed from now on queue
+            # deleteWebhook (polling) or setWebhook comes last; updates pushed from now on queue
             self.fake.wait_for(
-                lambda calls: any(c.method == "deleteWebhook" for c in calls), START_TIMEOUT
+                lambda calls: any(c.method in {"deleteWebhook", "setWebhook"} for c in calls),
+                START_TIMEOUT,
             )
         except AssertionError:
             raise AssertionError(f"bot did not start:\n{self.log()}") from None

@@ -113,9 +113,9 @@ def bot_process(tmp_path: Path, knowledge_copy: Path) -> Iterator[Callable[..., 
     """Start ``python -m bot run`` against a fresh fake Bot API; stop both afterwards."""
     started: list[tuple[FakeBotApi, BotProcess]] = []
 
-    def start(fake: FakeTelegram | None = None) -> BotProcess:
+    def start(fake: FakeTelegram | None = None, **env: str) -> BotProcess:
         api = FakeBotApi(fake).__enter__()
-        process = BotProcess(api, knowledge_copy, tmp_path, admins=str(ADMIN_ID))
+        process = BotProcess(api, knowledge_copy, tmp_path, admins=str(ADMIN_ID), **env)
         started.append((api, process))
         process.wait_ready()
         return process

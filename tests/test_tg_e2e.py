@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import socket
+import time
+import urllib.error
+import urllib.request
+
 import pytest
 
 from tests.bot_process import sends_replying_to
@@ -97,3 +103,56 @@ def test_reload_and_upload_by_admins_only(bot_process, knowledge_copy):
     assert "Changed: lithium.md" in check_reply(upload, ADMIN_ID)
     assert "fell by half" in (knowledge_copy / "lithium.md").read_text()
     assert TOKEN not in bot.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def post_update(url: str, update: dict, secret: str) -> int:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(update).encode(),
+        headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret},
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as refused:
+            return int(refused.code)
+        except OSError:  # the webhook server is still starting
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def test_webhook_mode_checks_the_secret(bot_process):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/tg/hook"
+    bot = bot_process(
+        WEBHOOK_URL=url,
+        WEBHOOK_LISTEN="127.0.0.1",
+        WEBHOOK_PORT=str(port),
+        WEBHOOK_SECRET="s3cret",
+    )
+    registered = bot.fake.sent("setWebhook")[0].params
+    assert registered["url"] == url
+    assert registered["secret_token"] == "s3cret"
+    make = UpdateMaker()
+    forged = make.message("when is Kalbajar handed over?", user=USER_ID)
+    forged["update_id"] = 1
+    assert post_update(url, forged, "wrong") == 403
+    update = make.message("when is Kalbajar handed over?", user=USER_ID)
+    update["update_id"] = 2
+    assert post_update(url, update, "s3cret") == 200
+    bot.fake.wait_for(
+        lambda calls: bool(sends_replying_to(calls, update["message"]["message_id"]))
+    )
+    assert len(bot.fake.sent()) == 1  # the forged update got nothing
+    log = bot.stop()
+    assert TOKEN not in log
+    assert "s3cret" not in log
