@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-# --- Telegram adapter fixtures (bot/tg) -------------------------------------------------------
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -59,6 +58,7 @@ def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
     return _write
 
 
+# --- Telegram adapter fixtures (bot/tg) -------------------------------------------------------
 @pytest.fixture
 def knowledge_copy(tmp_path: Path) -> Path:
     """Copy the shipped knowledge directory, safe to add files to."""
