@@ -55,7 +55,9 @@ def configure_logging(level: str, secrets: list[str]) -> None:
 def webhook_secret(settings: Settings) -> str | None:
     """Return the webhook secret, checked against what Telegram accepts."""
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    if secret is not None and not _SECRET.match(secret):
+    if not secret:  # WEBHOOK_SECRET= left empty, as in .env.example
+        return None
+    if not _SECRET.match(secret):
         raise SettingsError("WEBHOOK_SECRET: use 1-256 characters among A-Z, a-z, 0-9, _ and -")
     return secret
 
@@ -83,9 +85,7 @@ def run_bot(settings: Settings) -> int:
     token = require_token(settings)
     # Opt into PTB's coming durations type now: PTB 22 warns on every 429 otherwise.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
-    webhook_secret(settings)
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-    configure_logging(settings.log_level, [token, secret])
+    configure_logging(settings.log_level, [token, webhook_secret(settings) or ""])
     answerer = build_answerer(
         settings.knowledge_dir,
         options=settings.answer_options(),

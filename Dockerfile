@@ -1,0 +1,34 @@
+# briefing-bot: the Telegram bot. Build: docker build -t briefing-bot .
+# Run:   docker run -e TELEGRAM_BOT_TOKEN=... -v "$PWD/knowledge:/app/knowledge" briefing-bot
+# The token comes only from the environment at run time; nothing secret is baked in.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    KNOWLEDGE_DIR=/app/knowledge
+
+WORKDIR /app
+
+# Dependencies first, read from pyproject.toml: editing the code does not reinstall them.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']; open('/tmp/requirements.txt', 'w').write(chr(10).join(deps))" \
+    && pip install --requirement /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
+
+# Then the source, installed without touching the dependencies.
+COPY README.md ./
+COPY bot/ ./bot/
+RUN pip install --no-deps . \
+    && groupadd --gid 10001 briefing \
+    && useradd --create-home --uid 10001 --gid 10001 --shell /usr/sbin/nologin briefing
+
+# The shipped briefings; mount a volume here to keep admin uploads across restarts.
+COPY --chown=10001:10001 knowledge/ ./knowledge/
+VOLUME ["/app/knowledge"]
+
+USER 10001:10001
+# Only used in webhook mode (WEBHOOK_URL set); polling needs no open port.
+EXPOSE 8443
+CMD ["python", "-m", "bot", "run"]
