@@ -500,3 +500,14 @@ async def feed(app: Any, update: dict[str, Any]) -> None:
     from telegram import Update
 
     await app.process_update(Update.de_json(update, app.bot))
+
+
+def only_reply(fake: FakeTelegram) -> dict[str, Any]:
+    """Assert exactly one message was sent, as Telegram HTML without previews; return it."""
+    sent = fake.sent()
+    assert len(sent) == 1, [c.params.get("text") for c in sent]
+    params = sent[0].params
+    assert params["parse_mode"] == "HTML"
+    assert params["link_preview_options"] == {"is_disabled": True}
+    assert html_problems(params["text"]) == []
+    return params

@@ -1,4 +1,4 @@
-"""Handlers driven through a real PTB Application with real Update objects, no network."""
+"""Question handlers driven through a real PTB Application with real Update objects."""
 
 from __future__ import annotations
 
@@ -7,25 +7,13 @@ import logging
 import pytest
 
 from bot.core.answer import MAX_QUESTION_CHARS
-from bot.tg.errors import APOLOGY
 from bot.tg.handlers import ASK_USAGE
-from bot.tg.more import EXPIRED
 from bot.tg.render import NO_ANSWER
 from bot.tg.state import get_state
-from tests.conftest import ADMIN_ID, GROUP_ID, USER_ID
-from tests.fake_bot_api import FakeTelegram, UpdateMaker, feed, html_problems
+from tests.conftest import GROUP_ID, USER_ID
+from tests.fake_bot_api import feed, only_reply
 
 KALBAJAR = "whose <b>handover</b> was delayed until November 25"
-
-
-def only_reply(fake: FakeTelegram) -> dict:
-    sent = fake.sent()
-    assert len(sent) == 1, [c.params.get("text") for c in sent]
-    params = sent[0].params
-    assert params["parse_mode"] == "HTML"
-    assert params["link_preview_options"] == {"is_disabled": True}
-    assert html_problems(params["text"]) == []
-    return params
 
 
 async def test_private_question_quotes_marks_and_cites(tg_app, fake_telegram, updates):
@@ -104,72 +92,6 @@ async def test_reply_to_the_bots_answer_is_a_follow_up(tg_app, fake_telegram, up
     assert reply["reply_parameters"]["message_id"] == follow["message"]["message_id"]
 
 
-async def test_more_expands_and_less_collapses_by_editing(tg_app, fake_telegram, updates):
-    await feed(tg_app, updates.message("when is Kalbajar handed over?", user=USER_ID))
-    answer = fake_telegram.sent()[0].result
-    await feed(tg_app, updates.callback("more", answer, user=USER_ID))
-    edit = fake_telegram.sent("editMessageText")[0].params
-    assert edit["message_id"] == answer["message_id"]
-    assert "Also relevant" in edit["text"]
-    assert KALBAJAR in edit["text"]
-    assert edit["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "less"
-    assert html_problems(edit["text"]) == []
-    await feed(tg_app, updates.callback("less", answer, user=USER_ID))
-    collapsed = fake_telegram.sent("editMessageText")[1].params
-    assert collapsed["text"] == fake_telegram.sent()[0].params["text"]
-    assert len(fake_telegram.sent()) == 1  # edited in place, never a new message
-    assert len(fake_telegram.sent("answerCallbackQuery")) == 2
-
-
-async def test_more_on_a_forgotten_answer_says_it_expired(tg_app, fake_telegram, updates):
-    stranger = updates.raw_message("an old answer", user=USER_ID, chat=USER_ID)
-    await feed(tg_app, updates.callback("more", stranger, user=USER_ID))
-    assert fake_telegram.sent("answerCallbackQuery")[0].params["text"] == EXPIRED
-    assert fake_telegram.sent("editMessageText") == []
-
-
-async def test_inline_query_offers_cited_articles(tg_app, fake_telegram, updates):
-    await feed(tg_app, updates.inline("when is Kalbajar handed over", user=USER_ID))
-    params = fake_telegram.sent("answerInlineQuery")[0].params
-    results = params["results"]
-    assert results
-    assert KALBAJAR in results[0]["input_message_content"]["message_text"]
-    for result in results:
-        content = result["input_message_content"]
-        assert content["parse_mode"] == "HTML"
-        assert html_problems(content["message_text"]) == []
-        assert "<" not in result["title"]
-
-
-async def test_inline_query_without_answer_offers_the_sources_button(
-    tg_app, fake_telegram, updates
-):
-    await feed(tg_app, updates.inline("price of tea in Lisbon", user=USER_ID))
-    params = fake_telegram.sent("answerInlineQuery")[0].params
-    assert params["results"] == []
-    assert params["button"]["start_parameter"] == "sources"
-
-
-async def test_sources_lists_documents(tg_app, fake_telegram, updates):
-    await feed(tg_app, updates.message("/sources", user=USER_ID, chat=GROUP_ID))
-    text = only_reply(fake_telegram)["text"]
-    assert "What&#x27;s Next" not in text
-    assert "What's Next for Nagorno-Karabakh?" in text
-    assert "Return of territory" in text
-    assert "sentences" in text
-    assert "href=" in text
-
-
-@pytest.mark.parametrize(("user", "admin_line"), [(USER_ID, False), (ADMIN_ID, True)])
-async def test_help_explains_how_to_ask(tg_app, fake_telegram, updates, user, admin_line):
-    await feed(tg_app, updates.message("/start", user=user))
-    text = only_reply(fake_telegram)["text"]
-    assert "/ask" in text
-    assert "@BriefingTestBot" in text
-    assert "Nagorno-Karabakh" in text
-    assert ("/reload" in text) is admin_line
-
-
 async def test_per_user_rate_limit_warns_once(tg_app, fake_telegram, updates):
     get_state(tg_app).throttle.per_minute = 2
     for _ in range(4):
@@ -184,21 +106,6 @@ async def test_per_user_rate_limit_warns_once(tg_app, fake_telegram, updates):
 async def test_too_long_question_is_refused_politely(tg_app, fake_telegram, updates):
     await feed(tg_app, updates.message("why " * MAX_QUESTION_CHARS, user=USER_ID))
     assert "I cannot look that up" in only_reply(fake_telegram)["text"]
-
-
-async def test_error_handler_logs_update_and_apologises(
-    tg_app, fake_telegram, updates, caplog, monkeypatch
-):
-    def broken(question, top_k=None):
-        raise RuntimeError("index exploded <secret detail>")
-
-    monkeypatch.setattr(get_state(tg_app).answerer, "ask", broken)
-    with caplog.at_level(logging.ERROR):
-        await feed(tg_app, updates.message("when is Kalbajar handed over?", user=USER_ID))
-    assert fake_telegram.sent()[0].params["text"] == APOLOGY
-    record = next(r for r in caplog.records if r.name == "bot.tg.errors")
-    assert "when is Kalbajar handed over?" in record.getMessage()
-    assert record.exc_info is not None
 
 
 async def test_one_info_line_per_question(tg_app, updates, caplog):
@@ -220,10 +127,21 @@ async def test_edited_messages_are_not_answered_again(tg_app, fake_telegram, upd
     assert fake_telegram.sent() == []
 
 
-async def test_unknown_private_command_gets_a_hint(tg_app, fake_telegram, updates):
-    await feed(tg_app, updates.message("/frobnicate", user=USER_ID))
-    assert "/ask" in only_reply(fake_telegram)["text"]
+async def test_a_terse_follow_up_leans_on_the_question_it_replies_to(
+    tg_app, fake_telegram, updates
+):
+    await feed(
+        tg_app, updates.message("/ask when is Kalbajar handed over?", user=USER_ID, chat=GROUP_ID)
+    )
+    answer = fake_telegram.sent()[0].result
+    await feed(tg_app, updates.message("why so late?", user=7, chat=GROUP_ID, reply_to=answer))
+    assert KALBAJAR in fake_telegram.sent()[1].params["text"]
 
 
-def test_updates_fixture_is_shared(updates):
-    assert isinstance(updates, UpdateMaker)
+async def test_a_private_reply_to_an_answer_is_a_follow_up_too(tg_app, fake_telegram, updates):
+    await feed(tg_app, updates.message("when is Kalbajar handed over?", user=USER_ID))
+    answer = fake_telegram.sent()[0].result
+    await feed(tg_app, updates.message("why so late?", user=USER_ID, reply_to=answer))
+    assert KALBAJAR in fake_telegram.sent()[1].params["text"]
+    await feed(tg_app, updates.message("why so late?", user=USER_ID))
+    assert fake_telegram.sent()[2].params["text"] == NO_ANSWER

@@ -41,10 +41,19 @@ def strip_command(text: str) -> str:
 
 
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer any text in a private chat."""
+    """Answer any text in a private chat; a reply to an answer is a follow-up."""
     message = update.effective_message
     if message is not None and message.text:
-        await answer_question(message, context, message.text)
+        earlier = _earlier_question(message, context)
+        await answer_question(message, context, message.text, earlier=earlier)
+
+
+def _earlier_question(message: Message, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """Return the question behind the bot's answer that ``message`` replies to, if any."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+        return None
+    return get_state(context).recent.get(replied.chat_id, replied.message_id)
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -62,12 +71,12 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def follow_up(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Treat a group reply to one of the bot's answers as a follow-up question."""
     message = update.effective_message
-    replied = message.reply_to_message if message else None
-    if message is None or replied is None or not message.text:
+    if message is None or message.reply_to_message is None or not message.text:
         return
+    replied = message.reply_to_message
     if replied.from_user is None or replied.from_user.id != context.bot.id:
         return
-    earlier = get_state(context).recent.get(replied.chat_id, replied.message_id)
+    earlier = _earlier_question(message, context)
     await answer_question(message, context, message.text, earlier=earlier)
 
 

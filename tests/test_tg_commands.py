@@ -1,0 +1,33 @@
+"""/start, /help, /sources and unknown commands, through the Application."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ADMIN_ID, GROUP_ID, USER_ID
+from tests.fake_bot_api import feed, only_reply
+
+
+async def test_sources_lists_documents(tg_app, fake_telegram, updates):
+    await feed(tg_app, updates.message("/sources", user=USER_ID, chat=GROUP_ID))
+    text = only_reply(fake_telegram)["text"]
+    assert "What&#x27;s Next" not in text
+    assert "What's Next for Nagorno-Karabakh?" in text
+    assert "Return of territory" in text
+    assert "sentences" in text
+    assert "href=" in text
+
+
+@pytest.mark.parametrize(("user", "admin_line"), [(USER_ID, False), (ADMIN_ID, True)])
+async def test_help_explains_how_to_ask(tg_app, fake_telegram, updates, user, admin_line):
+    await feed(tg_app, updates.message("/start", user=user))
+    text = only_reply(fake_telegram)["text"]
+    assert "/ask" in text
+    assert "@BriefingTestBot" in text
+    assert "Nagorno-Karabakh" in text
+    assert ("/reload" in text) is admin_line
+
+
+async def test_unknown_private_command_gets_a_hint(tg_app, fake_telegram, updates):
+    await feed(tg_app, updates.message("/frobnicate", user=USER_ID))
+    assert "/ask" in only_reply(fake_telegram)["text"]

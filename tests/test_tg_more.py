@@ -1,0 +1,55 @@
+"""The More/Less button and inline mode, through the Application."""
+
+from __future__ import annotations
+
+from bot.tg.more import EXPIRED
+from tests.conftest import USER_ID
+from tests.fake_bot_api import feed, html_problems
+
+KALBAJAR = "whose <b>handover</b> was delayed until November 25"
+
+
+async def test_more_expands_and_less_collapses_by_editing(tg_app, fake_telegram, updates):
+    await feed(tg_app, updates.message("when is Kalbajar handed over?", user=USER_ID))
+    answer = fake_telegram.sent()[0].result
+    await feed(tg_app, updates.callback("more", answer, user=USER_ID))
+    edit = fake_telegram.sent("editMessageText")[0].params
+    assert edit["message_id"] == answer["message_id"]
+    assert "Also relevant" in edit["text"]
+    assert KALBAJAR in edit["text"]
+    assert edit["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "less"
+    assert html_problems(edit["text"]) == []
+    await feed(tg_app, updates.callback("less", answer, user=USER_ID))
+    collapsed = fake_telegram.sent("editMessageText")[1].params
+    assert collapsed["text"] == fake_telegram.sent()[0].params["text"]
+    assert len(fake_telegram.sent()) == 1  # edited in place, never a new message
+    assert len(fake_telegram.sent("answerCallbackQuery")) == 2
+
+
+async def test_more_on_a_forgotten_answer_says_it_expired(tg_app, fake_telegram, updates):
+    stranger = updates.raw_message("an old answer", user=USER_ID, chat=USER_ID)
+    await feed(tg_app, updates.callback("more", stranger, user=USER_ID))
+    assert fake_telegram.sent("answerCallbackQuery")[0].params["text"] == EXPIRED
+    assert fake_telegram.sent("editMessageText") == []
+
+
+async def test_inline_query_offers_cited_articles(tg_app, fake_telegram, updates):
+    await feed(tg_app, updates.inline("when is Kalbajar handed over", user=USER_ID))
+    params = fake_telegram.sent("answerInlineQuery")[0].params
+    results = params["results"]
+    assert results
+    assert KALBAJAR in results[0]["input_message_content"]["message_text"]
+    for result in results:
+        content = result["input_message_content"]
+        assert content["parse_mode"] == "HTML"
+        assert html_problems(content["message_text"]) == []
+        assert "<" not in result["title"]
+
+
+async def test_inline_query_without_answer_offers_the_sources_button(
+    tg_app, fake_telegram, updates
+):
+    await feed(tg_app, updates.inline("price of tea in Lisbon", user=USER_ID))
+    params = fake_telegram.sent("answerInlineQuery")[0].params
+    assert params["results"] == []
+    assert params["button"]["start_parameter"] == "sources"
