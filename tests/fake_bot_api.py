@@ -2,9 +2,10 @@
 
 ``FakeTelegram`` holds the state and answers calls (``handle``); ``FakeBotApi`` serves it over
 HTTP for the end-to-end tests, and ``RecordingRequest`` plugs it straight into PTB for handler
-tests, so both kinds of test see the same Telegram. ``UpdateMaker`` builds update JSON shaped
-like Telegram's. Faults are injected with ``FakeTelegram.fault``: a function of the method and
-parameters that returns an HTTP status and error body, or ``None`` to answer normally.
+tests, so both kinds of test see the same Telegram. ``tests.telegram_updates`` builds the
+updates; ``tests.telegram_html`` checks HTML as Telegram would. Faults are injected with
+``FakeTelegram.fault``: a function of the method and parameters that returns an HTTP status and
+error body, or ``None`` to answer normally.
 """
 
 from __future__ import annotations
@@ -13,17 +14,17 @@ import email.parser
 import email.policy
 import itertools
 import json
-import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 from telegram.request import BaseRequest, RequestData
+
+from tests.telegram_html import MAX_TEXT, html_problems
 
 TOKEN = "123456:TEST-token-never-real"
 BOT_USER = {
@@ -55,82 +56,8 @@ JSON_FIELDS = {
     "cache_time",
     "is_personal",
 }
-Fault = Callable[[str, dict[str, Any]], tuple[int, dict[str, Any]] | None]
-
-
-# -- what Telegram's HTML parse mode accepts --------------------------------------------------
-ALLOWED_TAGS = {
-    "b": set(),
-    "strong": set(),
-    "i": set(),
-    "em": set(),
-    "u": set(),
-    "ins": set(),
-    "s": set(),
-    "strike": set(),
-    "del": set(),
-    "tg-spoiler": set(),
-    "span": {"class"},
-    "a": {"href"},
-    "code": {"class"},
-    "pre": set(),
-    "blockquote": {"expandable"},
-    "tg-emoji": {"emoji-id"},
-}
-NAMED_ENTITIES = {"lt", "gt", "amp", "quot"}
-_BARE_AMPERSAND = re.compile(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
-MAX_TEXT = 4096
 DROP = 0  # a fault "status": hang up instead of answering
-
-
-class _TelegramHtml(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.open: list[str] = []
-        self.problems: list[str] = []
-        self.visible = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
-            self.problems.append(f"tag <{tag}> is not supported")
-            return
-        bad = {name for name, _ in attrs} - ALLOWED_TAGS[tag]
-        if bad:
-            self.problems.append(f"<{tag}> cannot have {sorted(bad)}")
-        self.open.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.open or self.open[-1] != tag:
-            self.problems.append(f"</{tag}> closes {self.open[-1:] or 'nothing'}")
-        else:
-            self.open.pop()
-
-    def handle_data(self, data: str) -> None:
-        if "<" in data or ">" in data:
-            self.problems.append(f"unescaped bracket in {data[:40]!r}")
-        self.visible += len(data.encode("utf-16-le")) // 2
-
-    def handle_entityref(self, name: str) -> None:
-        if name not in NAMED_ENTITIES:
-            self.problems.append(f"entity &{name}; is not supported")
-        self.visible += 1
-
-    def handle_charref(self, name: str) -> None:
-        self.visible += 1
-
-
-def html_problems(text: str) -> list[str]:
-    """List why Telegram would refuse ``text`` with ``parse_mode=HTML`` (empty: it is fine)."""
-    bare = _BARE_AMPERSAND.search(text)
-    if bare:
-        return [f"bare or unknown '&' at {bare.start()} in {text[:60]!r}"]
-    parser = _TelegramHtml()
-    parser.feed(text)
-    parser.close()
-    problems = parser.problems + [f"<{tag}> never closed" for tag in parser.open]
-    if parser.visible > MAX_TEXT:
-        problems.append(f"{parser.visible} characters is over {MAX_TEXT}")
-    return problems
+Fault = Callable[[str, dict[str, Any]], tuple[int, dict[str, Any]] | None]
 
 
 @dataclass
@@ -279,87 +206,6 @@ class FakeTelegram:
         }
 
 
-class UpdateMaker:
-    """Update JSON as Telegram sends it: messages, commands, replies, callbacks, inline."""
-
-    def __init__(self) -> None:
-        self._ids = itertools.count(100)
-
-    @staticmethod
-    def user(user_id: int, name: str = "Ann") -> dict[str, Any]:
-        return {"id": user_id, "is_bot": False, "first_name": name}
-
-    @staticmethod
-    def chat(chat_id: int) -> dict[str, Any]:
-        if chat_id > 0:
-            return {"id": chat_id, "type": "private", "first_name": "Ann"}
-        return {"id": chat_id, "type": "supergroup", "title": "Briefing readers"}
-
-    def raw_message(
-        self, text: str | None, *, user: int, chat: int, reply_to: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
-        message: dict[str, Any] = {
-            "message_id": next(self._ids),
-            "date": int(time.time()),
-            "chat": self.chat(chat),
-            "from": self.user(user),
-        }
-        if text is not None:
-            message["text"] = text
-            if text.startswith("/"):
-                size = len(text.split()[0].encode("utf-16-le")) // 2
-                message["entities"] = [{"type": "bot_command", "offset": 0, "length": size}]
-        if reply_to is not None:
-            message["reply_to_message"] = reply_to
-        return message
-
-    def message(
-        self,
-        text: str | None,
-        *,
-        user: int,
-        chat: int | None = None,
-        reply_to: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        chat_id = user if chat is None else chat
-        message = self.raw_message(text, user=user, chat=chat_id, reply_to=reply_to)
-        return {"update_id": next(self._ids), "message": message}
-
-    def document(self, file_name: str, file_id: str, size: int, *, user: int) -> dict[str, Any]:
-        update = self.message(None, user=user)
-        update["message"]["document"] = {
-            "file_id": file_id,
-            "file_unique_id": f"u-{file_id}",
-            "file_name": file_name,
-            "file_size": size,
-        }
-        return update
-
-    def callback(self, data: str, message: dict[str, Any], *, user: int) -> dict[str, Any]:
-        return {
-            "update_id": next(self._ids),
-            "callback_query": {
-                "id": str(next(self._ids)),
-                "from": self.user(user),
-                "chat_instance": "ci",
-                "data": data,
-                "message": message,
-            },
-        }
-
-    def inline(self, query: str, *, user: int) -> dict[str, Any]:
-        query_id = str(next(self._ids))
-        return {
-            "update_id": query_id,
-            "inline_query": {
-                "id": query_id,
-                "from": self.user(user),
-                "query": query,
-                "offset": "",
-            },
-        }
-
-
 def decode_form(fields: dict[str, str]) -> dict[str, Any]:
     """Undo PTB's form encoding: JSON-encoded values for the fields that carry them."""
     out: dict[str, Any] = {}
@@ -493,13 +339,6 @@ class RecordingRequest(BaseRequest):
         params.pop("timeout", None)  # never long-poll inside a handler test
         status, payload = self.fake.handle(url.rsplit("/", 1)[-1], params)
         return status, json.dumps(payload).encode()
-
-
-async def feed(app: Any, update: dict[str, Any]) -> None:
-    """Hand one update (Telegram's JSON) to a PTB Application, as polling would."""
-    from telegram import Update
-
-    await app.process_update(Update.de_json(update, app.bot))
 
 
 def only_reply(fake: FakeTelegram) -> dict[str, Any]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.tg.admin import REFUSAL
 from bot.tg.state import get_state
 from tests.conftest import ADMIN_ID, GROUP_ID, USER_ID
-from tests.fake_bot_api import feed, html_problems
+from tests.telegram_html import html_problems
+from tests.telegram_updates import feed
 
 LITHIUM = """---
 title: Lithium briefing

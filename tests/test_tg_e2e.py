@@ -12,7 +12,9 @@ import pytest
 
 from tests.bot_process import sends_replying_to
 from tests.conftest import ADMIN_ID, GROUP_ID, USER_ID
-from tests.fake_bot_api import TOKEN, UpdateMaker, html_problems
+from tests.fake_bot_api import TOKEN
+from tests.telegram_html import html_problems
+from tests.telegram_updates import UpdateMaker
 
 KALBAJAR = "whose <b>handover</b> was delayed until November 25"
 LITHIUM = """---

@@ -7,7 +7,7 @@ import logging
 from bot.tg.errors import APOLOGY
 from bot.tg.state import get_state
 from tests.conftest import USER_ID
-from tests.fake_bot_api import feed
+from tests.telegram_updates import feed
 
 
 async def test_error_handler_logs_update_and_apologises(

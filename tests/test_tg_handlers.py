@@ -11,7 +11,8 @@ from bot.tg.handlers import ASK_USAGE
 from bot.tg.render import NO_ANSWER
 from bot.tg.state import get_state
 from tests.conftest import GROUP_ID, USER_ID
-from tests.fake_bot_api import feed, only_reply
+from tests.fake_bot_api import only_reply
+from tests.telegram_updates import feed
 
 KALBAJAR = "whose <b>handover</b> was delayed until November 25"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.tg.more import EXPIRED
 from tests.conftest import USER_ID
-from tests.fake_bot_api import feed, html_problems
+from tests.telegram_html import html_problems
+from tests.telegram_updates import feed
 
 KALBAJAR = "whose <b>handover</b> was delayed until November 25"
 

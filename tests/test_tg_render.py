@@ -19,7 +19,7 @@ from bot.tg.render import (
     render_more,
     render_sources,
 )
-from tests.fake_bot_api import html_problems
+from tests.telegram_html import html_problems
 
 
 def match(text: str, **fields) -> Match:
