@@ -83,6 +83,13 @@ async def test_sends_that_may_have_arrived_are_not_repeated(error):
     assert script.calls == 1
 
 
+async def test_a_send_that_may_have_arrived_is_logged(caplog):
+    script = Script(caused_by(TimedOut(), httpx.ReadTimeout("lost")))
+    with pytest.raises(TimedOut):
+        await send(fast(), script, chat=1)
+    assert "sendMessage may or may not have been delivered" in caplog.text
+
+
 async def test_idempotent_calls_are_retried_even_after_a_lost_response():
     script = Script(caused_by(TimedOut(), httpx.ReadTimeout("lost")))
     await send(fast(), script, chat=1, endpoint="editMessageText")

@@ -95,6 +95,7 @@ async def answer_question(
         answer = await ask(state, question, earlier)
     except QuestionError as exc:
         await reply_html(message, escape(f"I cannot look that up: {exc}."))
+        log_question(message.chat.type, started, Answer(question=question[:80]))
         return
     markup = more_button() if answer.best else None
     sent = await reply_html(message, render_answer(answer), markup)

@@ -91,7 +91,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     state = get_state(context)
     question = query.query.strip()
     matches: tuple[Match, ...] = ()
-    if question and state.throttle.allow(query.from_user.id):
+    if question and state.inline_throttle.allow(query.from_user.id):
         with contextlib.suppress(QuestionError):
             matches = (await ask(state, question)).matches
     button = None

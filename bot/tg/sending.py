@@ -72,6 +72,13 @@ def is_retryable(endpoint: str, exc: NetworkError) -> bool:
     return True  # an HTTP 5xx: the Bot API answered that it did not carry out the request
 
 
+def may_have_arrived(endpoint: str, exc: TelegramError) -> bool:
+    """Whether a failed, non-idempotent request may still have been carried out."""
+    cause = exc.__cause__
+    lost_response = isinstance(cause, httpx.HTTPError) and not isinstance(cause, NOT_DELIVERED)
+    return lost_response and endpoint not in IDEMPOTENT
+
+
 class RetryingLimiter(BaseRateLimiter[None]):
     """Paces and retries Bot API requests; see the module docstring for the policy."""
 
@@ -136,10 +143,11 @@ class RetryingLimiter(BaseRateLimiter[None]):
         self, attempt: int, hopeless: bool, exc: TelegramError, endpoint: str = ""
     ) -> None:
         """Re-raise ``exc`` when retrying is pointless, unsafe or over budget."""
-        if attempt >= self.max_attempts or hopeless:
-            if endpoint and not isinstance(exc, BadRequest) and endpoint not in IDEMPOTENT:
-                logger.warning("%s may or may not have been delivered: %s", endpoint, exc)
-            raise exc
+        if attempt < self.max_attempts and not hopeless:
+            return
+        if endpoint and may_have_arrived(endpoint, exc):
+            logger.warning("%s may or may not have been delivered: %s", endpoint, exc)
+        raise exc
 
     def _flood(self, chat: object, delay: float) -> None:
         """Hold back requests to ``chat`` until Telegram's flood wait is over."""

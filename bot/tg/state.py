@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.core.answer import Answerer
 
 STATE_KEY = "briefing_state"
+INLINE_FACTOR = 3
 
 
 class RecentQuestions:
@@ -100,10 +101,13 @@ class BotState:
     answerer: Answerer
     recent: RecentQuestions = field(default_factory=RecentQuestions)
     throttle: UserThrottle = field(init=False)
+    inline_throttle: UserThrottle = field(init=False)
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
         self.throttle = UserThrottle(self.settings.rate_limit_per_minute)
+        # Telegram sends an inline query as the user types, so it gets a looser limit of its own.
+        self.inline_throttle = UserThrottle(self.settings.rate_limit_per_minute * INLINE_FACTOR)
 
     def is_admin(self, user_id: int | None) -> bool:
         """Whether a user may reload or upload knowledge."""
