@@ -54,3 +54,10 @@ async def test_inline_query_without_answer_offers_the_sources_button(
     params = fake_telegram.sent("answerInlineQuery")[0].params
     assert params["results"] == []
     assert params["button"]["start_parameter"] == "sources"
+
+
+async def test_an_empty_inline_query_offers_help(tg_app, fake_telegram, updates):
+    await feed(tg_app, updates.inline("", user=USER_ID))
+    params = fake_telegram.sent("answerInlineQuery")[0].params
+    assert params["results"] == []
+    assert params["button"]["start_parameter"] == "help"

@@ -63,7 +63,7 @@ async def test_answers_flow_while_a_slow_reload_builds(state, monkeypatch):
     reloading = asyncio.create_task(reload_knowledge(state))
     await asyncio.sleep(0.05)
     started = time.monotonic()
-    answer = await ask(state, "when is Kalbajar handed over?")
+    answer = await ask(state.answerer, "when is Kalbajar handed over?")
     assert answer.best is not None
     assert time.monotonic() - started < 0.3
     assert not reloading.done()

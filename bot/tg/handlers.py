@@ -14,6 +14,7 @@ import time
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
+from bot.core.answer import Answerer
 from bot.core.errors import QuestionError
 from bot.core.models import Answer
 from bot.tg.render import escape, render_answer
@@ -92,7 +93,7 @@ async def answer_question(
         return
     started = time.perf_counter()
     try:
-        answer = await ask(state, question, earlier)
+        answer = await ask(state.answerer, question, earlier)
     except QuestionError as exc:
         await reply_html(message, escape(f"I cannot look that up: {exc}."))
         log_question(message.chat.type, started, Answer(question=question[:80]))
@@ -104,13 +105,13 @@ async def answer_question(
     log_question(message.chat.type, started, answer)
 
 
-async def ask(state: BotState, question: str, earlier: str | None = None) -> Answer:
-    """Ask the current answerer in a worker thread; a follow-up may lean on the earlier question.
+async def ask(answerer: Answerer, question: str, earlier: str | None = None) -> Answer:
+    """Ask in a worker thread, so a large index never blocks other chats.
 
-    A follow-up such as "and Lachin?" means little alone, so when it finds nothing it is asked
-    again together with the question it replies to.
+    Callers read ``state.answerer`` once and pass it in, so one update never mixes two indexes
+    when a reload swaps them. A follow-up such as "and Lachin?" means little alone, so when it
+    finds nothing it is asked again together with the question it replies to.
     """
-    answerer = state.answerer  # read once: a reload may swap it while we wait
     answer = await asyncio.to_thread(answerer.ask, question)
     if answer.best is None and earlier:
         combined = await asyncio.to_thread(answerer.ask, f"{earlier} {question}")

@@ -31,6 +31,7 @@ from bot.tg.state import get_state
 EXPIRED = "This answer is too old to expand. Please ask again."
 INLINE_CACHE_SECONDS = 30
 NOTHING_FOUND = "Nothing found: see what I know"
+HOW_TO_ASK = "Type a question about the briefings"
 
 
 def _question_of(message: Message, context: ContextTypes.DEFAULT_TYPE) -> str | None:
@@ -50,7 +51,7 @@ async def more_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE
         return
     state = get_state(context)
     answerer = state.answerer
-    answer = await ask(state, question)
+    answer = await ask(answerer, question)
     best = answer.best
     expanded = query.data != LESS and best is not None
     if expanded and best is not None:
@@ -93,9 +94,11 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     matches: tuple[Match, ...] = ()
     if question and state.inline_throttle.allow(query.from_user.id):
         with contextlib.suppress(QuestionError):
-            matches = (await ask(state, question)).matches
+            matches = (await ask(state.answerer, question)).matches
     button = None
-    if question and not matches:
+    if not question:
+        button = InlineQueryResultsButton(text=HOW_TO_ASK, start_parameter="help")
+    elif not matches:
         button = InlineQueryResultsButton(text=NOTHING_FOUND, start_parameter="sources")
     await query.answer(
         [inline_article(i, m, question) for i, m in enumerate(matches)],
