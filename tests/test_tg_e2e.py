@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from tests.bot_process import sends_replying_to
+from tests.bot_process import REPO, sends_replying_to
 from tests.conftest import ADMIN_ID, GROUP_ID, USER_ID
-from tests.fake_bot_api import TOKEN
+from tests.fake_bot_api import TOKEN, FakeBotApi
 from tests.telegram_html import html_problems
 from tests.telegram_updates import UpdateMaker
 
@@ -158,3 +161,17 @@ def test_webhook_mode_checks_the_secret(bot_process):
     log = bot.stop()
     assert TOKEN not in log
     assert "s3cret" not in log
+
+
+def test_a_rejected_token_is_one_line_without_the_token(tmp_path):
+    with FakeBotApi() as api:
+        env = dict(os.environ, PYTHONPATH=str(REPO), TELEGRAM_BOT_TOKEN="999:wrong-token")
+        env.update(TELEGRAM_BASE_URL=api.base_url, KNOWLEDGE_DIR=str(REPO / "knowledge"))
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines()[-1].startswith("error: TELEGRAM_BOT_TOKEN: rejected")
+    assert "Traceback" not in done.stderr
+    assert "wrong-token" not in done.stdout + done.stderr

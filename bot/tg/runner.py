@@ -13,9 +13,11 @@ import re
 from urllib.parse import urlsplit
 
 from telegram import Update
+from telegram.error import InvalidToken, TelegramError
 
 from bot.config import Settings, SettingsError
 from bot.core.answer import build_answerer
+from bot.core.errors import BriefingBotError
 from bot.tg.app import BotApp, build_application, require_token
 
 logger = logging.getLogger(__name__)
@@ -39,12 +41,19 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
+def _not_a_token_rejection(record: logging.LogRecord) -> bool:
+    """Drop PTB's traceback for a rejected token: ``run_bot`` reports it as one line."""
+    error = record.exc_info[1] if record.exc_info else None
+    return not isinstance(error, InvalidToken)
+
+
 def configure_logging(level: str, secrets: list[str]) -> None:
     """Log to stderr at ``level``; HTTP client loggers, which print URLs, only from WARNING."""
     handler = logging.StreamHandler()
     handler.setFormatter(
         RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
     )
+    handler.addFilter(_not_a_token_rejection)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -60,6 +69,10 @@ def webhook_secret(settings: Settings) -> str | None:
     if not _SECRET.match(secret):
         raise SettingsError("WEBHOOK_SECRET: use 1-256 characters among A-Z, a-z, 0-9, _ and -")
     return secret
+
+
+class StartupError(BriefingBotError):
+    """The Bot API could not be reached at start-up (the message never holds the token)."""
 
 
 def serve(app: BotApp, settings: Settings) -> None:
@@ -92,5 +105,14 @@ def run_bot(settings: Settings) -> int:
         max_bytes=settings.max_file_bytes,
     )
     app = build_application(settings, answerer)
-    serve(app, settings)
+    try:
+        serve(app, settings)
+    except InvalidToken:
+        raise SettingsError(
+            "TELEGRAM_BOT_TOKEN: rejected by the Bot API; check it with @BotFather"
+        ) from None
+    except TelegramError as exc:  # start-up calls were already retried by RetryingLimiter
+        # PTB puts the token in some messages: never print them raw.
+        reason = str(exc).replace(token, "[redacted]")
+        raise StartupError(f"cannot start the bot: {reason}") from None
     return 0
