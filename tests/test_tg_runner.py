@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
+from telegram.error import NetworkError
 
 import bot.tg.runner as runner
 from bot.config import SettingsError
-from bot.tg.runner import RedactingFormatter, configure_logging, run_bot
+from bot.tg.runner import RedactingFormatter, StartupError, configure_logging, run_bot
 from tests.fake_bot_api import TOKEN
 
 REPO = Path(__file__).resolve().parent.parent
@@ -102,3 +103,25 @@ def test_polling_unless_a_webhook_url_is_set(tg_settings):
     assert options["url_path"] == "tg/hook"
     assert options["webhook_url"] == "https://bot.example.org/tg/hook"
     assert options["secret_token"] == "s3cret_-x"
+
+
+@pytest.fixture
+def restore_logging():
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    yield
+    root.handlers[:], level = saved
+    root.setLevel(level)
+
+
+def test_start_up_failures_are_one_line_without_the_token(
+    tg_settings, monkeypatch, restore_logging
+):
+    def unreachable(app, settings):
+        raise NetworkError(f"POST /bot{TOKEN}/getMe: connection refused")
+
+    monkeypatch.setattr(runner, "serve", unreachable)
+    with pytest.raises(StartupError) as caught:
+        run_bot(tg_settings)
+    assert TOKEN not in str(caught.value)
+    assert "connection refused" in str(caught.value)
