@@ -61,3 +61,22 @@ async def test_an_empty_inline_query_offers_help(tg_app, fake_telegram, updates)
     params = fake_telegram.sent("answerInlineQuery")[0].params
     assert params["results"] == []
     assert params["button"]["start_parameter"] == "help"
+
+
+async def test_a_double_tap_is_harmless(tg_app, fake_telegram, updates):
+    await feed(tg_app, updates.message("when is Kalbajar handed over?", user=USER_ID))
+    answer = fake_telegram.sent()[0].result
+    fake_telegram.fault = lambda method, params: (
+        (
+            400,
+            {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: message is not modified",
+            },
+        )
+        if method == "editMessageText"
+        else None
+    )
+    await feed(tg_app, updates.callback("less", answer, user=USER_ID))
+    assert len(fake_telegram.sent()) == 1  # no apology: nothing went wrong for the user

@@ -59,13 +59,16 @@ async def more_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE
     else:
         text = render_answer(answer)
     await query.answer()
-    with contextlib.suppress(BadRequest):  # "message is not modified" after a double tap
+    try:
         await query.edit_message_text(
             text,
             parse_mode=ParseMode.HTML,
             link_preview_options=NO_PREVIEW,
             reply_markup=more_button(expanded) if best else None,
         )
+    except BadRequest as exc:  # a double tap edits to the same text: harmless
+        if "not modified" not in str(exc):
+            raise
     if best is not None and isinstance(message, Message):
         state.recent.remember(message.chat_id, message.message_id, question)
 
