@@ -56,7 +56,7 @@ async def test_answers_flow_while_a_slow_reload_builds(state, monkeypatch):
     real = reload_module.build_answerer
 
     def slow_build(*args, **kwargs):
-        time.sleep(0.5)
+        time.sleep(1.0)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(reload_module, "build_answerer", slow_build)
@@ -65,7 +65,7 @@ async def test_answers_flow_while_a_slow_reload_builds(state, monkeypatch):
     started = time.monotonic()
     answer = await ask(state.answerer, "when is Kalbajar handed over?")
     assert answer.best is not None
-    assert time.monotonic() - started < 0.3
+    assert time.monotonic() - started < 0.5
     assert not reloading.done()
     await reloading
 

@@ -55,7 +55,7 @@ async def test_a_429_is_waited_out_and_retried_once():
     script = Script(RetryAfter(1))
     took = await send(fast(), script, chat=1)
     assert script.calls == 2
-    assert 0.95 <= took < 1.5
+    assert 0.95 <= took < 3.0
 
 
 @pytest.mark.parametrize(
@@ -118,9 +118,9 @@ async def test_a_429_holds_back_its_own_chat_but_not_the_others():
     await asyncio.sleep(0.05)
     other_chat = await send(limiter, Script(), chat=2)
     same_chat = await send(limiter, Script(), chat=1)
-    assert other_chat < 0.2
+    assert other_chat < 0.5  # AIORateLimiter: the whole second, see below
     assert same_chat > 0.8  # queued behind the flood wait, in order
-    assert 0.95 <= await flooded < 1.5
+    assert 0.95 <= await flooded < 3.0
 
 
 async def test_ptb_aio_rate_limiter_stalls_every_chat_on_one_429():
