@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 
 from telegram import (
+    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
@@ -21,8 +22,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot.core.answer import Answerer
 from bot.core.errors import QuestionError
-from bot.core.models import Match
+from bot.core.models import Answer, Match
 from bot.tg.handlers import ask, message_text, strip_command
 from bot.tg.render import citation, fit, inline_title, quote, render_answer, render_more
 from bot.tg.replies import LESS, NO_PREVIEW, more_button
@@ -52,25 +54,29 @@ async def more_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE
     state = get_state(context)
     answerer = state.answerer
     answer = await ask(answerer, question)
-    best = answer.best
-    expanded = query.data != LESS and best is not None
-    if expanded and best is not None:
-        text = render_more(answer, answerer.context(best))
-    else:
-        text = render_answer(answer)
+    text, markup = _toggled(answerer, answer, expand=query.data != LESS)
     await query.answer()
     try:
         await query.edit_message_text(
-            text,
-            parse_mode=ParseMode.HTML,
-            link_preview_options=NO_PREVIEW,
-            reply_markup=more_button(expanded) if best else None,
+            text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=markup
         )
     except BadRequest as exc:  # a double tap edits to the same text: harmless
         if "not modified" not in str(exc):
             raise
-    if best is not None and isinstance(message, Message):
+    if answer.best is not None and isinstance(message, Message):
         state.recent.remember(message.chat_id, message.message_id, question)
+
+
+def _toggled(
+    answerer: Answerer, answer: Answer, expand: bool
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Render the expanded or the short answer, with the button that switches back."""
+    best = answer.best
+    if best is None:
+        return render_answer(answer), None
+    if expand:
+        return render_more(answer, answerer.context(best)), more_button(expanded=True)
+    return render_answer(answer), more_button()
 
 
 def inline_article(number: int, match: Match, question: str) -> InlineQueryResultArticle:
