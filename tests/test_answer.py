@@ -108,3 +108,23 @@ def test_misspelt_names_still_find_their_sentence(squad):
     best = squad.ask("Which university was established in 1816 in Warsaw? (Univeristy)").best
     assert best is not None
     assert "1816" in best.text
+
+
+def test_an_unknown_name_needs_the_rest_of_the_question_matched_well(briefing):
+    assert briefing.unknown_names("Is Armenia a member of NATO?") == ["NATO"]
+    assert briefing.ask("Is Armenia a member of NATO?").best is None
+    best = briefing.ask("Who guards the strategic Lachin corridor, Mr Smith?").best
+    assert best is not None
+    assert "Lachin corridor" in best.text
+
+
+def test_dates_are_favoured_when_asked_when(write, tmp_path):
+    write(
+        "a.md",
+        "# Notes\n\n" + FILLER + "The bridge was opened to traffic with a ceremony.\n\n"
+        "Engineers opened the bridge in May 1932.\n",
+    )
+    answerer = Answerer(load_knowledge(tmp_path / "kb", max_bytes=MAX_BYTES))
+    best = answerer.ask("When was the bridge opened?").best
+    assert best is not None
+    assert "1932" in best.text

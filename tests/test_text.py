@@ -72,3 +72,9 @@ def test_term_spans_mark_matching_words_in_the_original_text():
 def test_term_spans_leave_a_sentence_full_stop_outside_the_mark():
     text = "It was delayed."
     assert [text[a:b] for a, b in term_spans(text, {"delay"})] == ["delayed"]
+
+
+def test_month_abbreviations_with_a_dot_are_months():
+    assert tokenize("Dec. 1") == tokenize("December 1")
+    assert tokenize("Sept 1760") == tokenize("September 1760")
+    assert tokenize("Jan Sobieski")[0] == "jan"  # without the dot, a name

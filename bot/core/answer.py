@@ -14,15 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.core.answer_types import AnswerType, asked_type
 from bot.core.errors import QuestionError
 from bot.core.index import Entry, SentenceIndex
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.models import Answer, AnswerOptions, Match
 
 MAX_QUESTION_CHARS = 1000
-_COUNTING = re.compile(
-    r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:number|percentage|percent|amount)\b", re.IGNORECASE
-)
 # Capitalised words after the first, and acronyms: the names a question is about.
 _NAME = re.compile(r"(?<=[\s\"'(\u201c])[A-Z][\w'\u2019-]*|\b[A-Z]{2,}\b")
 
@@ -69,19 +67,30 @@ class Answerer:
         k = top_k or self.options.top_k
         if not terms or not len(self.index):
             return Answer(question=question)
-        if self.unknown_names(question):
-            return Answer(question=question)
-        ranked = self._rank(terms, k, counting=bool(_COUNTING.search(question)))
-        if not ranked or self.coverage(terms, ranked[0][0]) < self.options.min_coverage:
+        ranked = self._rank(terms, k, asked_type(question))
+        if not ranked or self._too_weak(question, terms, ranked[0][0]):
             return Answer(question=question)
         return Answer(question=question, matches=tuple(self._match(i, s) for i, s in ranked))
 
-    def _rank(self, terms: Sequence[str], k: int, *, counting: bool) -> list[tuple[int, float]]:
+    def _too_weak(self, question: str, terms: Sequence[str], best: int) -> bool:
+        """Whether the best sentence is too poor a match to quote.
+
+        A name the knowledge never mentions ("NATO") raises the bar: the rest of the question
+        must then be matched well, as it is when the name is only a variant or a typo.
+        """
+        coverage = self.coverage(terms, best)
+        if coverage < self.options.min_coverage:
+            return True
+        return coverage < self.options.unknown_name_coverage and bool(self.unknown_names(question))
+
+    def _rank(
+        self, terms: Sequence[str], k: int, kind: AnswerType | None
+    ) -> list[tuple[int, float]]:
         """Top ``k`` sentences by score, ties broken by order in the knowledge, distinct texts."""
         opts = self.options
         scores = self.index.scores(terms, opts)
-        if counting:  # "how many": a sentence without a number cannot say
-            scores = scores * np.where(self.index.has_number, 1.0 + opts.number_boost, 1.0)
+        if kind is not None:  # "how many", "when": favour sentences that can say
+            scores = scores * np.where(self.index.holds[kind], 1.0 + opts.type_boost, 1.0)
         order = np.lexsort((np.arange(len(scores)), -scores))
         ranked: list[tuple[int, float]] = []
         seen: set[str] = set()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 from rank_bm25 import BM25Okapi
 
+from bot.core.answer_types import AnswerType, holds
 from bot.core.knowledge import KnowledgeBase
 from bot.core.models import AnswerOptions, Document, Paragraph
 from bot.core.spelling import Speller
@@ -31,11 +31,6 @@ Scores = npt.NDArray[np.float64]
 # Sentences, windows and paragraphs are short next to the documents BM25's defaults were made
 # for: less length normalisation (b) and quicker term saturation (k1) ranked better on the
 # shared benchmark (P@1 0.729 -> 0.735 for windows and paragraphs).
-_NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|thousand|million|billion|dozen|half)\b",
-    re.IGNORECASE,
-)
 SENTENCE_K1 = 1.2
 SENTENCE_B = 0.5
 
@@ -145,7 +140,10 @@ class SentenceIndex:
         self.headings = Bm25Field(heading_corpus)
         self._paragraph_of = np.array(paragraph_of, dtype=np.int64)
         self._heading_of = np.array([e.heading_id for e in entries], dtype=np.int64)
-        self.has_number = np.array([bool(_NUMBER.search(e.text)) for e in entries], dtype=bool)
+        self.holds = {
+            kind: np.array([holds(e.text, kind) for e in entries], dtype=bool)
+            for kind in AnswerType
+        }
         self.speller = Speller(w for e in entries for w in words(e.text))
         self._pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
         for i, terms in enumerate(sentence_corpus):

@@ -125,11 +125,17 @@ class AnswerOptions(BaseModel):
         le=1.0,
         description="share of the question's term weight the best evidence must contain",
     )
+    unknown_name_coverage: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="coverage needed when the question names something the knowledge never does",
+    )
     min_score: float = Field(default=0.0, ge=0.0, description="lowest score worth quoting")
     window_weight: float = Field(default=1.0, ge=0.0, description="sentence and neighbours")
     paragraph_weight: float = Field(default=0.5, ge=0.0)
     heading_weight: float = Field(default=0.5, ge=0.0, description="title and section")
-    number_boost: float = Field(
-        default=0.3, ge=0.0, description="share added for numbers when asked how many"
+    type_boost: float = Field(
+        default=0.5, ge=0.0, description="share added when a sentence holds the kind asked for"
     )
     pair_weight: float = Field(default=1.0, ge=0.0, description="question words side by side")

@@ -1,9 +1,10 @@
 """Text analysis shared by the index and the question: one analyser, so both sides agree.
 
 Tokens are for search, not for show: folded case and accents, English Snowball stems, no stop
-words, "2,000" equal to "2000", hyphenated words split into their parts, possessives dropped,
-"U.S." kept as one token. A word such as "handover" or "pullout" also yields its verb ("hand",
-"pull"), so a reader's "handed over" finds the writer's "handover" and the other way round.
+words, "Dec." equal to "December", "2,000" equal to "2000", hyphenated words split into their
+parts, possessives dropped, "U.S." kept as one token, "Russian" also read as "Russia". A word
+such as "handover" or "pullout" also yields its verb ("hand", "pull"), so a reader's "handed
+over" finds the writer's "handover" and the other way round.
 """
 
 from __future__ import annotations
@@ -20,11 +21,19 @@ from bot.core.stopwords import STOP_WORDS
 # Acronyms with dots ("U.S.", "e.g."), numbers with separators ("2,000", "3.5", "1990s"),
 # then runs of letters and digits. Apostrophes stay inside a word until possessives go.
 _TOKEN = re.compile(
-    r"(?P<acronym>(?:[^\W\d_]\.){2,})"
+    r"(?P<month>\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.|\bsept\b)"
+    r"|(?P<acronym>(?:[^\W\d_]\.){2,})"
     r"|(?P<number>\d+(?:[.,]\d+)*[^\W\d_]*)"
     r"|(?P<word>[^\W_]+(?:'[^\W_]+)*)"
 )
 _DECADE = re.compile(r"^\d+0s$")  # "1990s" meets "1990's" and "1990"
+_MONTHS = {
+    m[:3]: m
+    for m in (
+        "january february march april june july august september october november december"
+    ).split()
+}
+_MONTHS["sept"] = "september"
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _PARTICLES = ("over", "out", "off", "up", "down", "back", "away")
@@ -70,7 +79,9 @@ def _word_terms(word: str) -> Iterator[str]:
 
 def _match_terms(match: re.Match[str]) -> Iterator[str]:
     kind, raw = match.lastgroup, match.group()
-    if kind == "acronym":
+    if kind == "month":  # "Dec. 1" is December 1; a bare "Jan" may be a name, so needs the dot
+        yield stem(_MONTHS[raw.rstrip(".")])
+    elif kind == "acronym":
         yield raw.replace(".", "")
     elif kind == "number":
         number = raw.replace(",", "") if _THOUSANDS.match(raw) else raw.rstrip(".,")
