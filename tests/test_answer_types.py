@@ -1,6 +1,6 @@
 import pytest
 
-from bot.core.answer_types import AnswerType, asked_type, holds
+from bot.core.answer_types import AnswerType, asked_type, holds, wanted
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,30 @@ def test_asked_type(question, kind):
 )
 def test_holds(text, kind, expected):
     assert holds(text, kind) is expected
+
+
+def test_how_many_counts_the_noun_that_follows():
+    want = wanted("How many farms are there in Victoria?")
+    assert want.counted == "farm"
+    assert want.fits("As of 2004, an estimated 32,463 farms occupied the land.")
+    assert want.fits("The three-stage rocket") is False
+    assert not want.fits("Victorian farms produce 90% of pears.")
+
+
+def test_percentages_are_wanted_when_asked_for():
+    want = wanted("What percentage of money was earmarked?")
+    assert want.percent
+    assert want.fits("It will dedicate 25 percent of all money.")
+    assert want.fits("About 30% of it.")
+    assert not want.fits("A sum of $5 million.")
+
+
+def test_who_wants_a_name_the_question_does_not_give():
+    want = wanted("Who handled the play-by-play for the Denver radio stations?")
+    assert want.fits("In Denver, KOA will carry the game, with Dave Logan on play-by-play.")
+    assert not want.fits("The flagship stations will carry their local calls.")
+    assert not want.fits("It was heard on the radio in Denver Colorado.")  # names given
+
+
+def test_plain_questions_want_nothing_in_particular():
+    assert not wanted("What is Shusha?").anything

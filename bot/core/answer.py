@@ -14,13 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.core.answer_types import AnswerType, asked_type
+from bot.core.answer_types import Wanted, asked_type, wanted
 from bot.core.errors import QuestionError
-from bot.core.index import Entry, SentenceIndex
+from bot.core.index import Entry, Scores, SentenceIndex
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.models import Answer, AnswerOptions, Match
 
 MAX_QUESTION_CHARS = 1000
+REFINE_DEPTH = 30  # candidates checked for the fine answer type
 # Capitalised words after the first, and acronyms: the names a question is about.
 _NAME = re.compile(r"(?<=[\s\"'(\u201c])[A-Z][\w'\u2019-]*|\b[A-Z]{2,}\b")
 
@@ -67,7 +68,7 @@ class Answerer:
         k = top_k or self.options.top_k
         if not terms or not len(self.index):
             return Answer(question=question)
-        ranked = self._rank(terms, k, asked_type(question))
+        ranked = self._rank(question, terms, k)
         if not ranked or self._too_weak(question, terms, ranked[0][0]):
             return Answer(question=question)
         return Answer(question=question, matches=tuple(self._match(i, s) for i, s in ranked))
@@ -83,14 +84,14 @@ class Answerer:
             return True
         return coverage < self.options.unknown_name_coverage and bool(self.unknown_names(question))
 
-    def _rank(
-        self, terms: Sequence[str], k: int, kind: AnswerType | None
-    ) -> list[tuple[int, float]]:
+    def _rank(self, question: str, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
         """Top ``k`` sentences by score, ties broken by order in the knowledge, distinct texts."""
         opts = self.options
         scores = self.index.scores(terms, opts)
+        kind = asked_type(question)
         if kind is not None:  # "how many", "when": favour sentences that can say
             scores = scores * np.where(self.index.holds[kind], 1.0 + opts.type_boost, 1.0)
+        self._refine(wanted(question), scores)
         order = np.lexsort((np.arange(len(scores)), -scores))
         ranked: list[tuple[int, float]] = []
         seen: set[str] = set()
@@ -103,6 +104,15 @@ class Answerer:
                 seen.add(text)
                 ranked.append((int(i), score))
         return ranked
+
+    def _refine(self, want: Wanted, scores: Scores) -> None:
+        """Boost, in place, the best candidates that hold the very answer type asked for."""
+        if not want.anything or not self.options.fine_type_boost:
+            return
+        best = np.lexsort((np.arange(len(scores)), -scores))[:REFINE_DEPTH]
+        for i in best:
+            if scores[i] > 0 and want.fits(self.index.entries[i].text):
+                scores[i] *= 1.0 + self.options.fine_type_boost
 
     def _match(self, sentence: int, score: float) -> Match:
         entry: Entry = self.index.entries[sentence]

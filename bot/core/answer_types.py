@@ -1,15 +1,22 @@
 """What kind of answer a question asks for, and which sentences can give that kind.
 
-"How many peacekeepers?" wants a number and "When was it handed over?" a date: a sentence
-that holds none cannot be the answer, however well its words match. The answerer gives
-sentences of the wanted kind a proportional boost; it never removes the others, since the
-question may be phrased in a way these patterns miss.
+"How many peacekeepers?" wants a number, "When was it handed over?" a date, "Who guards it?"
+a name. A sentence that holds none cannot be the answer, however well its words match. Two
+tiers, both proportional boosts that never remove a sentence (the patterns miss phrasings):
+
+- coarse: any number, any date; precomputed for every sentence by the index;
+- fine, checked on the best few candidates only: a number that counts the thing asked about
+  ("how many farms" -> "32,463 farms"), a percentage when one is asked for, a name the
+  question does not already give when it asks "who".
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import Enum
+
+from bot.core.text import tokenize
 
 
 class AnswerType(Enum):
@@ -33,17 +40,30 @@ _MONTHS = (
     r"January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\."
 )
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
+    r"|hundred|thousand|million|billion|dozen"
+)
 _HOLDS = {
-    AnswerType.NUMBER: re.compile(
-        r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-        r"forty|fifty|hundred|thousand|million|billion|dozen|half)\b",
-        re.IGNORECASE,
-    ),
+    AnswerType.NUMBER: re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|half)\b", re.IGNORECASE),
     AnswerType.DATE: re.compile(
         rf"\b(?:1\d{{3}}|20\d{{2}})s?\b|\b(?:{_MONTHS})(?!\w)|\bcentur(?:y|ies)\b"
         r"|\b\d+\s*(?:BC|BCE|AD|CE)\b"
     ),
 }
+_COUNTED = re.compile(
+    r"\bhow\s+(?:many|much)\s+(?:of\s+the\s+|more\s+|other\s+)?([^\W\d_][\w-]*)", re.IGNORECASE
+)
+# A number and up to two words after it: "32,463 farms", "three-stage", "63 days".
+_NUMBER_THEN_WORDS = re.compile(
+    rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b)[\s-]+((?:[\w-]+\s+){{0,2}}?[\w-]+)", re.IGNORECASE
+)
+_ASKS_PERCENT = re.compile(r"\b(?:percentage|percent|proportion)\b", re.IGNORECASE)
+_PERCENT = re.compile(r"%|\bper\s?cent\b", re.IGNORECASE)
+_ASKS_WHO = re.compile(r"^\W*(?:who|whom|whose)\b", re.IGNORECASE)
+_CAPITALISED = re.compile(r"[A-Z][\w'-]+")
+# Two or more capitalised words, not at the start of the sentence: "Von Miller", "Dave Logan".
+_NAME = re.compile(r"(?<=[a-z,;:(] )[A-Z][a-z]+(?:\s+[A-Z][a-z.]+)+")
 
 
 def asked_type(question: str) -> AnswerType | None:
@@ -57,3 +77,41 @@ def asked_type(question: str) -> AnswerType | None:
 def holds(text: str, kind: AnswerType) -> bool:
     """Whether a sentence holds an answer of ``kind``."""
     return bool(_HOLDS[kind].search(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """The fine-grained answer a question asks for."""
+
+    counted: str | None  # the search term of what "how many" counts
+    percent: bool
+    name_besides: frozenset[str] | None  # for "who": names the question already gives
+
+    @property
+    def anything(self) -> bool:
+        """Whether there is anything to check candidates for."""
+        return bool(self.counted or self.percent or self.name_besides is not None)
+
+    def fits(self, sentence: str) -> bool:
+        """Whether a candidate sentence holds the answer asked for."""
+        if self.percent and _PERCENT.search(sentence):
+            return True
+        if self.counted and any(
+            self.counted in tokenize(m.group(1)) for m in _NUMBER_THEN_WORDS.finditer(sentence)
+        ):
+            return True
+        if self.name_besides is not None:
+            return any(
+                not set(name.split()) & self.name_besides for name in _NAME.findall(sentence)
+            )
+        return False
+
+
+def wanted(question: str) -> Wanted:
+    """Read the fine-grained answer type off a question."""
+    counted = None
+    if match := _COUNTED.search(question):
+        terms = tokenize(match.group(1))
+        counted = terms[0] if terms else None
+    names = frozenset(_CAPITALISED.findall(question[1:])) if _ASKS_WHO.search(question) else None
+    return Wanted(counted, bool(_ASKS_PERCENT.search(question)), names)

@@ -138,4 +138,7 @@ class AnswerOptions(BaseModel):
     type_boost: float = Field(
         default=0.5, ge=0.0, description="share added when a sentence holds the kind asked for"
     )
+    fine_type_boost: float = Field(
+        default=0.25, ge=0.0, description="share added for the very thing asked (see answer_types)"
+    )
     pair_weight: float = Field(default=1.0, ge=0.0, description="question words side by side")
