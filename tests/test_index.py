@@ -5,14 +5,14 @@ from tests.conftest import MAX_BYTES
 
 
 def test_empty_corpus_and_empty_documents_score_zero():
-    assert Bm25Field([]).scores(["x"]).shape == (0,)
-    field = Bm25Field([[], []])
+    assert Bm25Field.build([]).scores(["x"]).shape == (0,)
+    field = Bm25Field.build([[], []])
     assert list(field.scores(["x"])) == [0.0, 0.0]
     assert field.weight("x") > 0
 
 
 def test_rarer_terms_weigh_more():
-    field = Bm25Field([["a", "b"], ["a"], ["a", "c"]])
+    field = Bm25Field.build([["a", "b"], ["a"], ["a", "c"]])
     assert field.weight("b") > field.weight("a")
     assert field.weight("unknown") >= field.weight("b")
 

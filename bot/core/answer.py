@@ -19,6 +19,8 @@ from bot.core.errors import QuestionError
 from bot.core.index import Entry, Scores, SentenceIndex
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.models import Answer, AnswerOptions, Match
+from bot.core.scoring import best_first, top
+from bot.core.sparse import Ints
 
 MAX_QUESTION_CHARS = 1000
 REFINE_DEPTH = 30  # candidates checked for the fine answer type
@@ -87,31 +89,30 @@ class Answerer:
     def _rank(self, question: str, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
         """Top ``k`` sentences by score, ties broken by order in the knowledge, distinct texts."""
         opts = self.options
-        scores = self.index.scores(terms, opts)
+        scored = self.index.score(terms, opts)  # only sentences that can score above zero
+        scores, ids = scored.scores, scored.ids
         kind = asked_type(question)
         if kind is not None:  # "how many", "when": favour sentences that can say
-            scores = scores * np.where(self.index.holds[kind], 1.0 + opts.type_boost, 1.0)
-        self._refine(wanted(question), scores)
-        order = np.lexsort((np.arange(len(scores)), -scores))
+            scores = scores * np.where(self.index.holds[kind][ids], 1.0 + opts.type_boost, 1.0)
+        self._refine(wanted(question), ids, scores)
         ranked: list[tuple[int, float]] = []
         seen: set[str] = set()
-        for i in order:
+        for i in best_first(scores, ids):
             score = float(scores[i])
             if score <= opts.min_score or len(ranked) == k:
                 break
-            text = self.index.entries[i].text
-            if text not in seen and self.index.sentences.tokens[i] & set(terms):
+            text = self.index.entries.text(int(ids[i]))
+            if text not in seen and scored.matched[i]:  # the sentence holds a question term
                 seen.add(text)
-                ranked.append((int(i), score))
+                ranked.append((int(ids[i]), score))
         return ranked
 
-    def _refine(self, want: Wanted, scores: Scores) -> None:
+    def _refine(self, want: Wanted, ids: Ints, scores: Scores) -> None:
         """Boost, in place, the best candidates that hold the very answer type asked for."""
         if not want.anything or not self.options.fine_type_boost:
             return
-        best = np.lexsort((np.arange(len(scores)), -scores))[:REFINE_DEPTH]
-        for i in best:
-            if scores[i] > 0 and want.fits(self.index.entries[i].text):
+        for i in top(scores, ids, REFINE_DEPTH):
+            if scores[i] > 0 and want.fits(self.index.entries.text(int(ids[i]))):
                 scores[i] *= 1.0 + self.options.fine_type_boost
 
     def _match(self, sentence: int, score: float) -> Match:
@@ -132,10 +133,8 @@ class Answerer:
 
     def context(self, match: Match) -> str:
         """The paragraph around a matched sentence, for "show more"."""
-        for entry in self.index.entries:
-            if entry.document.path == match.file and entry.position == match.position:
-                return entry.paragraph.text
-        return match.text
+        entry = self.index.entries.find(match.file, match.position)
+        return entry.paragraph.text if entry is not None else match.text
 
 
 def build_answerer(

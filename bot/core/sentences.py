@@ -34,7 +34,21 @@ _CANDIDATE = re.compile(
     rf"(?:[{_TERMINATORS}]+)[{re.escape(_CLOSERS)}]*(?=\s+[{re.escape(_OPENERS)}]*[^\W_])"
 )
 _WORD_BEFORE = re.compile(r"([^\s\"'(\[{\u201c\u2018]+)$")
+_LOOKBACK = 64
 _NEXT_WORD = re.compile(r"\s+[" + re.escape(_OPENERS) + r"]*([^\s]+)")
+
+
+def _word_before(text: str, end: int) -> re.Match[str] | None:
+    """The word that ends at ``end``, found near it.
+
+    Searching from 0 every time is quadratic in long paragraphs; only a word as long as the
+    look-back window needs the search from the start.
+    """
+    start = max(0, end - _LOOKBACK)
+    found = _WORD_BEFORE.search(text, start, end)
+    if found is not None and found.start() == start and start > 0:
+        return _WORD_BEFORE.search(text, 0, end)
+    return found
 
 
 def _is_boundary(text: str, stop: re.Match[str]) -> bool:
@@ -48,7 +62,7 @@ def _is_boundary(text: str, stop: re.Match[str]) -> bool:
     punct = stop.group()
     if punct[0] != "." or punct.startswith(".."):
         return True  # "?", "!" and ellipses before a capital end a sentence
-    before = _WORD_BEFORE.search(text, 0, stop.start())
+    before = _word_before(text, stop.start())
     if before is None:
         return True
     word = before.group(1)

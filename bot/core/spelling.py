@@ -9,7 +9,7 @@ nothing.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -22,8 +22,22 @@ class Speller:
     """Closest known word for an unknown one, preferring frequent words on ties."""
 
     def __init__(self, words: Iterable[str]) -> None:
-        counts = Counter(w for w in words if len(w) >= _MIN_LENGTH - 1 and w.isalpha())
         self._by_length: dict[int, list[str]] = {}
+        self._add(Counter(w for w in words if len(w) >= _MIN_LENGTH - 1 and w.isalpha()))
+
+    @classmethod
+    def from_counts(cls, counts: Mapping[str, int]) -> Speller:
+        """The speller ``Speller(words)`` would make, from counts in first-seen order.
+
+        Indexing counts words while it tokenises, in one pass over the sentences.
+        """
+        speller = cls(())
+        speller._add(
+            Counter({w: n for w, n in counts.items() if len(w) >= _MIN_LENGTH - 1 and w.isalpha()})
+        )
+        return speller
+
+    def _add(self, counts: Counter[str]) -> None:
         for word, _ in counts.most_common():
             self._by_length.setdefault(len(word), []).append(word)
 
