@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     knowledge_dir: Path = Path("knowledge")
     max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
+    index_cache: bool = True
+    cache_dir: Path | None = None
 
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
@@ -52,6 +54,12 @@ class Settings(BaseSettings):
             return frozenset(int(p) for p in parts if p)
         return value
 
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: Any) -> Any:
+        """``CACHE_DIR=`` left empty, as in .env.example, means the default place."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -60,6 +68,16 @@ class Settings(BaseSettings):
         if level not in logging.getLevelNamesMapping():
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return level
+
+    def index_cache_dir(self) -> Path | None:
+        """Where the built index is cached; ``None`` when switched off.
+
+        ``CACHE_DIR``, else a hidden folder of the knowledge directory (never read as
+        knowledge, since the loader skips hidden folders).
+        """
+        if not self.index_cache:
+            return None
+        return self.cache_dir or self.knowledge_dir / ".index-cache"
 
     def answer_options(self) -> AnswerOptions:
         """The answering knobs the engine takes."""

@@ -52,14 +52,14 @@ async def test_a_failed_reload_keeps_the_answerer(state, knowledge_copy):
 
 
 async def test_answers_flow_while_a_slow_reload_builds(state, monkeypatch):
-    """The rebuild runs in a thread: a question asked meanwhile is answered at once."""
-    real = reload_module.build_answerer
+    """The rebuild runs off the event loop: a question asked meanwhile is answered at once."""
+    real = reload_module.build_in_process
 
     def slow_build(*args, **kwargs):
         time.sleep(1.0)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(reload_module, "build_answerer", slow_build)
+    monkeypatch.setattr(reload_module, "build_in_process", slow_build)
     reloading = asyncio.create_task(reload_knowledge(state))
     await asyncio.sleep(0.05)
     started = time.monotonic()

@@ -12,11 +12,11 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-
 from bot.core.answer_types import Wanted, asked_type, wanted
+from bot.core.cache import load_indexed
 from bot.core.errors import QuestionError
 from bot.core.index import Entry, Scores, SentenceIndex
+from bot.core.indexing import IndexArrays
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.models import Answer, AnswerOptions, Match
 from bot.core.scoring import best_first, top
@@ -31,10 +31,15 @@ _NAME = re.compile(r"(?<=[\s\"'(\u201c])[A-Z][\w'\u2019-]*|\b[A-Z]{2,}\b")
 class Answerer:
     """Answers questions from one loaded knowledge base; immutable, so safe to swap whole."""
 
-    def __init__(self, base: KnowledgeBase, options: AnswerOptions | None = None) -> None:
+    def __init__(
+        self,
+        base: KnowledgeBase,
+        options: AnswerOptions | None = None,
+        arrays: IndexArrays | None = None,
+    ) -> None:
         self.base = base
         self.options = options or AnswerOptions()
-        self.index = SentenceIndex(base)
+        self.index = SentenceIndex(base, arrays)
 
     def coverage(self, terms: Sequence[str], sentence: int) -> float:
         """Share of the question's term weight that a sentence and its headings contain."""
@@ -89,12 +94,13 @@ class Answerer:
     def _rank(self, question: str, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
         """Top ``k`` sentences by score, ties broken by order in the knowledge, distinct texts."""
         opts = self.options
-        scored = self.index.score(terms, opts)  # only sentences that can score above zero
+        want = wanted(question)
+        depth = REFINE_DEPTH if want.anything and opts.fine_type_boost else 0
+        # "how many", "when": sentences that can say are favoured (asked_type); only sentences
+        # that hold a term, or might be among the ``depth`` best, are scored.
+        scored = self.index.score(terms, opts, asked_type(question), depth)
         scores, ids = scored.scores, scored.ids
-        kind = asked_type(question)
-        if kind is not None:  # "how many", "when": favour sentences that can say
-            scores = scores * np.where(self.index.holds[kind][ids], 1.0 + opts.type_boost, 1.0)
-        self._refine(wanted(question), ids, scores)
+        self._refine(want, ids, scores)
         ranked: list[tuple[int, float]] = []
         seen: set[str] = set()
         for i in best_first(scores, ids):
@@ -138,7 +144,18 @@ class Answerer:
 
 
 def build_answerer(
-    directory: Path, *, options: AnswerOptions | None = None, max_bytes: int
+    directory: Path,
+    *,
+    options: AnswerOptions | None = None,
+    max_bytes: int,
+    cache_dir: Path | None = None,
 ) -> Answerer:
-    """Load a knowledge directory and index it, all or nothing."""
-    return Answerer(load_knowledge(directory, max_bytes=max_bytes), options)
+    """Load a knowledge directory and index it, all or nothing.
+
+    With ``cache_dir``, an index cached there for exactly these files is loaded instead of
+    rebuilt, and a rebuilt one is saved there (``bot.core.cache``).
+    """
+    if cache_dir is None:
+        return Answerer(load_knowledge(directory, max_bytes=max_bytes), options)
+    base, arrays = load_indexed(directory, max_bytes=max_bytes, cache_dir=cache_dir)
+    return Answerer(base, options, arrays)

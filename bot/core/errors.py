@@ -30,6 +30,10 @@ class KnowledgeFileError(BriefingBotError):
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {reason}")
 
+    def __reduce__(self) -> tuple[type[KnowledgeFileError], tuple[str, str, int | None]]:
+        """Pickle by the constructor's arguments (a build in another process raises these)."""
+        return type(self), (self.path, self.reason, self.line)
+
 
 class KnowledgeDirectoryError(BriefingBotError):
     """A knowledge directory that cannot be served as a whole.
@@ -44,6 +48,10 @@ class KnowledgeDirectoryError(BriefingBotError):
         noun = "problem" if count == 1 else "problems"
         detail = "; ".join(self.problems)
         super().__init__(f"knowledge directory {self.directory}: {count} {noun}: {detail}")
+
+    def __reduce__(self) -> tuple[type[KnowledgeDirectoryError], tuple[str, list[str]]]:
+        """Pickle by the constructor's arguments (a build in another process raises these)."""
+        return type(self), (self.directory, self.problems)
 
 
 class QuestionError(BriefingBotError):

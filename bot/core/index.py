@@ -144,13 +144,23 @@ class SentenceIndex:
             total[hits] += bonus
         return total
 
-    def score(self, terms: Sequence[str], options: AnswerOptions) -> Scored:
-        """Combined scores of the sentences that can score above zero (see ``Scored``)."""
-        return score_sentences(self, terms, options)
+    def score(
+        self,
+        terms: Sequence[str],
+        options: AnswerOptions,
+        kind: AnswerType | None = None,
+        depth: int = 0,
+    ) -> Scored:
+        """Scores of the sentences that hold a term, boosted for the answer ``kind``.
+
+        Any other sentence that might be among the ``depth`` best is scored too; see
+        ``bot.core.scoring``.
+        """
+        return score_sentences(self, terms, options, kind, depth)
 
     def scores(self, terms: Sequence[str], options: AnswerOptions) -> Scores:
         """Combined score of every sentence: its own BM25 plus weighted context scores."""
-        scored = self.score(terms, options)
+        scored = self.score(terms, options, depth=len(self))
         total = np.zeros(len(self))
         total[scored.ids] = scored.scores
         return total

@@ -10,15 +10,17 @@ question's matches rather than the size of the knowledge.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import numpy.typing as npt
 
+from bot.core.answer_types import AnswerType
 from bot.core.models import AnswerOptions
-from bot.core.sparse import Floats, Ints, Postings, ranges
+from bot.core.sparse import AnyInts, Floats, Ints, Postings, ranges
 
 if TYPE_CHECKING:
     from bot.core.index import SentenceIndex
@@ -36,63 +38,157 @@ class Scored:
     matched: npt.NDArray[np.bool_]
 
 
-def _add(total: Floats, ids: Ints, postings: Postings, terms: list[int]) -> Floats:
-    """Add each term's scores (in the question's order) at the positions of ``ids``."""
-    for term in terms:
-        docs, scores = postings.of(term)
-        total[np.searchsorted(ids, docs)] += scores
+class _Scratch(threading.local):
+    """Per-thread work arrays the size of the knowledge, reused across questions.
+
+    A question never pays for allocating or clearing them whole: between questions ``reach``
+    is all False and ``where`` all 0 (a sentence's position among those scored, plus one;
+    0: not scored).
+    """
+
+    def __init__(self) -> None:
+        self.reach = np.zeros(0, dtype=bool)
+        self.where = np.zeros(0, dtype=np.int64)
+
+    def arrays(self, n: int) -> tuple[npt.NDArray[np.bool_], Ints]:
+        if len(self.reach) < n:
+            self.reach = np.zeros(n, dtype=bool)
+            self.where = np.zeros(n, dtype=np.int64)
+        return self.reach[:n], self.where[:n]
+
+
+_SCRATCH = _Scratch()
+
+
+def _sum(postings: Postings, terms: list[int], size: int, where: Ints | None = None) -> Floats:
+    """Each term's scores added up per document, in the question's order (as ``get_scores``).
+
+    ``bincount`` adds its weights one by one in array order, so concatenating the terms'
+    postings in the question's order gives the same float sums as adding term after term.
+    With ``where``, documents are renumbered (``where`` 0, not scored, is dropped).
+    """
+    if not terms:
+        return np.zeros(size)
+    parts = [postings.of(t) for t in terms]
+    docs = np.concatenate([d for d, _ in parts])
+    scores = np.concatenate([s for _, s in parts])
+    if where is None:
+        return cast(Floats, np.bincount(docs, weights=scores, minlength=size))
+    return cast(Floats, np.bincount(where[docs], weights=scores, minlength=size + 1)[1:])
+
+
+@dataclass(frozen=True, slots=True)
+class _Question:
+    """What every step of scoring one question needs."""
+
+    index: SentenceIndex
+    terms: Sequence[str]
+    term_ids: list[int]
+    opts: AnswerOptions
+    kind: AnswerType | None
+    paragraph: Floats | None  # floored scores of every paragraph, if weighed
+    heading: Floats | None
+
+
+def _combine(q: _Question, ids: Ints, where: Ints) -> Floats:
+    """Final scores of ``ids`` (ascending; ``where`` numbers them from 1), as the dense sum."""
+    index, opts, size = q.index, q.opts, len(ids)
+    total = np.maximum(_sum(index.sentences.postings, q.term_ids, size, where), 0.0)
+    if opts.window_weight:
+        window = _sum(index.windows.postings, q.term_ids, size, where)
+        total += opts.window_weight * np.maximum(window, 0.0)
+    if q.paragraph is not None:
+        total += opts.paragraph_weight * q.paragraph[index.entries.paragraph_of[ids]]
+    if q.heading is not None:
+        total += opts.heading_weight * q.heading[index.arrays.heading_of[ids]]
+    if opts.pair_weight:
+        pairs = np.zeros(size)
+        for hits, bonus in index.pair_hits(q.terms):
+            pairs[where[hits] - 1] += bonus
+        total += opts.pair_weight * pairs
+    if q.kind is not None:  # "how many", "when": favour sentences that can say
+        total = total * np.where(index.holds[q.kind][ids], 1.0 + opts.type_boost, 1.0)
     return total
 
 
-def _field_scores(postings: Postings, terms: list[int]) -> Floats:
-    """A small field's (paragraphs, headings) scores for every document, floored at zero."""
-    return np.maximum(postings.dense(terms), 0.0)
+def _contenders(q: _Question, scores: Floats, depth: int) -> Ints:
+    """Sentences reached only through their paragraph or headings that might still rank.
+
+    Such a sentence's score is at most its paragraph's and headings' part (times the
+    answer-type boost); only where that bound reaches the ``depth``-th best score known can it
+    be among the ``depth`` best.
+    """
+    index, opts = q.index, q.opts
+    start = index.entries.paragraph_start
+    base = np.zeros(len(start) - 1)
+    if q.paragraph is not None:
+        base += opts.paragraph_weight * q.paragraph
+    if q.heading is not None:
+        base += opts.heading_weight * q.heading[index.arrays.heading_of[start[:-1]]]
+    if q.kind is not None:
+        base *= 1.0 + opts.type_boost
+    cut = (
+        np.partition(scores, len(scores) - depth)[len(scores) - depth]
+        if len(scores) >= depth
+        else 0.0
+    )
+    hit = np.flatnonzero((base > 0) & (base >= cut * (1 - 1e-9)))
+    return ranges(start[hit], start[hit + 1])
 
 
-def _reach(
-    index: SentenceIndex, term_ids: list[int], opts: AnswerOptions
-) -> tuple[Ints, Ints, Floats | None, Floats | None]:
-    """Sentences holding a term, sentences reachable at all, paragraph and heading scores."""
-    n = len(index)
-    reach = np.zeros(n, dtype=bool)
-    for term in term_ids:
-        reach[index.sentences.postings.of(term)[0]] = True
-    matched = np.flatnonzero(reach)
-    if opts.window_weight:
-        for term in term_ids:
-            reach[index.windows.postings.of(term)[0]] = True
-    paragraph = heading = None
-    if opts.paragraph_weight:
-        paragraph = _field_scores(index.paragraphs.postings, term_ids)
-        hit = np.flatnonzero(paragraph > 0)
-        start = index.entries.paragraph_start
-        reach[ranges(start[hit], start[hit + 1])] = True
-    if opts.heading_weight:
-        heading = _field_scores(index.headings.postings, term_ids)
-        reach[index.heading_sentences(np.flatnonzero(heading > 0))] = True
-    return matched, np.flatnonzero(reach), paragraph, heading
+def _union(found: list[AnyInts], n: int) -> tuple[Ints, Ints]:
+    """Sorted distinct ids of ``found``, and ``where`` numbering them from 1 (clear it!)."""
+    reach, where = _SCRATCH.arrays(n)
+    for docs in found:
+        reach[docs] = True
+    ids = np.flatnonzero(reach)
+    reach[ids] = False
+    where[ids] = np.arange(1, len(ids) + 1)
+    return ids, where
 
 
-def score_sentences(index: SentenceIndex, terms: Sequence[str], opts: AnswerOptions) -> Scored:
-    """See the module docstring; an empty result when nothing matches."""
+def score_sentences(
+    index: SentenceIndex,
+    terms: Sequence[str],
+    opts: AnswerOptions,
+    kind: AnswerType | None = None,
+    depth: int = 0,
+) -> Scored:
+    """Final scores (answer-type boost included) of every sentence that holds a term.
+
+    With ``depth``, also of every other sentence that could rank among the ``depth`` best.
+    """
     term_ids = index.sentences.ids(terms)
-    matched_ids, ids, paragraph, heading = _reach(index, term_ids, opts)
-    total = np.maximum(_add(np.zeros(len(ids)), ids, index.sentences.postings, term_ids), 0.0)
-    if opts.window_weight:
-        window = _add(np.zeros(len(ids)), ids, index.windows.postings, term_ids)
-        total += opts.window_weight * np.maximum(window, 0.0)
-    if paragraph is not None:
-        total += opts.paragraph_weight * paragraph[index.entries.paragraph_of[ids]]
-    if heading is not None:
-        total += opts.heading_weight * heading[index.arrays.heading_of[ids]]
-    if opts.pair_weight:
-        pairs = np.zeros(len(ids))
-        for hits, bonus in index.pair_hits(terms):
-            pairs[np.searchsorted(ids, hits)] += bonus
-        total += opts.pair_weight * pairs
-    matched = np.zeros(len(ids), dtype=bool)
-    matched[np.searchsorted(ids, matched_ids)] = True
-    return Scored(ids, total, matched)
+    q = _Question(
+        index,
+        terms,
+        term_ids,
+        opts,
+        kind,
+        np.maximum(_sum(index.paragraphs.postings, term_ids, index.paragraphs.size), 0.0)
+        if opts.paragraph_weight
+        else None,
+        np.maximum(_sum(index.headings.postings, term_ids, index.headings.size), 0.0)
+        if opts.heading_weight
+        else None,
+    )
+    found: list[AnyInts] = [index.sentences.postings.of(t)[0] for t in term_ids]
+    matched = len(found)
+    if depth and opts.window_weight:  # neighbours of a match: reached through the window
+        found += [index.windows.postings.of(t)[0] for t in term_ids]
+    ids, where = _union(found, len(index))
+    try:
+        scores = _combine(q, ids, where)
+        if depth and len(extra := _contenders(q, scores, depth)):
+            where[ids] = 0
+            ids, where = _union([*found, extra], len(index))
+            scores = _combine(q, ids, where)
+        holds = np.zeros(len(ids), dtype=bool)
+        for docs in found[:matched]:
+            holds[where[docs] - 1] = True
+    finally:
+        where[ids] = 0
+    return Scored(ids, scores, holds)
 
 
 def top(scores: Floats, ids: Ints, count: int) -> Ints:

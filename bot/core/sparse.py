@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +28,8 @@ import scipy.sparse as sp
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+AnyInts = npt.NDArray[np.integer[Any]]  # ids as stored (int32) or computed (int64)
 EPSILON = 0.25  # rank-bm25's default floor for negative IDF, as a share of the average IDF
 
 

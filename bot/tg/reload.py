@@ -1,7 +1,8 @@
 """Rebuild the index from ``KNOWLEDGE_DIR`` without blocking answers, all or nothing.
 
-The new answerer is built in a worker thread while the old one keeps answering, then swapped
-in with one assignment. A lock makes reloads and uploads take turns. An upload is validated on
+The new answerer is built in another process (``bot.core.background``: a build in a thread
+would hold the GIL that answers need) while the old one keeps answering, then swapped in with
+one assignment. A lock makes reloads and uploads take turns. An upload is validated on
 its own first, then written into the directory; if the reload that follows fails, the file is
 put back as it was (or removed), so a bad upload changes nothing.
 """
@@ -16,7 +17,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.answer import Answerer, build_answerer
+from bot.core.answer import Answerer
+from bot.core.background import build_in_process
 from bot.core.errors import KnowledgeFileError
 from bot.core.knowledge import KNOWN_SUFFIXES, KnowledgeBase, load_file
 from bot.tg.state import BotState
@@ -69,10 +71,11 @@ async def _rebuild(state: BotState) -> ReloadReport:
     settings = state.settings
     started = time.perf_counter()
     new: Answerer = await asyncio.to_thread(
-        build_answerer,
+        build_in_process,  # a build in a thread would hold the GIL answers need
         settings.knowledge_dir,
         options=settings.answer_options(),
         max_bytes=settings.max_file_bytes,
+        cache_dir=settings.index_cache_dir(),
     )
     report = compare(state.answerer.base, new.base, time.perf_counter() - started)
     state.answerer = new

@@ -103,6 +103,7 @@ def run_bot(settings: Settings) -> int:
         settings.knowledge_dir,
         options=settings.answer_options(),
         max_bytes=settings.max_file_bytes,
+        cache_dir=settings.index_cache_dir(),
     )
     app = build_application(settings, answerer)
     try:

@@ -1,0 +1,55 @@
+"""Build an index in another process, so the answering process keeps its GIL.
+
+Tokenising and indexing 100,000 sentences is seconds of Python and numpy work; in a thread of
+the bot's own process it holds the GIL in slices long enough to delay answers by a fifth of a
+second (measured by ``python -m benchmarks.run``). So a reload builds in a fresh process that
+writes the index cache (``bot.core.cache``), and the bot then loads that cache, which is quick
+and mostly file reading, in a thread. Errors (a bad file) come back from the child as the
+same exceptions. With no cache folder configured, a temporary one carries the hand-over.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from bot.core.answer import Answerer, build_answerer
+from bot.core.cache import load_indexed
+from bot.core.models import AnswerOptions
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """A fork server where there is one, else spawn.
+
+    Children forked from a small single-threaded server with the engine already imported
+    start in milliseconds (a spawn re-imports numpy and scipy, a second or so), and never
+    inherit the bot's threads, as a plain fork would.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _build_cache(directory: Path, max_bytes: int, cache_dir: Path) -> None:
+    """In the child: load, index and write the cache (or raise what went wrong)."""
+    load_indexed(directory, max_bytes=max_bytes, cache_dir=cache_dir)
+
+
+def build_in_process(
+    directory: Path,
+    *,
+    options: AnswerOptions | None = None,
+    max_bytes: int,
+    cache_dir: Path | None = None,
+) -> Answerer:
+    """``build_answerer`` with the heavy part done in a separate process (blocks meanwhile)."""
+    with tempfile.TemporaryDirectory(prefix="briefing-index-") as scratch:
+        handoff = cache_dir or Path(scratch)
+        context = _context()
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            pool.submit(_build_cache, directory, max_bytes, handoff).result()
+        return build_answerer(directory, options=options, max_bytes=max_bytes, cache_dir=handoff)

@@ -1,0 +1,86 @@
+"""The on-disk index cache: used when fresh, rebuilt on any change, harmless when damaged."""
+
+import logging
+import shutil
+
+import numpy as np
+import pytest
+
+from bot.core import cache
+from bot.core.answer import build_answerer
+from bot.core.knowledge import load_knowledge
+from tests.conftest import MAX_BYTES, REPO_KNOWLEDGE
+
+QUESTION = "when is Kalbajar handed over?"
+
+
+@pytest.fixture
+def kb(tmp_path):
+    target = tmp_path / "knowledge"
+    shutil.copytree(REPO_KNOWLEDGE, target)
+    return target
+
+
+def _build(kb):
+    return build_answerer(kb, max_bytes=MAX_BYTES, cache_dir=kb / ".index-cache")
+
+
+def test_a_fresh_cache_gives_the_same_answers_without_rebuilding(kb, monkeypatch):
+    first = _build(kb)
+    assert (kb / ".index-cache" / cache.FILE_NAME).is_file()
+    monkeypatch.setattr(cache, "build_arrays", lambda base: pytest.fail("rebuilt"))
+    second = _build(kb)
+    assert second.base == first.base
+    assert second.ask(QUESTION, top_k=5) == first.ask(QUESTION, top_k=5)
+    assert load_knowledge(kb, max_bytes=MAX_BYTES).documents == first.base.documents
+
+
+def test_any_change_to_the_files_rebuilds(kb):
+    _build(kb)
+    (kb / "lithium.md").write_text("# Lithium\n\nThe lithium price fell by a third.\n")
+    answer = _build(kb).ask("what happened to the lithium price?")
+    assert answer.best is not None
+    assert "lithium" in answer.best.text
+
+
+def test_a_different_size_limit_misses(kb):
+    _build(kb)
+    key = cache.cache_key(cache.files_on_disk(kb), MAX_BYTES)
+    assert cache.cache_key(cache.files_on_disk(kb), MAX_BYTES + 1) != key
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # torn write
+        lambda data: b"PK\x03\x04" + b"\x00" * 100,  # not a real archive
+        lambda data: data[:-200] + bytes(200),  # corrupted tail
+    ],
+)
+def test_a_damaged_cache_is_ignored_and_rewritten(kb, caplog, damage):
+    expected = _build(kb).ask(QUESTION)
+    path = kb / ".index-cache" / cache.FILE_NAME
+    path.write_bytes(damage(path.read_bytes()))
+    with caplog.at_level(logging.WARNING):
+        assert _build(kb).ask(QUESTION) == expected
+    assert _build(kb).ask(QUESTION) == expected
+
+
+def test_a_foreign_cache_with_the_right_key_but_other_arrays_is_refused(kb):
+    _build(kb)
+    path = kb / ".index-cache" / cache.FILE_NAME
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    arrays["sentences_scores"] = arrays["sentences_scores"] * 2  # checksum no longer fits
+    np.savez(path, **arrays)
+    key = cache.cache_key(cache.files_on_disk(kb), MAX_BYTES)
+    assert cache.load(path, key, kb) is None
+
+
+def test_an_unwritable_cache_folder_only_logs(kb, tmp_path, caplog):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with caplog.at_level(logging.WARNING):
+        answerer = build_answerer(kb, max_bytes=MAX_BYTES, cache_dir=blocker / "cache")
+    assert answerer.ask(QUESTION).best is not None
+    assert "not written" in caplog.text
