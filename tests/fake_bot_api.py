@@ -275,6 +275,7 @@ def _multipart(kind: str, body: bytes) -> dict[str, str]:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    request_queue_size = 256  # the bot opens up to 64 connections at once; Telegram never resets
     fake: FakeTelegram
 
     def handle_error(self, request: Any, client_address: Any) -> None:

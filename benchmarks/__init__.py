@@ -1,0 +1,1 @@
+"""Benchmarks for briefing-bot: ``python -m benchmarks.run [--quick]`` (see run.py)."""
