@@ -10,6 +10,7 @@ same exceptions. With no cache folder configured, a temporary one carries the ha
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -53,3 +54,15 @@ def build_in_process(
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
             pool.submit(_build_cache, directory, max_bytes, handoff).result()
         return build_answerer(directory, options=options, max_bytes=max_bytes, cache_dir=handoff)
+
+
+def settle() -> None:
+    """Keep the objects alive now (the index above all) out of the garbage collector's scans.
+
+    A full collection walks every tracked object, so with a large index each one would pause
+    all threads for tens of milliseconds, answers included. The index lives until replaced
+    and holds no reference cycles, so it never needs a scan: ``gc.freeze`` moves everything
+    alive into a generation the collector skips (a replaced index is still freed by reference
+    counting). Call it once an index is in service.
+    """
+    gc.freeze()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.answer import Answerer
-from bot.core.background import build_in_process
+from bot.core.background import build_in_process, settle
 from bot.core.errors import KnowledgeFileError
 from bot.core.knowledge import KNOWN_SUFFIXES, KnowledgeBase, load_file
 from bot.tg.state import BotState
@@ -79,6 +79,7 @@ async def _rebuild(state: BotState) -> ReloadReport:
     )
     report = compare(state.answerer.base, new.base, time.perf_counter() - started)
     state.answerer = new
+    settle()
     return report
 
 

@@ -17,6 +17,7 @@ from telegram.error import InvalidToken, TelegramError
 
 from bot.config import Settings, SettingsError
 from bot.core.answer import build_answerer
+from bot.core.background import settle
 from bot.core.errors import BriefingBotError
 from bot.tg.app import BotApp, build_application, require_token
 
@@ -105,6 +106,7 @@ def run_bot(settings: Settings) -> int:
         max_bytes=settings.max_file_bytes,
         cache_dir=settings.index_cache_dir(),
     )
+    settle()
     app = build_application(settings, answerer)
     try:
         serve(app, settings)
