@@ -27,7 +27,7 @@ def rank_bm25_top(reference: ExhaustiveAnswerer, terms: Sequence[str]) -> list[i
         return []
     scores = np.asarray(bm25.get_scores(list(terms)))
     best = np.argpartition(-scores, min(TOP, len(scores) - 1))[:TOP]
-    return best[np.argsort(-scores[best], kind="stable")].tolist()
+    return [int(i) for i in best[np.argsort(-scores[best], kind="stable")]]
 
 
 class Bm25s:
