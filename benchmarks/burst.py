@@ -44,6 +44,7 @@ class BurstResult:
     latency_ms: list[float]
     start_s: float  # from process start to the first reply
     chats: int
+    cpu_s: float  # the bot process's CPU time (user + system) during the burst
 
     def summary(self) -> str:
         """A few lines for the report."""
@@ -59,6 +60,8 @@ class BurstResult:
             f"bot's own time per question (answer_ms): p50 {own[0]:.2f} ms, p99 {own[1]:.2f} ms"
             f"; after the first waves of {WAVE} updates handled at once: p50 {later[0]:.2f} ms,"
             f" p99 {later[1]:.2f} ms (33 ms is the time between two sends at 30/s)\n"
+            f"bot's CPU time per question (whole process: Telegram HTTP, rendering, answering):"
+            f" {self.cpu_s / self.questions * 1000:.2f} ms\n"
             f"until the reply was sent (latency_ms, pacing included): p50 {sent[0]:.0f} ms,"
             f" p99 {sent[1]:.0f} ms\n"
             f"start-up: first answer {self.start_s:.2f} s after the process started"
@@ -87,6 +90,15 @@ def _start(api: FakeBotApi, knowledge: Path, cache: Path, log: Path) -> subproce
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far (Linux /proc), in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _replies(api: FakeBotApi) -> Counter[int]:
@@ -144,12 +156,13 @@ def burst(
                 else:
                     updates.append(make.message(text, user=user))
             asked = [u["message"]["message_id"] for u in updates]
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), _cpu_seconds(process.pid)
             for update in updates:
                 api.fake.push(update)
             total = len(asked)
             api.fake.wait_for(lambda cs: len(_replies(api)) >= total, 600)
             seconds = time.perf_counter() - started
+            cpu = _cpu_seconds(process.pid) - cpu
             time.sleep(1.0)  # any duplicate would arrive now
             replies = _replies(api)
         finally:
@@ -164,4 +177,5 @@ def burst(
         latency_ms=[lat for lat, _ in logged],
         start_s=start_s,
         chats=chats,
+        cpu_s=cpu,
     )
