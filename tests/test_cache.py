@@ -6,7 +6,7 @@ import shutil
 import numpy as np
 import pytest
 
-from bot.core import cache
+from bot.core import cache, cache_format
 from bot.core.answer import build_answerer
 from bot.core.knowledge import load_knowledge
 from tests.conftest import MAX_BYTES, REPO_KNOWLEDGE
@@ -17,7 +17,7 @@ QUESTION = "when is Kalbajar handed over?"
 @pytest.fixture
 def kb(tmp_path):
     target = tmp_path / "knowledge"
-    shutil.copytree(REPO_KNOWLEDGE, target)
+    shutil.copytree(REPO_KNOWLEDGE, target, ignore=shutil.ignore_patterns(".*"))
     return target
 
 
@@ -84,3 +84,23 @@ def test_an_unwritable_cache_folder_only_logs(kb, tmp_path, caplog):
         answerer = build_answerer(kb, max_bytes=MAX_BYTES, cache_dir=blocker / "cache")
     assert answerer.ask(QUESTION).best is not None
     assert "not written" in caplog.text
+
+
+def test_metadata_survives_the_cache_dates_included(kb):
+    note = (
+        "---\ntitle: Note\nreviewed: 2020-11-18\ntags: [a, 1]\n---\n\nThe ferry leaves at noon.\n"
+    )
+    (kb / "note.md").write_text(note)
+    first = _build(kb)
+    assert (kb / ".index-cache" / cache.FILE_NAME).exists()
+    second = _build(kb)
+    assert second.base == first.base
+    assert [d.meta.extras() for d in second.base.documents][-1]["reviewed"].year == 2020
+
+
+def test_metadata_json_cannot_carry_is_never_cached(kb, monkeypatch, caplog):
+    monkeypatch.setattr(cache_format, "_tagged", lambda value: {**value, "title": "changed"})
+    with caplog.at_level(logging.INFO):
+        _build(kb)
+    assert "not written" in caplog.text
+    assert not (kb / ".index-cache" / cache.FILE_NAME).exists()

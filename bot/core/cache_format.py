@@ -7,6 +7,7 @@ time to come back equal. Every array read back is checked for shape and bounds b
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from bot.core.models import Document, DocumentMeta, Paragraph
 from bot.core.sparse import Postings
 
 FORMAT = 1
+_DATE, _DATETIME = "__date__", "__datetime__"
 _FIELDS = ("sentences", "windows", "paragraphs", "headings")
 
 
@@ -40,15 +42,40 @@ def _unpack(blob: np.ndarray, lengths: np.ndarray) -> list[str]:
     return [text[a:b] for a, b in zip(starts, ends, strict=True)]
 
 
+def _tagged(value: Any) -> Any:
+    """Front matter as JSON, dates tagged so they come back as dates (YAML reads them so)."""
+    if isinstance(value, dt.datetime):
+        return {_DATETIME: value.isoformat()}
+    if isinstance(value, dt.date):
+        return {_DATE: value.isoformat()}
+    if isinstance(value, dict):
+        return {k: _tagged(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_tagged(v) for v in value]
+    return value
+
+
+def _untagged(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {_DATETIME}:
+            return dt.datetime.fromisoformat(value[_DATETIME])
+        if set(value) == {_DATE}:
+            return dt.date.fromisoformat(value[_DATE])
+        return {k: _untagged(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_untagged(v) for v in value]
+    return value
+
+
 def _documents(base: KnowledgeBase) -> dict[str, np.ndarray] | None:
     metas: list[dict[str, object]] = []
     sections: list[str] = []
     sentences: list[str] = []
     table = []  # per paragraph: document, line, section (-1: none), sentence count
     for number, document in enumerate(base.documents):
-        meta = document.meta.model_dump(mode="json")
-        if DocumentMeta.model_validate(meta) != document.meta:
-            return None
+        meta = _tagged(document.meta.model_dump())
+        if DocumentMeta.model_validate(_untagged(json.loads(json.dumps(meta)))) != document.meta:
+            return None  # something JSON cannot carry: better no cache than a different one
         metas.append({"path": document.path, "digest": document.digest, "meta": meta})
         for paragraph in document.paragraphs:
             section = -1 if paragraph.section is None else len(sections)
@@ -110,7 +137,9 @@ def _base(arrays: dict[str, Any], directory: Path) -> KnowledgeBase:
         )
         at += count
     documents = tuple(
-        Document(m["path"], DocumentMeta.model_validate(m["meta"]), tuple(p), m["digest"])
+        Document(
+            m["path"], DocumentMeta.model_validate(_untagged(m["meta"])), tuple(p), m["digest"]
+        )
         for m, p in zip(metas, paragraphs, strict=True)
     )
     return KnowledgeBase(directory=directory, documents=documents)
