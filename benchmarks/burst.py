@@ -22,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.fake_bot_api import TOKEN, FakeBotApi
+from tests.bot_process import bot_env
+from tests.fake_bot_api import FakeBotApi
 from tests.telegram_updates import UpdateMaker
 
-REPO = Path(__file__).resolve().parent.parent
 CHATS = 200
 PER_CHAT = 10
 WAVE = 64  # updates the bot handles at once (bot.tg.app.CONCURRENT_UPDATES)
@@ -69,18 +69,13 @@ class BurstResult:
 
 
 def _start(api: FakeBotApi, knowledge: Path, cache: Path, log: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
-    env.update(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_BASE_URL=api.base_url,
-        TELEGRAM_BASE_FILE_URL=api.base_file_url,
-        KNOWLEDGE_DIR=str(knowledge),
+    env = bot_env(
+        api,
+        knowledge,
         CACHE_DIR=str(cache),
         ADMIN_USER_IDS="1",
         LOG_LEVEL="INFO",
         RATE_LIMIT_PER_MINUTE=str(PER_CHAT * 2),
-        PYTHONPATH=str(REPO),
-        NO_PROXY="127.0.0.1",
     )
     with log.open("wb") as out:
         return subprocess.Popen(

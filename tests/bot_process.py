@@ -16,6 +16,24 @@ REPO = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 20.0
 
 
+def bot_env(api: FakeBotApi, knowledge: Path, **settings: str) -> dict[str, str]:
+    """Environment for a bot process talking to ``api``, plus ``settings``.
+
+    No Telegram settings of the machine leak in, and 127.0.0.1 is reached without a proxy.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_BASE_URL=api.base_url,
+        TELEGRAM_BASE_FILE_URL=api.base_file_url,
+        KNOWLEDGE_DIR=str(knowledge),
+        PYTHONPATH=str(REPO),
+        NO_PROXY="127.0.0.1",
+        **settings,
+    )
+    return env
+
+
 class BotProcess:
     """The bot process and its fake Telegram; ``stop`` ends it and returns its log."""
 
@@ -25,18 +43,7 @@ class BotProcess:
         self.api = api
         self.fake = api.fake
         self.log_path = workdir / "bot.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
-        env.update(
-            TELEGRAM_BOT_TOKEN=TOKEN,
-            TELEGRAM_BASE_URL=api.base_url,
-            TELEGRAM_BASE_FILE_URL=api.base_file_url,
-            KNOWLEDGE_DIR=str(knowledge),
-            ADMIN_USER_IDS=admins,
-            LOG_LEVEL="DEBUG",
-            PYTHONPATH=str(REPO),
-            NO_PROXY="127.0.0.1",
-            **extra_env,
-        )
+        env = bot_env(api, knowledge, ADMIN_USER_IDS=admins, LOG_LEVEL="DEBUG", **extra_env)
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"],
