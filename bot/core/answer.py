@@ -1,9 +1,11 @@
 """Questions in, cited sentences out, or no answer when the knowledge does not hold one.
 
-Ranking adds a sentence's BM25 score to weighted scores of its paragraph and headings. The
-answerer declines when the best sentence (with its headings) holds too little of the question's
-term weight: a quote that shares one common word with the question misleads more than "the
-briefing does not say".
+Ranking adds a sentence's BM25 score to weighted BM25 scores of its context (neighbours,
+paragraph, headings) and a bonus for the question's words side by side (see ``index``), then
+favours sentences holding the kind of answer asked for (see ``answer_types``). The answerer
+declines when the best sentence (with its headings) holds too little of the question's term
+weight: a quote that shares one common word with the question misleads more than "the briefing
+does not say".
 """
 
 from __future__ import annotations
