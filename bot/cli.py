@@ -16,9 +16,9 @@ from typing import TextIO
 
 from bot.config import Settings, load_settings
 from bot.core.answer import Answerer, build_answerer
-from bot.core.errors import BriefingBotError, KnowledgeFileError
+from bot.core.errors import BriefingBotError
 from bot.core.evaluation import RANK_DEPTH, EvalReport, evaluate, read_cases
-from bot.core.knowledge import knowledge_files, load_file
+from bot.core.knowledge import read_documents
 from bot.core.models import Answer, Match
 
 EXIT_PROBLEM = 1
@@ -98,25 +98,16 @@ def _ask(args: argparse.Namespace, answerer: Answerer, out: TextIO, stdin: TextI
 def _check(directory: Path, settings: Settings, out: TextIO) -> int:
     if not directory.is_dir():
         raise BriefingBotError(f"{directory}: not a directory (or does not exist)")
-    files, problems = knowledge_files(directory), []
-    documents = sentences = 0
-    for path in files:
-        try:
-            document = load_file(path, root=directory, max_bytes=settings.max_file_bytes)
-        except KnowledgeFileError as exc:
-            problems.append(str(exc))
-            continue
-        documents += 1
-        sentences += document.sentence_count
+    documents, problems = read_documents(directory, max_bytes=settings.max_file_bytes)
+    for document in documents:
         sections = ", ".join(document.sections) or "(none)"
         print(
             f"{document.path}: {document.title!r}: {document.sentence_count} sentences; "
             f"sections: {sections}",
             file=out,
         )
-    if not files:
-        problems.append(f"{directory}: no knowledge files (.md, .markdown, .txt)")
-    print(f"{documents} documents, {sentences} sentences, {len(problems)} problems", file=out)
+    sentences = sum(d.sentence_count for d in documents)
+    print(f"{len(documents)} documents, {sentences} sentences, {len(problems)} problems", file=out)
     for problem in problems:
         print(f"problem: {problem}", file=out)
     return EXIT_PROBLEM if problems else 0

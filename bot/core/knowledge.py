@@ -135,20 +135,29 @@ def knowledge_files(directory: Path) -> list[Path]:
     return found
 
 
-def load_knowledge(directory: Path, *, max_bytes: int) -> KnowledgeBase:
-    """Load every file of ``directory``; raise ``KnowledgeDirectoryError`` listing all problems."""
-    if not directory.is_dir():
-        raise KnowledgeDirectoryError(directory, ["not a directory (or does not exist)"])
+def read_documents(directory: Path, *, max_bytes: int) -> tuple[list[Document], list[str]]:
+    """Load every file of an existing ``directory``, keeping each problem instead of raising.
+
+    Shared by ``load_knowledge`` (all or nothing) and ``check`` (which reports both halves).
+    """
     files = knowledge_files(directory)
     if not files:
         known = ", ".join(sorted(KNOWN_SUFFIXES))
-        raise KnowledgeDirectoryError(directory, [f"no knowledge files ({known})"])
+        return [], [f"no knowledge files ({known})"]
     documents, problems = [], []
     for path in files:
         try:
             documents.append(load_file(path, root=directory, max_bytes=max_bytes))
         except KnowledgeFileError as exc:
-            problems.append(exc)
+            problems.append(str(exc))
+    return documents, problems
+
+
+def load_knowledge(directory: Path, *, max_bytes: int) -> KnowledgeBase:
+    """Load every file of ``directory``; raise ``KnowledgeDirectoryError`` listing all problems."""
+    if not directory.is_dir():
+        raise KnowledgeDirectoryError(directory, ["not a directory (or does not exist)"])
+    documents, problems = read_documents(directory, max_bytes=max_bytes)
     if problems:
         raise KnowledgeDirectoryError(directory, problems)
     return KnowledgeBase(directory=directory, documents=tuple(documents))
