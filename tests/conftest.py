@@ -19,6 +19,19 @@ REPO_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 ADMIN_ID = 4242
 USER_ID = 1001
 GROUP_ID = -100555
+# A second briefing that admins add in the reload and upload tests.
+LITHIUM = """---
+title: Lithium briefing
+publisher: Example Wire
+source: https://example.org/lithium
+---
+
+# Lithium briefing
+
+## Prices
+
+The lithium price fell by a third in October as new mines in Zimbabwe opened.
+"""
 
 
 # --- Core fixtures (bot/core, bot/cli) ----------------------------------------------------------

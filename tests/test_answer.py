@@ -11,6 +11,12 @@ from tests.conftest import MAX_BYTES
 FILLER = "Bread is baked daily. Cats sleep a lot. Rivers flow to seas. Snow fell early.\n\n"
 
 
+def _note(write, tmp_path, *paragraphs: str):
+    """A knowledge base of one note: the filler, then ``paragraphs``."""
+    write("a.md", "# Notes\n\n" + FILLER + "\n\n".join(paragraphs) + "\n")
+    return load_knowledge(tmp_path / "kb", max_bytes=MAX_BYTES)
+
+
 def test_kalbajar_handover_is_the_delayed_sentence(briefing):
     answer = briefing.ask("when is Kalbajar handed over?")
     assert answer.best is not None
@@ -83,8 +89,7 @@ def test_context_is_the_surrounding_paragraph(briefing):
 
 
 def test_coverage_threshold_turns_weak_evidence_into_no_answer(write, tmp_path):
-    write("a.md", "# Notes\n\n" + FILLER + "The harbour opened in spring. Ships carry grain.\n")
-    base = load_knowledge(tmp_path / "kb", max_bytes=MAX_BYTES)
+    base = _note(write, tmp_path, "The harbour opened in spring. Ships carry grain.")
     strict = Answerer(base, AnswerOptions(min_coverage=0.9))
     lenient = Answerer(base, AnswerOptions(min_coverage=0.1))
     question = "when did the harbour close for winter repairs"
@@ -93,12 +98,13 @@ def test_coverage_threshold_turns_weak_evidence_into_no_answer(write, tmp_path):
 
 
 def test_counting_questions_prefer_sentences_with_numbers(write, tmp_path):
-    write(
-        "a.md",
-        "# Notes\n\n" + FILLER + "The ferry carries passengers across the bay.\n\n"
-        "Each day the ferry carries 1,200 passengers.\n",
+    base = _note(
+        write,
+        tmp_path,
+        "The ferry carries passengers across the bay.",
+        "Each day the ferry carries 1,200 passengers.",
     )
-    answerer = Answerer(load_knowledge(tmp_path / "kb", max_bytes=MAX_BYTES))
+    answerer = Answerer(base)
     best = answerer.ask("How many passengers does the ferry carry?").best
     assert best is not None
     assert "1,200" in best.text
@@ -119,12 +125,13 @@ def test_an_unknown_name_needs_the_rest_of_the_question_matched_well(briefing):
 
 
 def test_dates_are_favoured_when_asked_when(write, tmp_path):
-    write(
-        "a.md",
-        "# Notes\n\n" + FILLER + "The bridge was opened to traffic with a ceremony.\n\n"
-        "Engineers opened the bridge in May 1932.\n",
+    base = _note(
+        write,
+        tmp_path,
+        "The bridge was opened to traffic with a ceremony.",
+        "Engineers opened the bridge in May 1932.",
     )
-    answerer = Answerer(load_knowledge(tmp_path / "kb", max_bytes=MAX_BYTES))
+    answerer = Answerer(base)
     best = answerer.ask("When was the bridge opened?").best
     assert best is not None
     assert "1932" in best.text

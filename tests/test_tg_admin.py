@@ -4,22 +4,9 @@ from __future__ import annotations
 
 from bot.tg.admin import REFUSAL
 from bot.tg.state import get_state
-from tests.conftest import ADMIN_ID, GROUP_ID, USER_ID
+from tests.conftest import ADMIN_ID, GROUP_ID, LITHIUM, USER_ID
 from tests.telegram_html import html_problems
 from tests.telegram_updates import feed
-
-LITHIUM = """---
-title: Lithium briefing
-publisher: Example Wire
-source: https://example.org/lithium
----
-
-# Lithium briefing
-
-## Prices
-
-The lithium price fell by a third in October as new mines in Zimbabwe opened.
-"""
 
 
 def last_text(fake) -> str:

@@ -14,20 +14,12 @@ import urllib.request
 import pytest
 
 from tests.bot_process import REPO, sends_replying_to
-from tests.conftest import ADMIN_ID, GROUP_ID, USER_ID
+from tests.conftest import ADMIN_ID, GROUP_ID, LITHIUM, USER_ID
 from tests.fake_bot_api import TOKEN, FakeBotApi
 from tests.telegram_html import html_problems
 from tests.telegram_updates import UpdateMaker
 
 KALBAJAR = "whose <b>handover</b> was delayed until November 25"
-LITHIUM = """---
-title: Lithium briefing
-publisher: Example Wire
-source: https://example.org/lithium
----
-
-The lithium price fell by a third in October as new mines in Zimbabwe opened.
-"""
 
 pytestmark = pytest.mark.timeout(90)
 
