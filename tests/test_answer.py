@@ -135,3 +135,27 @@ def test_dates_are_favoured_when_asked_when(write, tmp_path):
     best = answerer.ask("When was the bridge opened?").best
     assert best is not None
     assert "1932" in best.text
+
+
+def test_a_question_about_time_is_not_refused_for_its_event_verbs(write, tmp_path):
+    base = _note(
+        write,
+        tmp_path,
+        "The festival draws crowds to the town moor.",
+        "The festival is held on the moor every June.",
+    )
+    best = Answerer(base).ask("When does the festival take place?").best
+    assert best is not None
+    assert "June" in best.text
+
+
+def test_a_period_is_favoured_when_both_ends_are_asked_for(write, tmp_path):
+    base = _note(
+        write,
+        tmp_path,
+        "The strike, which began after the 1998 pay talks, is ending in a deal.",
+        "Dockers walked out during the strike between March 3 and April 20.",
+    )
+    best = Answerer(base).ask("When did the strike start and end?").best
+    assert best is not None
+    assert "between March 3 and April 20" in best.text

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.core.answer_types import AnswerType, asked_type, holds, wanted
+from bot.core.answer_types import AnswerType, Period, asked_type, holds, wanted
 
 
 @pytest.mark.parametrize(
@@ -12,6 +12,7 @@ from bot.core.answer_types import AnswerType, asked_type, holds, wanted
         ("When is Kalbajar handed over?", AnswerType.DATE),
         ("In what year did the war end?", AnswerType.DATE),
         ("Which century saw the plague?", AnswerType.DATE),
+        ("How long did Project Apollo run?", AnswerType.NUMBER),
         ("Who guards the Lachin corridor?", None),
         ("What is Shusha?", None),
     ],
@@ -63,3 +64,38 @@ def test_who_wants_a_name_the_question_does_not_give():
 
 def test_plain_questions_want_nothing_in_particular():
     assert not wanted("What is Shusha?").anything
+
+
+@pytest.mark.parametrize(
+    ("question", "period"),
+    [
+        ("How long did Project Apollo run?", Period.LENGTH),
+        ("When did the conflict start and end?", Period.ENDS),
+        ("When did the war begin and finish?", Period.ENDS),
+        ("When did the war begin?", None),
+        ("Who will start and end the talks?", None),  # not a question about time
+    ],
+)
+def test_periods_are_wanted_when_asked_for(question, period):
+    assert wanted(question).period is period
+
+
+@pytest.mark.parametrize(
+    ("text", "for_length", "for_ends"),
+    [
+        ("the six-week conflict", True, True),
+        ("usually required five to ten years", True, True),
+        ("a journey takes approximately 20 minutes", True, True),
+        ("the conflict between September 27 and November 9", True, True),
+        ("Apollo ran from 1961 to 1972", True, True),
+        ("the 1914\u20131918 war", True, True),
+        ("the capital until 1796", True, False),  # one end says how long, not when it ended
+        ("recognised since the 1950s", True, False),
+        ("the war began in 1939", False, False),
+        ("between the region and Armenia", False, False),
+        ("since he was president", False, False),
+    ],
+)
+def test_periods_fit_durations_and_ends(text, for_length, for_ends):
+    assert wanted("How long did it last?").fits(text) is for_length
+    assert wanted("When did it start and end?").fits(text) is for_ends

@@ -12,21 +12,9 @@ CASES = [
     for line in DEV_QUESTIONS.read_text(encoding="utf-8").splitlines()
     if line.strip()
 ]
-# Lexical ranking cannot link "start and end" to "between September 27 and November 9": the
-# top sentence matches "conflict" and "ending" instead. Strict, so a fix shows up here.
-KNOWN_MISSES = {"When did the conflict start and end?"}
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="lexical gap"))
-        if c.q in KNOWN_MISSES
-        else c
-        for c in CASES
-    ],
-    ids=[c.q for c in CASES],
-)
+@pytest.mark.parametrize("case", CASES, ids=[c.q for c in CASES])
 def test_briefing_question(briefing, case):
     best = briefing.ask(case.q).best
     if case.answerable:

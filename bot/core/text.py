@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import Stemmer
 
+from bot.core.frames import without_frames
 from bot.core.stopwords import STOP_WORDS
 
 # Acronyms with dots ("U.S.", "e.g."), numbers with separators ("2,000", "3.5", "1990s"),
@@ -123,9 +124,6 @@ def analyse(text: str) -> tuple[list[str], list[str]]:
     return terms, found
 
 
-_QUESTION_FRAMES = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
-
-
 def words(text: str) -> list[str]:
     """Folded words of ``text`` (not stemmed): the vocabulary spelling is checked against."""
     return [m.group() for m in _TOKEN.finditer(fold(text)) if m.lastgroup == "word"]
@@ -136,14 +134,14 @@ def question_terms(
     known: Callable[[str], bool] | None = None,
     correct: Callable[[str], str | None] | None = None,
 ) -> list[str]:
-    """Search terms of a question: as ``tokenize``, less interrogative frames, typos mended.
+    """Search terms of a question: as ``tokenize``, less its frame words, typos mended.
 
-    "How many" asks for a number; "many" is not what the question is about, yet as a word it
-    is rare enough in prose to pull in any sentence that happens to say "many". A word whose
-    terms are all ``known``-false is replaced by what ``correct`` makes of it, if anything.
+    Frame words ("how many", "start and end" in a question about time) say what kind of answer
+    is wanted, not what it is about (``bot.core.frames``). A word whose terms are all
+    ``known``-false is replaced by what ``correct`` makes of it, if anything.
     """
     terms: list[str] = []
-    for match in _TOKEN.finditer(fold(_QUESTION_FRAMES.sub(" ", question))):
+    for match in _TOKEN.finditer(fold(without_frames(question))):
         found = list(_match_terms(match))
         unknown = found and known and not any(known(t) for t in found)
         if unknown and correct and match.lastgroup == "word":
