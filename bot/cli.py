@@ -69,25 +69,30 @@ def answer_json(answer: Answer) -> str:
     )
 
 
-def _questions(args: argparse.Namespace, stdin: TextIO) -> Iterable[str]:
+def _questions(args: argparse.Namespace, stdin: TextIO) -> tuple[Iterable[str], bool]:
+    """The questions asked, and whether there may be several (so each is labelled).
+
+    Each argument is a question; arguments that are all single words are one question typed
+    without quotes. With no argument, standard input holds one question a line.
+    """
+    if args.question and all(len(arg.split()) == 1 for arg in args.question):
+        return [" ".join(args.question)], False
     if args.question:
-        yield " ".join(args.question)
-        return
-    for line in stdin:
-        if line.strip():
-            yield line.strip()
+        return args.question, len(args.question) > 1
+    return (line.strip() for line in stdin if line.strip()), True
 
 
 def _ask(args: argparse.Namespace, answerer: Answerer, out: TextIO, stdin: TextIO) -> int:
     if args.top < 1:
         raise BriefingBotError("--top must be at least 1")
     asked = 0
-    for question in _questions(args, stdin):
+    questions, several = _questions(args, stdin)
+    for question in questions:
         answer = answerer.ask(question, top_k=args.top)
         if args.json:
             print(answer_json(answer), file=out)
         else:
-            header = f"Q: {question}\n" if not args.question else ""
+            header = f"Q: {question}\n" if several else ""
             print(f"{header}{format_answer(answer)}\n", file=out)
         asked += 1
     if not asked:

@@ -34,6 +34,20 @@ def test_ask_json_one_line_per_question_from_stdin(capsys):
     assert second == {"question": "thanks!", "answers": []}
 
 
+def test_each_quoted_argument_is_a_question(capsys):
+    args = ["ask", *KB, "--json", "when is Kalbajar handed over?", "How do I cook rice?"]
+    assert main(args) == 0
+    asked = [json.loads(line)["question"] for line in capsys.readouterr().out.splitlines()]
+    assert asked == ["when is Kalbajar handed over?", "How do I cook rice?"]
+
+
+def test_unquoted_words_are_one_question(capsys):
+    assert main(["ask", *KB, "when", "is", "Kalbajar", "handed", "over?"]) == 0
+    out = capsys.readouterr().out
+    assert "handover was delayed until November 25" in out
+    assert "Q:" not in out  # one question: no need to say which
+
+
 def test_no_answer_is_said_plainly(capsys):
     assert main(["ask", *KB, "How do I cook rice?"]) == 0
     assert "No answer" in capsys.readouterr().out
