@@ -14,6 +14,7 @@ from bot.core.answer_types import AnswerType, Period, asked_type, holds, wanted
         ("Which century saw the plague?", AnswerType.DATE),
         ("How long did Project Apollo run?", AnswerType.NUMBER),
         ("Who guards the Lachin corridor?", None),
+        ("What happens when the ceasefire ends?", None),
         ("What is Shusha?", None),
     ],
 )

@@ -11,6 +11,9 @@ from bot.core.text import question_terms, tokenize
         ("In what year did the war end?", True),
         ("How long did the fighting last?", True),
         ("Why did the fighting end?", False),
+        ("How and when did the plague enter Europe?", True),
+        ("Kalbajar is handed over when?", True),
+        ("What happens when the ceasefire ends?", False),  # "when" joins, not asks
         ("What is Shusha?", False),
     ],
 )

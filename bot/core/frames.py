@@ -16,8 +16,11 @@ ASKS_COUNT = re.compile(
     r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:number|percentage|percent|amount|proportion)\b",
     re.IGNORECASE,
 )
+# "When" asks only where a question starts or ends with it: "what happens when it ends?"
+# asks what happens.
 ASKS_DATE = re.compile(
-    r"\bwhen\b|\b(?:what|which)\s+(?:year|years|century|decade|date|day|month|era)\b",
+    r"^\W*(?:(?:and|but|so|then|or|since|until|till|how|where|why|who)\s+(?:and\s+|or\s+)?)?"
+    r"when\b|\bwhen\W*$|\b(?:what|which)\s+(?:year|years|century|decade|date|day|month|era)\b",
     re.IGNORECASE,
 )
 ASKS_DURATION = re.compile(r"\bhow\s+long\b", re.IGNORECASE)
