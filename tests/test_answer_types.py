@@ -13,6 +13,8 @@ from bot.core.answer_types import AnswerType, Period, asked_type, holds, wanted
         ("In what year did the war end?", AnswerType.DATE),
         ("Which century saw the plague?", AnswerType.DATE),
         ("How long did Project Apollo run?", AnswerType.NUMBER),
+        ("How old was Peyton Manning?", AnswerType.NUMBER),
+        ("How fast do objects fall on Earth?", AnswerType.NUMBER),
         ("Who guards the Lachin corridor?", None),
         ("What happens when the ceasefire ends?", None),
         ("What is Shusha?", None),

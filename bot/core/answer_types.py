@@ -17,7 +17,14 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.core.frames import ASKS_BOTH_ENDS, ASKS_COUNT, ASKS_DATE, ASKS_DURATION, asks_time
+from bot.core.frames import (
+    ASKS_BOTH_ENDS,
+    ASKS_COUNT,
+    ASKS_DATE,
+    ASKS_DURATION,
+    ASKS_MEASURE,
+    asks_time,
+)
 from bot.core.text import tokenize
 
 
@@ -29,7 +36,7 @@ class AnswerType(Enum):
 
 
 _ASKS = {
-    AnswerType.NUMBER: (ASKS_COUNT, ASKS_DURATION),
+    AnswerType.NUMBER: (ASKS_COUNT, ASKS_DURATION, ASKS_MEASURE),
     AnswerType.DATE: (ASKS_DATE,),
 }
 _MONTHS = (

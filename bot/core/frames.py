@@ -24,6 +24,11 @@ ASKS_DATE = re.compile(
     re.IGNORECASE,
 )
 ASKS_DURATION = re.compile(r"\bhow\s+long\b", re.IGNORECASE)
+# "How old", "how far": a measure, so a number.
+ASKS_MEASURE = re.compile(
+    r"\bhow\s+(?:old|far|high|tall|big|large|fast|often|heavy|deep|wide|hot|cold)\b",
+    re.IGNORECASE,
+)
 # Both ends of a period: "start and end", "begin and finish", "began and ended".
 ASKS_BOTH_ENDS = re.compile(
     r"\b(?:start(?:ed)?|beg[ai]n)\s+and\s+(?:end(?:ed)?|finish(?:ed)?|stop(?:ped)?)\b",
