@@ -10,15 +10,22 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from bot.config import Settings, load_settings
 from bot.core.answer import Answerer, build_answerer
 from bot.core.errors import BriefingBotError
-from bot.core.evaluation import RANK_DEPTH, EvalReport, evaluate, read_cases
-from bot.core.knowledge import read_documents
+from bot.core.evaluation import (
+    RANK_DEPTH,
+    EvalReport,
+    HeldOutReport,
+    evaluate,
+    held_out,
+    read_cases,
+)
+from bot.core.knowledge import KnowledgeBase, read_documents
 from bot.core.models import Answer, Match
 
 EXIT_PROBLEM = 1
@@ -37,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate the knowledge directory")
     evaluation = commands.add_parser("eval", help="measure answer quality on a question set")
     evaluation.add_argument("file", type=Path, help="question set (JSON lines)")
+    evaluation.add_argument(
+        "--held-out",
+        action="store_true",
+        help='ask each question without its own "file": every answer is then a wrong one',
+    )
     for sub in (ask, check, evaluation):
         sub.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge directory")
     commands.add_parser("run", help="run the Telegram bot (settings from the environment)")
@@ -136,6 +148,17 @@ def format_report(report: EvalReport) -> str:
     return "\n".join(lines)
 
 
+def format_held_out(report: HeldOutReport) -> str:
+    """The share answered anyway, then the first few such answers."""
+    lines = [
+        f"questions: {report.questions}, each asked without its own file",
+        f"answered anyway (each a wrong answer): {report.answered} ({report.answered_share:.3f})",
+    ]
+    for example in report.examples:
+        lines.append(f"- {example.question}\n    got: {example.got}")
+    return "\n".join(lines)
+
+
 def _run(settings: Settings) -> int:
     from bot.tg.runner import run_bot  # the Telegram stack loads only for the bot
 
@@ -160,8 +183,24 @@ def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     if args.command == "ask":
         return _ask(args, answerer, out, stdin)
     cases = read_cases(args.file)
+    if args.held_out:
+        print(format_held_out(held_out(cases, *_holding_out(answerer))), file=out)
+        return 0
     print(format_report(evaluate(cases, lambda q: answerer.ask(q, top_k=RANK_DEPTH))), file=out)
     return 0
+
+
+def _holding_out(
+    answerer: Answerer,
+) -> tuple[set[str], Callable[[str], Callable[[str], Answer]]]:
+    """The knowledge's files, and a way to get an ``ask`` of the knowledge less one of them."""
+    base = answerer.base
+
+    def without(file: str) -> Callable[[str], Answer]:
+        rest = tuple(d for d in base.documents if d.path != file)
+        return Answerer(KnowledgeBase(base.directory, rest), answerer.options).ask
+
+    return {d.path for d in base.documents}, without
 
 
 def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None) -> int:

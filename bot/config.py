@@ -42,6 +42,9 @@ class Settings(BaseSettings):
 
     answer_count: int = Field(default=3, ge=1, le=10)
     min_coverage: float = Field(default=AnswerOptions().min_coverage, ge=0.0, le=1.0)
+    min_paragraph_coverage: float = Field(
+        default=AnswerOptions().min_paragraph_coverage, ge=0.0, le=1.0
+    )
     rate_limit_per_minute: int = Field(default=20, ge=1)
     log_level: str = "INFO"
 
@@ -81,7 +84,11 @@ class Settings(BaseSettings):
 
     def answer_options(self) -> AnswerOptions:
         """The answering knobs the engine takes."""
-        return AnswerOptions(top_k=self.answer_count, min_coverage=self.min_coverage)
+        return AnswerOptions(
+            top_k=self.answer_count,
+            min_coverage=self.min_coverage,
+            min_paragraph_coverage=self.min_paragraph_coverage,
+        )
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -72,6 +72,25 @@ def test_eval_prints_figures_and_failures(capsys):
     assert "abstention right" in out
 
 
+def test_eval_held_out_asks_each_question_without_its_file(capsys, write, tmp_path):
+    filler = "Cats sleep a lot. Rivers flow to seas. Snow fell early.\n\n"  # IDF needs a corpus
+    write("ferries.md", f"# Ferries\n\n{filler}The ferry to Oslo leaves at noon.\n")
+    write("bread.md", f"# Bread\n\n{filler}Rye bread is baked at dawn.\n")
+    questions = tmp_path / "q.jsonl"
+    lines = [
+        {"q": "When does the Oslo ferry leave?", "answers": ["noon"], "file": "ferries.md"},
+        {"q": "When is rye bread baked?", "answers": ["dawn"], "file": "bread.md"},
+    ]
+    questions.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    argv = ["eval", str(questions), "--knowledge", str(tmp_path / "kb")]
+    assert main(argv) == 0
+    assert "P@1: 1.000" in capsys.readouterr().out  # each file answers its own question
+    assert main([*argv, "--held-out"]) == 0
+    out = capsys.readouterr().out
+    assert "questions: 2, each asked without its own file" in out
+    assert "answered anyway (each a wrong answer): 0 (0.000)" in out
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -80,6 +99,7 @@ def test_eval_prints_figures_and_failures(capsys):
         (["ask", *KB, "   "], "empty"),
         (["ask", *KB, "--top", "0", "q"], "--top"),
         (["eval", "/nonexistent.jsonl", *KB], "cannot read"),
+        (["eval", str(DEV_QUESTIONS), *KB, "--held-out"], 'no "file"'),
     ],
 )
 def test_errors_are_one_line_without_traceback(capsys, argv, message):

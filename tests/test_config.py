@@ -40,5 +40,8 @@ def test_malformed_settings_name_the_variable(monkeypatch, name, value):
 
 
 def test_answer_options_follow_settings():
-    options = Settings(_env_file=None, answer_count=5, min_coverage=0.4).answer_options()  # type: ignore[call-arg]
-    assert (options.top_k, options.min_coverage) == (5, 0.4)
+    settings = Settings(
+        _env_file=None, answer_count=5, min_coverage=0.4, min_paragraph_coverage=0.6
+    )  # type: ignore[call-arg]
+    options = settings.answer_options()
+    assert (options.top_k, options.min_coverage, options.min_paragraph_coverage) == (5, 0.4, 0.6)

@@ -1,7 +1,7 @@
 import pytest
 
 from bot.core.errors import BriefingBotError
-from bot.core.evaluation import EvalCase, evaluate, read_cases
+from bot.core.evaluation import EvalCase, evaluate, held_out, read_cases
 from bot.core.models import Answer, Match
 
 
@@ -67,3 +67,35 @@ def test_read_cases_names_the_bad_line(tmp_path):
     path.write_text('{"q": "a"}\n', encoding="utf-8")
     with pytest.raises(BriefingBotError, match="exactly one"):
         read_cases(path)
+
+
+def test_held_out_counts_answers_from_knowledge_without_the_file():
+    cases = [
+        EvalCase(q="a1", answers=["x"], file="a.md"),
+        EvalCase(q="a2", answers=["x"], file="a.md"),
+        EvalCase(q="b1", answers=["x"], file="b.md"),
+    ]
+    asked_without = []
+
+    def answerer_without(file):
+        asked_without.append(file)
+        # Without a.md, "a2" still gets a (necessarily wrong) answer; nothing else does.
+        return lambda q: _answer(q, "unrelated") if q == "a2" else _answer(q)
+
+    report = held_out(cases, {"a.md", "b.md"}, answerer_without)
+    assert asked_without == ["a.md", "b.md"]  # one knowledge base per file
+    assert (report.questions, report.answered) == (3, 1)
+    assert report.answered_share == pytest.approx(1 / 3)
+    assert [e.question for e in report.examples] == ["a2"]
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        (EvalCase(q="q", answers=["x"]), 'no "file"'),
+        (EvalCase(q="q", answers=["x"], file="gone.md"), "gone.md is not in the knowledge"),
+    ],
+)
+def test_held_out_needs_each_question_s_file(case, message):
+    with pytest.raises(BriefingBotError, match=message):
+        held_out([case], {"a.md"}, lambda file: lambda q: _answer(q))

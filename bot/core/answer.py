@@ -43,28 +43,36 @@ class Answerer:
         self.options = options or AnswerOptions()
         self.index = SentenceIndex(base, arrays)
 
-    def coverage(self, terms: Sequence[str], sentence: int) -> float:
-        """Share of the question's term weight that a sentence and its headings contain."""
+    def coverage(self, terms: Sequence[str], sentence: int, *, paragraph: bool = False) -> float:
+        """Share of the question's term weight that a sentence and its headings contain.
+
+        With ``paragraph``, terms its paragraph holds count too.
+        """
         unique = set(terms)
         weights = {t: self.index.sentences.weight(t) for t in unique}
         total = sum(weights.values())
         if not total:
             return 0.0
         found = self.index.evidence(sentence)
+        if paragraph:
+            found |= self.index.in_paragraph(list(unique), sentence)
         return sum(w for t, w in weights.items() if t in found) / total
 
-    def unknown_names(self, question: str) -> list[str]:
-        """Names in the question that the knowledge never mentions.
+    def missing_names(self, question: str, sentence: int) -> list[str]:
+        """Names in the question that the sentence's paragraph and headings never mention.
 
         A question about NATO put to a briefing that never names NATO has no answer there,
-        however well its other words match.
+        however well its other words match; nor has a question about Greater London in a
+        paragraph about Victoria that happens to count Muslims too.
         """
         names = dict.fromkeys(m.group() for m in _NAME.finditer(question))
-        return [
-            name
-            for name in names
-            if (terms := self.index.question_terms(name)) and not any(map(self.index.knows, terms))
-        ]
+        evidence = self.index.evidence(sentence)
+        missing = []
+        for name in names:
+            terms = self.index.question_terms(name)
+            if terms and not evidence.union(self.index.in_paragraph(terms, sentence)) & set(terms):
+                missing.append(name)
+        return missing
 
     def ask(self, question: str, top_k: int | None = None) -> Answer:
         """Rank the knowledge's sentences for ``question``; no matches means no answer."""
@@ -85,13 +93,19 @@ class Answerer:
     def _too_weak(self, question: str, terms: Sequence[str], best: int) -> bool:
         """Whether the best sentence is too poor a match to quote.
 
-        A name the knowledge never mentions ("NATO") raises the bar: the rest of the question
-        must then be matched well, as it is when the name is only a variant or a typo.
+        It must hold enough of the question's term weight itself (with its headings), and its
+        paragraph enough more: a sentence whose paragraph is about something else matched a
+        few words by chance. A name the paragraph never mentions raises the bar: the rest of
+        the question must then be matched well, as it is when the name is only a variant or a
+        typo.
         """
+        opts = self.options
         coverage = self.coverage(terms, best)
-        if coverage < self.options.min_coverage:
+        if coverage < opts.min_coverage:
             return True
-        return coverage < self.options.unknown_name_coverage and bool(self.unknown_names(question))
+        if self.coverage(terms, best, paragraph=True) < opts.min_paragraph_coverage:
+            return True
+        return coverage < opts.unknown_name_coverage and bool(self.missing_names(question, best))
 
     def _rank(self, question: str, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
         """Top ``k`` sentences by score, ties broken by order in the knowledge, distinct texts."""

@@ -6,6 +6,10 @@ Two formats are read, one JSON object a line:
   substrings; an empty list means the right answer is no answer at all.
 - ``{"q": ..., "answers": [text, ...]}`` (SQuAD style): right when a sentence contains one of
   the answers as a whole word or phrase, case-insensitively. Ranks give MRR@10.
+
+A question may name the knowledge ``file`` that answers it. Asking it of the knowledge without
+that file (``held_out``) turns an answerable set into an unanswerable one on nearby topics: a
+measure of how often the engine quotes something unrelated instead of saying it does not know.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ class EvalCase(BaseModel):
     q: str
     accept: list[str] | None = None
     answers: list[str] | None = None
+    file: str | None = None  # the knowledge file that answers it, as documents name it
 
     @model_validator(mode="after")
     def _one_kind(self) -> EvalCase:
@@ -135,4 +140,46 @@ def evaluate(cases: list[EvalCase], ask: Callable[[str], Answer]) -> EvalReport:
         abstained_wrong=abstained_wrong,
         answered_wrongly_unanswerable=answered_unanswerable,
         failures=failures,
+    )
+
+
+class HeldOutReport(BaseModel):
+    """How often questions were answered by knowledge that lacks their own file."""
+
+    questions: int
+    answered: int
+    examples: list[Failure]  # the first few questions answered anyway
+
+    @property
+    def answered_share(self) -> float:
+        """Share of questions answered anyway; every one of them is a wrong answer."""
+        return self.answered / self.questions if self.questions else 0.0
+
+
+def held_out(
+    cases: list[EvalCase],
+    files: set[str],
+    answerer_without: Callable[[str], Callable[[str], Answer]],
+    examples: int = 10,
+) -> HeldOutReport:
+    """Ask each question of the knowledge without its ``file``; any answer is a wrong one.
+
+    ``answerer_without(file)`` gives the ``ask`` of the knowledge less that file; it is called
+    once per file.
+    """
+    by_file: dict[str, list[EvalCase]] = {}
+    for number, case in enumerate(cases, start=1):
+        if case.file is None:
+            raise BriefingBotError(f'question {number} has no "file" to hold out')
+        if case.file not in files:
+            raise BriefingBotError(f"question {number}: {case.file} is not in the knowledge")
+        by_file.setdefault(case.file, []).append(case)
+    answered: list[Failure] = []
+    for file, group in by_file.items():
+        ask = answerer_without(file)
+        for case in group:
+            if (best := ask(case.q).best) is not None:
+                answered.append(Failure(question=case.q, expected=[], got=best.text))
+    return HeldOutReport(
+        questions=len(cases), answered=len(answered), examples=answered[:examples]
     )

@@ -170,6 +170,16 @@ class SentenceIndex:
         starts, ends = self._heading_ptr[headings], self._heading_ptr[headings + 1]
         return self._heading_sentences[ranges(starts, ends)]
 
+    def in_paragraph(self, terms: Sequence[str], sentence: int) -> set[str]:
+        """Those of ``terms`` that the sentence's paragraph holds."""
+        paragraph = int(self._paragraph_of[sentence])
+        postings = self.paragraphs.postings
+        return {
+            t
+            for t in terms
+            if (i := self._vocabulary.get(t)) is not None and postings.holds(i, paragraph)
+        }
+
     def evidence(self, sentence: int) -> set[str]:
         """Terms a sentence can vouch for: its own and its headings'."""
         rows = self.arrays.sentence_terms

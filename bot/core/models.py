@@ -125,11 +125,18 @@ class AnswerOptions(BaseModel):
         le=1.0,
         description="share of the question's term weight the best evidence must contain",
     )
+    min_paragraph_coverage: float = Field(
+        default=0.3,
+        ge=0.0,
+        le=1.0,
+        description="share the best sentence's paragraph and headings must contain",
+    )
     unknown_name_coverage: float = Field(
         default=0.5,
         ge=0.0,
         le=1.0,
-        description="coverage needed when the question names something the knowledge never does",
+        description="coverage needed when the question names something the best sentence's "
+        "paragraph and headings do not",
     )
     min_score: float = Field(default=0.0, ge=0.0, description="lowest score worth quoting")
     window_weight: float = Field(default=1.0, ge=0.0, description="sentence and neighbours")
