@@ -70,7 +70,8 @@ class Answerer:
         missing = []
         for name in names:
             terms = self.index.question_terms(name)
-            if terms and not evidence.union(self.index.in_paragraph(terms, sentence)) & set(terms):
+            mentioned = evidence.intersection(terms) or self.index.in_paragraph(terms, sentence)
+            if terms and not mentioned:
                 missing.append(name)
         return missing
 
@@ -103,7 +104,10 @@ class Answerer:
         coverage = self.coverage(terms, best)
         if coverage < opts.min_coverage:
             return True
-        if self.coverage(terms, best, paragraph=True) < opts.min_paragraph_coverage:
+        if (
+            coverage < opts.min_paragraph_coverage  # else the paragraph, holding more, passes too
+            and self.coverage(terms, best, paragraph=True) < opts.min_paragraph_coverage
+        ):
             return True
         return coverage < opts.unknown_name_coverage and bool(self.missing_names(question, best))
 

@@ -172,13 +172,12 @@ class SentenceIndex:
 
     def in_paragraph(self, terms: Sequence[str], sentence: int) -> set[str]:
         """Those of ``terms`` that the sentence's paragraph holds."""
-        paragraph = int(self._paragraph_of[sentence])
-        postings = self.paragraphs.postings
-        return {
-            t
-            for t in terms
-            if (i := self._vocabulary.get(t)) is not None and postings.holds(i, paragraph)
-        }
+        paragraph = self._paragraph_of[sentence]
+        first = int(np.searchsorted(self._paragraph_of, paragraph))
+        end = int(np.searchsorted(self._paragraph_of, paragraph, side="right"))
+        rows = self.arrays.sentence_terms
+        held = set(rows.indices[rows.indptr[first] : rows.indptr[end]].tolist())
+        return {t for t in terms if self._vocabulary.get(t, -1) in held}
 
     def evidence(self, sentence: int) -> set[str]:
         """Terms a sentence can vouch for: its own and its headings'."""
