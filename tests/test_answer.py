@@ -138,6 +138,21 @@ def test_a_name_the_paragraph_never_mentions_needs_the_rest_matched_well(write, 
     assert strict.ask(question).best is None
 
 
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("When did Great Britain lose its colonies?", []),  # "Britain" names it
+        ("When did Britain and NATO lose colonies?", ["NATO"]),
+        ("When did Greater London lose its colonies?", ["Greater London"]),
+    ],
+)
+def test_names_are_looked_for_by_their_head_word(write, tmp_path, question, missing):
+    answerer = Answerer(_note(write, tmp_path, "Britain lost its colonies in 1776."))
+    texts = [entry.text for entry in answerer.index.entries]
+    sentence = texts.index("Britain lost its colonies in 1776.")
+    assert answerer.missing_names(question, sentence) == missing
+
+
 @pytest.mark.parametrize(("place", "answered"), [("northern strait", True), ("south bay", False)])
 def test_the_paragraph_must_hold_enough_of_the_question(write, tmp_path, place, answered):
     base = _note(write, tmp_path, f"The {place} is calm in winter. It has 12 ferries.")

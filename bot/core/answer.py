@@ -26,8 +26,11 @@ from bot.core.sparse import Ints
 
 MAX_QUESTION_CHARS = 1000
 REFINE_DEPTH = 30  # candidates checked for the fine answer type
-# Capitalised words after the first, and acronyms: the names a question is about.
-_NAME = re.compile(r"(?<=[\s\"'(\u201c])[A-Z][\w'\u2019-]*|\b[A-Z]{2,}\b")
+# Runs of capitalised words after the first ("Great Britain"), and acronyms: the names a
+# question is about.
+_NAME = re.compile(
+    r"(?<=[\s\"'(\u201c])[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*|\b[A-Z]{2,}\b"
+)
 
 
 class Answerer:
@@ -63,13 +66,14 @@ class Answerer:
 
         A question about NATO put to a briefing that never names NATO has no answer there,
         however well its other words match; nor has a question about Greater London in a
-        paragraph about Victoria that happens to count Muslims too.
+        paragraph about Victoria that happens to count Muslims too. A name of several words is
+        mentioned when its last, the head, is: "Great Britain" by "Britain".
         """
         names = dict.fromkeys(m.group() for m in _NAME.finditer(question))
         evidence = self.index.evidence(sentence)
         missing = []
         for name in names:
-            terms = self.index.question_terms(name)
+            terms = self.index.question_terms(name.split()[-1])
             mentioned = evidence.intersection(terms) or self.index.in_paragraph(terms, sentence)
             if terms and not mentioned:
                 missing.append(name)
