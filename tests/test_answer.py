@@ -97,19 +97,6 @@ def test_coverage_threshold_turns_weak_evidence_into_no_answer(write, tmp_path):
     assert lenient.ask(question).best is not None
 
 
-def test_counting_questions_prefer_sentences_with_numbers(write, tmp_path):
-    base = _note(
-        write,
-        tmp_path,
-        "The ferry carries passengers across the bay.",
-        "Each day the ferry carries 1,200 passengers.",
-    )
-    answerer = Answerer(base)
-    best = answerer.ask("How many passengers does the ferry carry?").best
-    assert best is not None
-    assert "1,200" in best.text
-
-
 def test_misspelt_names_still_find_their_sentence(squad):
     best = squad.ask("Which university was established in 1816 in Warsaw? (Univeristy)").best
     assert best is not None
@@ -118,10 +105,9 @@ def test_misspelt_names_still_find_their_sentence(squad):
 
 def test_an_unknown_name_needs_the_rest_of_the_question_matched_well(briefing):
     question = "Is Armenia a member of NATO?"
-    best = briefing.ask(question, top_k=1)
-    assert best.best is None
-    terms = briefing.index.question_terms(question)
-    assert briefing.missing_names(question, briefing._rank(question, terms, 1)[0][0]) == ["NATO"]
+    assert briefing.ask(question).best is None
+    assert "Armenia" in briefing.index.entries.text(0)
+    assert briefing.missing_names(question, 0) == ["NATO"]  # the briefing never names NATO
     best = briefing.ask("Who guards the strategic Lachin corridor, Mr Smith?").best
     assert best is not None
     assert "Lachin corridor" in best.text
@@ -161,38 +147,40 @@ def test_the_paragraph_must_hold_enough_of_the_question(write, tmp_path, place, 
     assert (best is not None) is answered
 
 
-def test_dates_are_favoured_when_asked_when(write, tmp_path):
-    base = _note(
-        write,
-        tmp_path,
-        "The bridge was opened to traffic with a ceremony.",
-        "Engineers opened the bridge in May 1932.",
-    )
-    answerer = Answerer(base)
-    best = answerer.ask("When was the bridge opened?").best
+@pytest.mark.parametrize(
+    ("decoy", "answer", "question", "expected"),
+    [
+        pytest.param(
+            "The ferry carries passengers across the bay.",
+            "Each day the ferry carries 1,200 passengers.",
+            "How many passengers does the ferry carry?",
+            "1,200",
+            id="how many: a number",
+        ),
+        pytest.param(
+            "The bridge was opened to traffic with a ceremony.",
+            "Engineers opened the bridge in May 1932.",
+            "When was the bridge opened?",
+            "1932",
+            id="when: a date",
+        ),
+        pytest.param(
+            "The festival draws crowds to the town moor.",
+            "The festival is held on the moor every June.",
+            "When does the festival take place?",  # "take place" is no word to match
+            "June",
+            id="when ... take place: a date, not refused",
+        ),
+        pytest.param(
+            "The strike, which began after the 1998 pay talks, is ending in a deal.",
+            "Dockers walked out during the strike between March 3 and April 20.",
+            "When did the strike start and end?",
+            "between March 3 and April 20",
+            id="start and end: both ends",
+        ),
+    ],
+)
+def test_the_kind_of_answer_asked_for_wins(write, tmp_path, decoy, answer, question, expected):
+    best = Answerer(_note(write, tmp_path, decoy, answer)).ask(question).best
     assert best is not None
-    assert "1932" in best.text
-
-
-def test_a_question_about_time_is_not_refused_for_its_event_verbs(write, tmp_path):
-    base = _note(
-        write,
-        tmp_path,
-        "The festival draws crowds to the town moor.",
-        "The festival is held on the moor every June.",
-    )
-    best = Answerer(base).ask("When does the festival take place?").best
-    assert best is not None
-    assert "June" in best.text
-
-
-def test_a_period_is_favoured_when_both_ends_are_asked_for(write, tmp_path):
-    base = _note(
-        write,
-        tmp_path,
-        "The strike, which began after the 1998 pay talks, is ending in a deal.",
-        "Dockers walked out during the strike between March 3 and April 20.",
-    )
-    best = Answerer(base).ask("When did the strike start and end?").best
-    assert best is not None
-    assert "between March 3 and April 20" in best.text
+    assert expected in best.text
