@@ -172,9 +172,8 @@ class SentenceIndex:
 
     def in_paragraph(self, terms: Sequence[str], sentence: int) -> set[str]:
         """Those of ``terms`` that the sentence's paragraph holds."""
-        paragraph = self._paragraph_of[sentence]
-        first = int(np.searchsorted(self._paragraph_of, paragraph))
-        end = int(np.searchsorted(self._paragraph_of, paragraph, side="right"))
+        paragraph = int(self._paragraph_of[sentence])
+        first, end = self.entries.paragraph_start[paragraph : paragraph + 2]
         rows = self.arrays.sentence_terms
         held = set(rows.indices[rows.indptr[first] : rows.indptr[end]].tolist())
         return {t for t in terms if self._vocabulary.get(t, -1) in held}
