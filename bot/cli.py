@@ -7,29 +7,33 @@ error people can cause prints one line on standard error: no tracebacks.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from bot.config import Settings, load_settings
-from bot.core.answer import Answerer, build_answerer
-from bot.core.errors import BriefingBotError
-from bot.core.evaluation import (
+from bot.core import (
     RANK_DEPTH,
+    Answer,
+    Answerer,
+    BriefingBotError,
     EvalReport,
     HeldOutReport,
+    Match,
+    build_answerer,
     evaluate,
     held_out,
     read_cases,
+    read_documents,
 )
-from bot.core.knowledge import KnowledgeBase, read_documents
-from bot.core.models import Answer, Match
 
 EXIT_PROBLEM = 1
 EXIT_ERROR = 2
+QUOTE_MARKS = frozenset("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,10 +59,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def quoted(text: str) -> str:
+    """``text`` in quotation marks, unless it opens or closes with its own (no ``““``)."""
+    if text[:1] in QUOTE_MARKS or text[-1:] in QUOTE_MARKS:
+        return text
+    return f"\u201c{text}\u201d"
+
+
 def format_match(match: Match) -> str:
     """A quote and its citation, for a terminal."""
     where = " \u203a ".join(p for p in (match.title, match.section) if p)
-    lines = [f"\u201c{match.text}\u201d", f"  \u2014 {where}"]
+    lines = [quoted(match.text), f"  \u2014 {where}"]
     origin = " \u00b7 ".join(p for p in (match.publisher, match.source) if p)
     if origin:
         lines.append(f"    {origin}")
@@ -100,7 +111,7 @@ def _ask(args: argparse.Namespace, answerer: Answerer, out: TextIO, stdin: TextI
     asked = 0
     questions, several = _questions(args, stdin)
     for question in questions:
-        answer = answerer.ask(question, top_k=args.top)
+        answer = answerer.ask(question, answer_count=args.top)
         if args.json:
             print(answer_json(answer), file=out)
         else:
@@ -175,32 +186,17 @@ def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         return _run(settings)
     if args.command == "check":
         return _check(settings.knowledge_dir, settings, out)
-    answerer = build_answerer(
-        settings.knowledge_dir,
-        options=settings.answer_options(),
-        max_bytes=settings.max_file_bytes,
-    )
     if args.command == "ask":
-        return _ask(args, answerer, out, stdin)
+        return _ask(args, build_answerer(settings.engine()), out, stdin)
+    # Evaluation measures the code as it is, on sets an admin may keep read-only: no cache.
+    answerer = build_answerer(settings.engine().model_copy(update={"cache_dir": None}))
     cases = read_cases(args.file)
     if args.held_out:
-        print(format_held_out(held_out(cases, *_holding_out(answerer))), file=out)
+        print(format_held_out(held_out(cases, answerer)), file=out)
         return 0
-    print(format_report(evaluate(cases, lambda q: answerer.ask(q, top_k=RANK_DEPTH))), file=out)
+    ask = functools.partial(answerer.ask, answer_count=RANK_DEPTH)
+    print(format_report(evaluate(cases, ask)), file=out)
     return 0
-
-
-def _holding_out(
-    answerer: Answerer,
-) -> tuple[set[str], Callable[[str], Callable[[str], Answer]]]:
-    """The knowledge's files, and a way to get an ``ask`` of the knowledge less one of them."""
-    base = answerer.base
-
-    def without(file: str) -> Callable[[str], Answer]:
-        rest = tuple(d for d in base.documents if d.path != file)
-        return Answerer(KnowledgeBase(base.directory, rest), answerer.options).ask
-
-    return {d.path for d in base.documents}, without
 
 
 def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None) -> int:

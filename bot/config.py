@@ -9,8 +9,7 @@ from typing import Annotated, Any
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.core.errors import BriefingBotError
-from bot.core.models import AnswerOptions
+from bot.core import AnswerOptions, BriefingBotError, EngineConfig
 
 DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -82,12 +81,17 @@ class Settings(BaseSettings):
             return None
         return self.cache_dir or self.knowledge_dir / ".index-cache"
 
-    def answer_options(self) -> AnswerOptions:
-        """The answering knobs the engine takes."""
-        return AnswerOptions(
-            top_k=self.answer_count,
-            min_coverage=self.min_coverage,
-            min_paragraph_coverage=self.min_paragraph_coverage,
+    def engine(self) -> EngineConfig:
+        """The engine these settings describe: the one place settings become an engine."""
+        return EngineConfig(
+            knowledge_dir=self.knowledge_dir,
+            max_file_bytes=self.max_file_bytes,
+            cache_dir=self.index_cache_dir(),
+            options=AnswerOptions(
+                answer_count=self.answer_count,
+                min_coverage=self.min_coverage,
+                min_paragraph_coverage=self.min_paragraph_coverage,
+            ),
         )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.core.answer import Answerer, build_answerer
+from bot.core import Answerer, EngineConfig, build_answerer
 from bot.tg.app import BotApp, build_application
 from tests.bot_process import BotProcess
 from tests.fake_bot_api import TOKEN, FakeBotApi, FakeTelegram, RecordingRequest
@@ -42,16 +42,23 @@ DEV_QUESTIONS = FIXTURES / "dev_questions.jsonl"
 MAX_BYTES = 5 * 1024 * 1024
 
 
+def engine(directory: Path, **options: object) -> EngineConfig:
+    """An engine over ``directory`` with no index cache (tests build from the files)."""
+    return EngineConfig.model_validate(
+        {"knowledge_dir": directory, "max_file_bytes": MAX_BYTES, "options": options}
+    )
+
+
 @pytest.fixture(scope="session")
 def briefing() -> Answerer:
     """The shipped knowledge, indexed once for the whole session (answerers are immutable)."""
-    return build_answerer(REPO_KNOWLEDGE, max_bytes=MAX_BYTES)
+    return build_answerer(engine(REPO_KNOWLEDGE))
 
 
 @pytest.fixture(scope="session")
 def squad() -> Answerer:
     """The public benchmark's 24 articles, indexed once."""
-    return build_answerer(SQUAD_DIR / "knowledge", max_bytes=MAX_BYTES)
+    return build_answerer(engine(SQUAD_DIR / "knowledge"))
 
 
 @pytest.fixture
@@ -106,11 +113,7 @@ def updates() -> UpdateMaker:
 @pytest.fixture
 async def tg_app(tg_settings: Settings, fake_telegram: FakeTelegram) -> AsyncIterator[BotApp]:
     """Yield an initialised Application talking to ``fake_telegram`` without any network."""
-    answerer = build_answerer(
-        tg_settings.knowledge_dir,
-        options=tg_settings.answer_options(),
-        max_bytes=tg_settings.max_file_bytes,
-    )
+    answerer = build_answerer(tg_settings.engine())
     app = build_application(
         tg_settings,
         answerer,

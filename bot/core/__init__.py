@@ -1,5 +1,64 @@
 """The answer engine: knowledge files in, cited source sentences out.
 
-Nothing in this package imports ``telegram``: the bot and the command line are thin adapters
-around it, and a test walks this package to keep it that way.
+This package's names are the engine's public face: the command line and the Telegram bot
+import only from here. Nothing in the engine imports ``telegram``, and a test keeps the stages
+in order (see ``tests/test_architecture.py``):
+
+    ingest/      knowledge files -> documents (loading, Markdown, raw exports, sentences)
+    analysis/    text -> terms, the same for index and question; what a sentence holds
+    question.py  a question read once: terms, names, the kind of answer it wants
+    search/      BM25 fields built, cached and scored, exactly as rank-bm25 would
+    ranking/     answer types, word pairs, ordering, abstention
+    answer.py    question -> candidates -> ranking -> abstention -> cited matches
+    engine.py    an ``EngineConfig`` -> a ready answerer, here or in another process
 """
+
+from bot.core.analysis.terms import term_spans
+from bot.core.answer import Answerer
+from bot.core.engine import build_answerer, build_in_process, settle
+from bot.core.errors import (
+    BriefingBotError,
+    KnowledgeDirectoryError,
+    KnowledgeFileError,
+    QuestionError,
+)
+from bot.core.evaluation import (
+    RANK_DEPTH,
+    EvalReport,
+    HeldOutReport,
+    evaluate,
+    held_out,
+    read_cases,
+)
+from bot.core.ingest.documents import Document, DocumentMeta, KnowledgeBase
+from bot.core.ingest.loading import KNOWN_SUFFIXES, load_file, read_documents
+from bot.core.options import AnswerOptions, EngineConfig
+from bot.core.results import Answer, Match
+
+__all__ = [
+    "KNOWN_SUFFIXES",
+    "RANK_DEPTH",
+    "Answer",
+    "AnswerOptions",
+    "Answerer",
+    "BriefingBotError",
+    "Document",
+    "DocumentMeta",
+    "EngineConfig",
+    "EvalReport",
+    "HeldOutReport",
+    "KnowledgeBase",
+    "KnowledgeDirectoryError",
+    "KnowledgeFileError",
+    "Match",
+    "QuestionError",
+    "build_answerer",
+    "build_in_process",
+    "evaluate",
+    "held_out",
+    "load_file",
+    "read_cases",
+    "read_documents",
+    "settle",
+    "term_spans",
+]

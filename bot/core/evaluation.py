@@ -21,8 +21,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError, model_validator
 
+from bot.core.answer import Answerer
 from bot.core.errors import BriefingBotError
-from bot.core.models import Answer
+from bot.core.results import Answer
 
 RANK_DEPTH = 10
 
@@ -156,17 +157,12 @@ class HeldOutReport(BaseModel):
         return self.answered / self.questions if self.questions else 0.0
 
 
-def held_out(
-    cases: list[EvalCase],
-    files: set[str],
-    answerer_without: Callable[[str], Callable[[str], Answer]],
-    examples: int = 10,
-) -> HeldOutReport:
+def held_out(cases: list[EvalCase], answerer: Answerer, examples: int = 10) -> HeldOutReport:
     """Ask each question of the knowledge without its ``file``; any answer is a wrong one.
 
-    ``answerer_without(file)`` gives the ``ask`` of the knowledge less that file; it is called
-    once per file.
+    The knowledge less a file is indexed once for all the questions that name it.
     """
+    files = {d.path for d in answerer.base.documents}
     by_file: dict[str, list[EvalCase]] = {}
     for number, case in enumerate(cases, start=1):
         if case.file is None:
@@ -176,9 +172,9 @@ def held_out(
         by_file.setdefault(case.file, []).append(case)
     answered: list[Failure] = []
     for file, group in by_file.items():
-        ask = answerer_without(file)
+        without = answerer.without(file)
         for case in group:
-            if (best := ask(case.q).best) is not None:
+            if (best := without.ask(case.q).best) is not None:
                 answered.append(Failure(question=case.q, expected=[], got=best.text))
     return HeldOutReport(
         questions=len(cases), answered=len(answered), examples=answered[:examples]

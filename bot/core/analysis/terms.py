@@ -11,30 +11,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 
 import Stemmer
 
-from bot.core.frames import without_frames
-from bot.core.stopwords import STOP_WORDS
+from bot.core.lexicon import MONTH_ABBREVIATIONS, STOP_WORDS
 
 # Acronyms with dots ("U.S.", "e.g."), numbers with separators ("2,000", "3.5", "1990s"),
 # then runs of letters and digits. Apostrophes stay inside a word until possessives go.
 _TOKEN = re.compile(
-    r"(?P<month>\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.|\bsept\b)"
+    rf"(?P<month>\b(?:{'|'.join(sorted(MONTH_ABBREVIATIONS, key=len, reverse=True))})\.|\bsept\b)"
     r"|(?P<acronym>(?:[^\W\d_]\.){2,})"
     r"|(?P<number>\d+(?:[.,]\d+)*[^\W\d_]*)"
     r"|(?P<word>[^\W_]+(?:'[^\W_]+)*)"
 )
 _DECADE = re.compile(r"^\d+0s$")  # "1990s" meets "1990's" and "1990"
-_MONTHS = {
-    m[:3]: m
-    for m in (
-        "january february march april june july august september october november december"
-    ).split()
-}
-_MONTHS["sept"] = "september"
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _PARTICLES = ("over", "out", "off", "up", "down", "back", "away")
@@ -97,7 +89,7 @@ def _token_terms(kind: str | None, raw: str) -> tuple[str, ...]:
 
 def _raw_terms(kind: str | None, raw: str) -> Iterator[str]:
     if kind == "month":  # "Dec. 1" is December 1; a bare "Jan" may be a name, so needs the dot
-        yield stem(_MONTHS[raw.rstrip(".")])
+        yield stem(MONTH_ABBREVIATIONS[raw.rstrip(".")])
     elif kind == "acronym":
         yield raw.replace(".", "")
     elif kind == "number":
@@ -113,7 +105,10 @@ def tokenize(text: str) -> list[str]:
 
 
 def analyse(text: str) -> tuple[list[str], list[str]]:
-    """``tokenize`` and ``words`` of ``text`` in one pass, for indexing many sentences."""
+    """``tokenize`` of ``text`` and its plain folded words (the spelling vocabulary), in one pass.
+
+    Indexing reads many sentences, so each is scanned once for both.
+    """
     terms: list[str] = []
     found: list[str] = []
     for m in _TOKEN.finditer(fold(text)):
@@ -124,31 +119,18 @@ def analyse(text: str) -> tuple[list[str], list[str]]:
     return terms, found
 
 
-def words(text: str) -> list[str]:
-    """Folded words of ``text`` (not stemmed): the vocabulary spelling is checked against."""
-    return [m.group() for m in _TOKEN.finditer(fold(text)) if m.lastgroup == "word"]
+def word_terms(word: str) -> tuple[str, ...]:
+    """Terms of one folded word, such as the known word a misspelt one is read as."""
+    return tuple(_word_terms(word))
 
 
-def question_terms(
-    question: str,
-    known: Callable[[str], bool] | None = None,
-    correct: Callable[[str], str | None] | None = None,
-) -> list[str]:
-    """Search terms of a question: as ``tokenize``, less its frame words, typos mended.
+def tokens(text: str) -> Iterator[tuple[bool, str, tuple[str, ...]]]:
+    """Each token of ``text``, folded: whether it is a plain word, its text and its terms.
 
-    Frame words ("how many", "start and end" in a question about time) say what kind of answer
-    is wanted, not what it is about (``bot.core.frames``). A word whose terms are all
-    ``known``-false is replaced by what ``correct`` makes of it, if anything.
+    The question reader walks these to mend the misspelt words among them.
     """
-    terms: list[str] = []
-    for match in _TOKEN.finditer(fold(without_frames(question))):
-        found = list(_match_terms(match))
-        unknown = found and known and not any(known(t) for t in found)
-        if unknown and correct and match.lastgroup == "word":
-            fixed = correct(match.group())
-            found = list(_word_terms(fixed)) if fixed else found
-        terms.extend(found)
-    return terms
+    for match in _TOKEN.finditer(fold(text)):
+        yield match.lastgroup == "word", match.group(), _match_terms(match)
 
 
 def term_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:

@@ -11,19 +11,35 @@ question's matches rather than the size of the knowledge.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
 
-from bot.core.answer_types import AnswerType
-from bot.core.models import AnswerOptions
-from bot.core.sparse import AnyInts, Floats, Ints, Postings, ranges
+from bot.core.options import AnswerOptions
+from bot.core.search.postings import AnyInts, Bools, Floats, Ints, Postings, ranges
 
-if TYPE_CHECKING:
-    from bot.core.index import SentenceIndex
+PairHits = Sequence[tuple[AnyInts, float]]  # sentences keeping a word pair, and its bonus
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """The arrays a question is scored on: each field's postings, and who belongs to whom."""
+
+    sentences: Postings
+    windows: Postings
+    paragraphs: Postings
+    headings: Postings
+    paragraph_of: Ints  # paragraph of each sentence
+    paragraph_start: Ints  # first sentence of each paragraph, then the sentence count
+    heading_of: Ints  # heading of each sentence
+
+    @property
+    def size(self) -> int:
+        """How many sentences there are."""
+        return self.sentences.size
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +51,7 @@ class Scored:
 
     ids: Ints
     scores: Floats
-    matched: npt.NDArray[np.bool_]
+    matched: Bools
 
 
 class _Scratch(threading.local):
@@ -81,33 +97,33 @@ def _sum(postings: Postings, terms: list[int], size: int, where: Ints | None = N
 class _Question:
     """What every step of scoring one question needs."""
 
-    index: SentenceIndex
-    terms: Sequence[str]
+    fields: Fields
     term_ids: list[int]
     opts: AnswerOptions
-    kind: AnswerType | None
+    pairs: PairHits
+    boosted: Bools | None  # sentences holding the kind of answer asked for, if one is
     paragraph: Floats | None  # floored scores of every paragraph, if weighed
     heading: Floats | None
 
 
 def _combine(q: _Question, ids: Ints, where: Ints) -> Floats:
     """Final scores of ``ids`` (ascending; ``where`` numbers them from 1), as the dense sum."""
-    index, opts, size = q.index, q.opts, len(ids)
-    total = np.maximum(_sum(index.sentences.postings, q.term_ids, size, where), 0.0)
+    fields, opts, size = q.fields, q.opts, len(ids)
+    total = np.maximum(_sum(fields.sentences, q.term_ids, size, where), 0.0)
     if opts.window_weight:
-        window = _sum(index.windows.postings, q.term_ids, size, where)
+        window = _sum(fields.windows, q.term_ids, size, where)
         total += opts.window_weight * np.maximum(window, 0.0)
     if q.paragraph is not None:
-        total += opts.paragraph_weight * q.paragraph[index.entries.paragraph_of[ids]]
+        total += opts.paragraph_weight * q.paragraph[fields.paragraph_of[ids]]
     if q.heading is not None:
-        total += opts.heading_weight * q.heading[index.arrays.heading_of[ids]]
+        total += opts.heading_weight * q.heading[fields.heading_of[ids]]
     if opts.pair_weight:
         pairs = np.zeros(size)
-        for hits, bonus in index.pair_hits(q.terms):
+        for hits, bonus in q.pairs:
             pairs[where[hits] - 1] += bonus
         total += opts.pair_weight * pairs
-    if q.kind is not None:  # "how many", "when": favour sentences that can say
-        total = total * np.where(index.holds[q.kind][ids], 1.0 + opts.type_boost, 1.0)
+    if q.boosted is not None:  # "how many", "when": favour sentences that can say
+        total = total * np.where(q.boosted[ids], 1.0 + opts.type_boost, 1.0)
     return total
 
 
@@ -118,14 +134,14 @@ def _contenders(q: _Question, scores: Floats, depth: int) -> Ints:
     answer-type boost); only where that bound reaches the ``depth``-th best score known can it
     be among the ``depth`` best.
     """
-    index, opts = q.index, q.opts
-    start = index.entries.paragraph_start
+    fields, opts = q.fields, q.opts
+    start = fields.paragraph_start
     base = np.zeros(len(start) - 1)
     if q.paragraph is not None:
         base += opts.paragraph_weight * q.paragraph
     if q.heading is not None:
-        base += opts.heading_weight * q.heading[index.arrays.heading_of[start[:-1]]]
-    if q.kind is not None:
+        base += opts.heading_weight * q.heading[fields.heading_of[start[:-1]]]
+    if q.boosted is not None:
         base *= 1.0 + opts.type_boost
     cut = (
         np.partition(scores, len(scores) - depth)[len(scores) - depth]
@@ -148,40 +164,43 @@ def _union(found: list[AnyInts], n: int) -> tuple[Ints, Ints]:
 
 
 def score_sentences(
-    index: SentenceIndex,
-    terms: Sequence[str],
+    fields: Fields,
+    term_ids: list[int],
     opts: AnswerOptions,
-    kind: AnswerType | None = None,
+    *,
+    pairs: PairHits = (),
+    boosted: Bools | None = None,
     depth: int = 0,
 ) -> Scored:
-    """Final scores (answer-type boost included) of every sentence that holds a term.
+    """Final scores of every sentence that holds one of ``term_ids`` (in the question's order).
 
-    With ``depth``, also of every other sentence that could rank among the ``depth`` best.
+    ``pairs`` adds the word-pair bonus, ``boosted`` marks the sentences holding the kind of
+    answer asked for. With ``depth``, also scores every other sentence that could rank among
+    the ``depth`` best.
     """
-    term_ids = index.sentences.ids(terms)
     q = _Question(
-        index,
-        terms,
+        fields,
         term_ids,
         opts,
-        kind,
-        np.maximum(_sum(index.paragraphs.postings, term_ids, index.paragraphs.size), 0.0)
+        pairs,
+        boosted,
+        np.maximum(_sum(fields.paragraphs, term_ids, fields.paragraphs.size), 0.0)
         if opts.paragraph_weight
         else None,
-        np.maximum(_sum(index.headings.postings, term_ids, index.headings.size), 0.0)
+        np.maximum(_sum(fields.headings, term_ids, fields.headings.size), 0.0)
         if opts.heading_weight
         else None,
     )
-    found: list[AnyInts] = [index.sentences.postings.of(t)[0] for t in term_ids]
+    found: list[AnyInts] = [fields.sentences.of(t)[0] for t in term_ids]
     matched = len(found)
     if depth and opts.window_weight:  # neighbours of a match: reached through the window
-        found += [index.windows.postings.of(t)[0] for t in term_ids]
-    ids, where = _union(found, len(index))
+        found += [fields.windows.of(t)[0] for t in term_ids]
+    ids, where = _union(found, fields.size)
     try:
         scores = _combine(q, ids, where)
         if depth and len(extra := _contenders(q, scores, depth)):
             where[ids] = 0
-            ids, where = _union([*found, extra], len(index))
+            ids, where = _union([*found, extra], fields.size)
             scores = _combine(q, ids, where)
         holds = np.zeros(len(ids), dtype=bool)
         for docs in found[:matched]:
@@ -189,30 +208,3 @@ def score_sentences(
     finally:
         where[ids] = 0
     return Scored(ids, scores, holds)
-
-
-def top(scores: Floats, ids: Ints, count: int) -> Ints:
-    """Positions of the ``count`` best scores, best first, ties in sentence order (``ids``).
-
-    ``argpartition``-style: only the scores at or above the cut are sorted, so the cost follows
-    the number of candidates, not ``log`` of it times all of them.
-    """
-    if count < len(scores):
-        cut = np.partition(scores, len(scores) - count)[len(scores) - count]
-        keep = np.flatnonzero(scores >= cut)
-    else:
-        keep = np.arange(len(scores))
-    return keep[np.lexsort((ids[keep], -scores[keep]))][:count]
-
-
-def best_first(scores: Floats, ids: Ints, start: int = 64) -> Iterator[int]:
-    """Every position, best score first, ties in sentence order.
-
-    Sorted a slice at a time, since a walk over the ranking usually stops after a few
-    distinct sentences.
-    """
-    count, done = start, 0
-    while done < len(scores):
-        ranked = top(scores, ids, count)
-        yield from ranked[done:].tolist()
-        done, count = len(ranked), count * 4

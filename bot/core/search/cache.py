@@ -3,8 +3,8 @@
 The cache is one ``.npz`` file of plain arrays (read with ``allow_pickle=False``: a foreign or
 damaged file can at worst fail to load, never run code), holding the documents (text,
 paragraphs, metadata as JSON) and every array of ``IndexArrays``. A JSON header names the
-format, the key and a SHA-256 of every array. The key is a digest of the code that decides what
-an index holds (the analyser, splitter, cleaner, scorer...), the file size limit and every
+format, the key and a SHA-256 of every array. The key is a digest of the engine's code (every
+source file under ``bot/core``), the file size limit and every
 knowledge file's path and content digest: any change to either makes the cache miss and the
 index be rebuilt. A file that is torn, truncated, foreign or tampered with fails the checks and
 is ignored. Writing goes to a temporary file renamed into place, so readers never see half a
@@ -23,42 +23,35 @@ from typing import Any
 
 import numpy as np
 
-from bot.core import cache_format
-from bot.core.indexing import IndexArrays, build_arrays
-from bot.core.knowledge import KnowledgeBase, knowledge_files, load_knowledge
+from bot.core.ingest.documents import KnowledgeBase
+from bot.core.ingest.loading import knowledge_files, load_knowledge
+from bot.core.search import serialise
+from bot.core.search.build import IndexArrays, build_arrays
 
 logger = logging.getLogger(__name__)
 
 FILE_NAME = "index.npz"
-_CODE = (
-    "answer_types",
-    "cleaning",
-    "entries",
-    "indexing",
-    "knowledge",
-    "markdown",
-    "models",
-    "sentences",
-    "sparse",
-    "spelling",
-    "stopwords",
-    "text",
-    "cache_format",
-)
+ENGINE = Path(__file__).resolve().parent.parent  # bot/core
 
 
 def code_version() -> str:
-    """Digest of the modules whose code decides what an index holds."""
-    here = Path(__file__).resolve().parent
+    """Digest of the engine's source: every ``.py`` file under ``bot/core``, walked.
+
+    Walking the tree, rather than listing the modules that decide what an index holds, means a
+    renamed or added module can never be left out (or crash start-up): any change to the
+    engine's code rebuilds the index once, which costs seconds and is never wrong.
+    """
     digest = hashlib.sha256()
-    for name in _CODE:
-        digest.update((here / f"{name}.py").read_bytes())
+    for path in sorted(ENGINE.rglob("*.py")):
+        digest.update(path.relative_to(ENGINE).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 def cache_key(files: list[tuple[str, str]], max_bytes: int) -> str:
     """Digest of the code, the size limit and every knowledge file's path and content digest."""
-    payload = json.dumps([cache_format.FORMAT, code_version(), max_bytes, files])
+    payload = json.dumps([serialise.FORMAT, code_version(), max_bytes, files])
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -105,11 +98,11 @@ def _checksum(arrays: dict[str, np.ndarray]) -> str:
 
 def save(path: Path, key: str, base: KnowledgeBase, index: IndexArrays) -> bool:
     """Write the cache atomically; ``False`` (and a log line) if it cannot be written."""
-    arrays = cache_format.to_arrays(base, index)
+    arrays = serialise.to_arrays(base, index)
     if arrays is None:
         logger.info("index cache not written: some metadata does not survive JSON")
         return False
-    header = {"format": cache_format.FORMAT, "key": key, "checksum": _checksum(arrays)}
+    header = {"format": serialise.FORMAT, "key": key, "checksum": _checksum(arrays)}
     arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -131,11 +124,11 @@ def load(path: Path, key: str, directory: Path) -> tuple[KnowledgeBase, IndexArr
         with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
             arrays: dict[str, Any] = {name: data[name] for name in data.files}
         header = json.loads(bytes(arrays.pop("header")).decode())
-        if header.get("format") != cache_format.FORMAT or header.get("key") != key:
+        if header.get("format") != serialise.FORMAT or header.get("key") != key:
             return None
         if header.get("checksum") != _checksum(arrays):
             raise ValueError("checksum mismatch")
-        return cache_format.from_arrays(arrays, directory)
+        return serialise.from_arrays(arrays, directory)
     except Exception as exc:  # a damaged or foreign file must never stop the bot
         logger.warning("index cache %s ignored: %s", path, exc)
         return None

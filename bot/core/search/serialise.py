@@ -15,11 +15,10 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from bot.core.answer_types import AnswerType
-from bot.core.indexing import IndexArrays
-from bot.core.knowledge import KnowledgeBase
-from bot.core.models import Document, DocumentMeta, Paragraph
-from bot.core.sparse import Postings
+from bot.core.analysis.entities import AnswerType
+from bot.core.ingest.documents import Document, DocumentMeta, KnowledgeBase, Paragraph
+from bot.core.search.build import IndexArrays
+from bot.core.search.postings import Postings
 
 FORMAT = 1
 _DATE, _DATETIME = "__date__", "__datetime__"

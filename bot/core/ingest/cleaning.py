@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from bot.core.stopwords import STOP_WORDS
+from bot.core.lexicon import STOP_WORDS
 
 _URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.IGNORECASE)

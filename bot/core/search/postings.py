@@ -18,7 +18,7 @@ documents that hold the question's words.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,20 +52,6 @@ class Postings:
         start, end = self.indptr[term], self.indptr[term + 1]
         return self.ids[start:end], self.scores[start:end]
 
-    def holds(self, term: int, doc: int) -> bool:
-        """Whether document ``doc`` holds ``term``."""
-        ids, _ = self.of(term)
-        at = int(np.searchsorted(ids, doc))
-        return at < len(ids) and int(ids[at]) == doc
-
-    def dense(self, terms: Iterable[int]) -> Floats:
-        """Every document's score for ``terms`` (repeats count), as ``get_scores`` adds them."""
-        total = np.zeros(self.size)
-        for term in terms:
-            ids, scores = self.of(term)
-            total[ids] += scores
-        return total
-
     def arrays(self) -> dict[str, npt.NDArray[np.generic]]:
         """The arrays to save in an index cache."""
         return {"indptr": self.indptr, "ids": self.ids, "scores": self.scores, "df": self.df}
@@ -86,13 +72,6 @@ class Postings:
         if not ok:
             raise ValueError("postings arrays do not fit together")
         return cls(size, indptr, ids, scores, df)
-
-
-def counts_matrix(docs: Sequence[Sequence[int]], vocabulary: int) -> sp.csr_matrix:
-    """Term counts of documents given as term ids: one row per document."""
-    lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
-    flat = np.fromiter((t for d in docs for t in d), dtype=np.int64, count=int(lengths.sum()))
-    return counts_from_flat(flat, lengths, vocabulary)
 
 
 def counts_from_flat(flat: Ints, lengths: Ints, vocabulary: int) -> sp.csr_matrix:

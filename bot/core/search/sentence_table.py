@@ -14,9 +14,8 @@ from typing import overload
 
 import numpy as np
 
-from bot.core.knowledge import KnowledgeBase
-from bot.core.models import Document, Paragraph
-from bot.core.sparse import Ints
+from bot.core.ingest.documents import Document, KnowledgeBase, Paragraph
+from bot.core.search.postings import Ints
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import re
 
+from bot.core.lexicon import MONTH_ABBREVIATIONS
+
 # Words that end with a stop but rarely end a sentence when a capital follows.
 ABBREVIATIONS = frozenset(
     """
     mr mrs ms dr prof sr jr st mt ft rev gen col lt maj capt cmdr sgt adm gov sen rep pres
     hon fr messrs mme mlle
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat
-    sun
+    mon tue tues wed thu thur thurs fri sat sun
     no nos vol vols p pp ch fig figs art sec para ed eds eg ie cf vs etc al approx est inc
     ltd co corp bros dept univ assn ave blvd rd
     """.split()
-)
+).union(MONTH_ABBREVIATIONS)
 # After these, a following capital is usually a new sentence even after an acronym.
 _SENTENCE_STARTERS = frozenset(
     "the a an it he she they we i in on at this that there these those but and however "

@@ -4,8 +4,8 @@ Every sentence is analysed once (its terms for BM25 and its words for spelling);
 become integer ids, and each field's term counts are sparse matrices derived from the
 sentences' counts: a window is its sentence plus its neighbours in the paragraph (a banded
 matrix product), a paragraph the sum of its sentences. The result, ``IndexArrays``, is plain
-numpy arrays and lists of strings, so it can be saved to disk (``bot.core.cache``) or built in
-another process and handed back.
+numpy arrays and lists of strings, so it can be saved to disk (``bot.core.search.cache``) or
+built in another process and handed back.
 """
 
 from __future__ import annotations
@@ -16,10 +16,17 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from bot.core.answer_types import AnswerType, holds
-from bot.core.knowledge import KnowledgeBase
-from bot.core.sparse import Ints, Postings, bm25_postings, counts_from_flat, first_seen, ranges
-from bot.core.text import analyse, tokenize
+from bot.core.analysis.entities import AnswerType, holds
+from bot.core.analysis.terms import analyse, tokenize
+from bot.core.ingest.documents import KnowledgeBase
+from bot.core.search.postings import (
+    Ints,
+    Postings,
+    bm25_postings,
+    counts_from_flat,
+    first_seen,
+    ranges,
+)
 
 # Sentences, windows and paragraphs are short next to the documents BM25's defaults were made
 # for: less length normalisation (b) and quicker term saturation (k1) ranked better on the

@@ -13,7 +13,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from bot.core.cleaning import Block
+from bot.core.ingest.cleaning import Block
 
 _FENCE = "---"
 

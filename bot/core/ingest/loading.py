@@ -9,38 +9,20 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.core.cleaning import Block, clean_export
 from bot.core.errors import KnowledgeDirectoryError, KnowledgeFileError
-from bot.core.markdown import FrontMatterError, parse_markdown
-from bot.core.models import Document, DocumentMeta, Paragraph
-from bot.core.sentences import split_sentences
+from bot.core.ingest.cleaning import Block, clean_export
+from bot.core.ingest.documents import Document, DocumentMeta, KnowledgeBase, Paragraph
+from bot.core.ingest.markdown import FrontMatterError, parse_markdown
+from bot.core.ingest.splitting import split_sentences
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 TEXT_SUFFIXES = frozenset({".txt"})
 KNOWN_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES
 _ORDER_PREFIX = re.compile(r"^\d+[_\-\s.]+(?=\S)")
-
-
-@dataclass(frozen=True, slots=True)
-class KnowledgeBase:
-    """The documents of one knowledge directory, loaded whole."""
-
-    directory: Path
-    documents: tuple[Document, ...]
-
-    @property
-    def sentence_count(self) -> int:
-        """Sentences across all documents."""
-        return sum(d.sentence_count for d in self.documents)
-
-    def digests(self) -> dict[str, str]:
-        """Each file's content digest by path, to tell what a reload added, changed or removed."""
-        return {d.path: d.digest for d in self.documents}
 
 
 def title_from_name(path: Path) -> str:

@@ -1,0 +1,89 @@
+"""What a sentence holds that a question may ask for: numbers, dates, periods, shares, names.
+
+A sentence that holds none of the kind of answer asked for cannot be the answer, however well
+its words match. These patterns read sentences only; what a question asks for is read in
+``bot.core.question``, and how much holding it counts in ``bot.core.ranking``. The coarse kinds
+(any number, any date) are looked for in every sentence when the index is built; the fine ones
+only in the best few candidates of a question.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from bot.core.analysis.terms import tokenize
+from bot.core.lexicon import NUMBER_WORDS, month_pattern
+
+
+class AnswerType(Enum):
+    """Coarse kinds of answers, recognised in questions and looked for in every sentence."""
+
+    NUMBER = "number"
+    DATE = "date"
+
+
+_MONTHS = month_pattern()
+_NUMBER_WORDS = "|".join(NUMBER_WORDS)
+_HOLDS = {
+    AnswerType.NUMBER: re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|half)\b", re.IGNORECASE),
+    AnswerType.DATE: re.compile(
+        rf"\b(?:1\d{{3}}|20\d{{2}})s?\b|\b(?:{_MONTHS})(?!\w)|\bcentur(?:y|ies)\b"
+        r"|\b\d+\s*(?:BC|BCE|AD|CE)\b"
+    ),
+}
+# A number and up to two words after it: "32,463 farms", "three-stage", "63 days".
+_NUMBER_THEN_WORDS = re.compile(
+    rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b)[\s-]+((?:[\w-]+\s+){{0,2}}?[\w-]+)", re.IGNORECASE
+)
+_TIME_UNIT = (
+    r"(?:second|minute|hour|day|night|week|fortnight|month|year|decade|century|centuries"
+    r"|millennium|millennia)s?"
+)
+_AMOUNT = rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}|several|a\s+few|many)\b)"
+_POINT = rf"(?:(?:{_MONTHS})(?:\s+\d{{1,2}})?(?:,?\s+\d{{3,4}})?|\d{{1,4}}(?:s|st|nd|rd|th)?)"
+# How long something lasted, as a duration or as both its ends:
+# "six-week", "five to ten years", "between September 27 and November 9", "1961 to 1972".
+_DURATION = re.compile(
+    rf"{_AMOUNT}(?:\s+(?:to|or)\s+{_AMOUNT})?[\s-]+{_TIME_UNIT}\b", re.IGNORECASE
+)
+_BOTH_ENDS = re.compile(
+    rf"\b(?:between|from)\s+(?:the\s+)?{_POINT}\s+(?:and|to|until|till|through)\s+"
+    rf"(?:the\s+)?{_POINT}|\b\d{{3,4}}\s*[\u2013-]\s*\d{{2,4}}\b",
+    re.IGNORECASE,
+)
+# One end of a period: "until 1796", "since the 1950s".
+_ONE_END = re.compile(r"\b(?:until|till|since)\b[^.;]{0,40}?(?:\d|\bcentur)", re.IGNORECASE)
+_PERCENT = re.compile(r"%|\bper\s?cent\b", re.IGNORECASE)
+# Two or more capitalised words, not at the start of the sentence: "Von Miller", "Dave Logan".
+_NAME = re.compile(r"(?<=[a-z,;:(] )[A-Z][a-z]+(?:\s+[A-Z][a-z.]+)+")
+
+
+def holds(text: str, kind: AnswerType) -> bool:
+    """Whether a sentence holds an answer of the coarse ``kind``."""
+    return bool(_HOLDS[kind].search(text))
+
+
+def counts(text: str, term: str) -> bool:
+    """Whether a number in ``text`` counts the thing whose search term is ``term``."""
+    return any(term in tokenize(m.group(1)) for m in _NUMBER_THEN_WORDS.finditer(text))
+
+
+def holds_percentage(text: str) -> bool:
+    """Whether ``text`` gives a percentage."""
+    return bool(_PERCENT.search(text))
+
+
+def holds_period(text: str) -> bool:
+    """Whether ``text`` gives a duration or both ends of a period."""
+    return bool(_DURATION.search(text) or _BOTH_ENDS.search(text))
+
+
+def holds_period_end(text: str) -> bool:
+    """Whether ``text`` gives one end of a period ("until 1796", "since the 1950s")."""
+    return bool(_ONE_END.search(text))
+
+
+def names(text: str) -> list[str]:
+    """Names of two or more capitalised words that do not start the sentence."""
+    return _NAME.findall(text)

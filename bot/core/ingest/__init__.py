@@ -1,0 +1,1 @@
+"""Knowledge files -> documents: reading, Markdown, cleaning raw exports, splitting sentences."""

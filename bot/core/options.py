@@ -1,0 +1,65 @@
+"""How the engine is built and how it answers: what adapters pass in.
+
+The defaults were measured on the shared evaluation sets; see the README.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class AnswerOptions(BaseModel):
+    """How answers are ranked and when the engine declines to answer."""
+
+    model_config = ConfigDict(frozen=True)
+
+    answer_count: int = Field(default=3, ge=1, le=50, description="matches returned per answer")
+    min_coverage: float = Field(
+        default=0.25,
+        ge=0.0,
+        le=1.0,
+        description="share of the question's term weight the best evidence must contain",
+    )
+    min_paragraph_coverage: float = Field(
+        default=0.3,
+        ge=0.0,
+        le=1.0,
+        description="share the best sentence's paragraph and headings must contain",
+    )
+    unknown_name_coverage: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="coverage needed when the question names something the best sentence's "
+        "paragraph and headings do not",
+    )
+    min_score: float = Field(default=0.0, ge=0.0, description="lowest score worth quoting")
+    window_weight: float = Field(default=1.0, ge=0.0, description="sentence and neighbours")
+    paragraph_weight: float = Field(default=0.5, ge=0.0)
+    heading_weight: float = Field(default=0.5, ge=0.0, description="title and section")
+    type_boost: float = Field(
+        default=0.5, ge=0.0, description="share added when a sentence holds the kind asked for"
+    )
+    fine_type_boost: float = Field(
+        default=0.25, ge=0.0, description="share added for the very thing asked (see answer_types)"
+    )
+    pair_weight: float = Field(default=1.0, ge=0.0, description="question words side by side")
+
+
+class EngineConfig(BaseModel):
+    """Everything needed to build an answerer: where the knowledge is and how to answer.
+
+    Adapters make one from their settings (``bot.config.Settings.engine``) and hand it to
+    ``build_answerer``; nothing else turns settings into an engine.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    knowledge_dir: Path
+    max_file_bytes: int = Field(gt=0, description="largest knowledge file accepted")
+    cache_dir: Path | None = Field(
+        default=None, description="where the built index is cached; None: no cache"
+    )
+    options: AnswerOptions = AnswerOptions()

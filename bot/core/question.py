@@ -1,0 +1,199 @@
+"""A question, read once: what it is about (its terms, its names) and what kind of answer it wants.
+
+Every later step (search, ranking, abstention) works from this one ``Question`` value instead of
+re-reading the text.
+
+Frames: "How many peacekeepers?" is about peacekeepers; "how many" asks for a number. "When did
+the conflict start and end?" is about the conflict; "when ... start and end" asks for the dates
+it began and ended. Frame words shape the answer but are rarely in it (a writer says "between
+September 27 and November 9", not "started on September 27"), so they are not searched for and
+do not count towards how much of a question a sentence covers; the kind of answer is read off
+them instead (``AnswerType`` for the coarse kind every sentence is checked for, ``Wanted`` for
+the fine kind checked on the best candidates).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.core.analysis.entities import AnswerType
+from bot.core.analysis.terms import tokenize, tokens, word_terms
+from bot.core.errors import QuestionError
+
+MAX_QUESTION_CHARS = 1000
+
+_ASKS_COUNT = re.compile(
+    r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:number|percentage|percent|amount|proportion)\b",
+    re.IGNORECASE,
+)
+# "When" asks only where a question starts or ends with it: "what happens when it ends?"
+# asks what happens.
+_ASKS_DATE = re.compile(
+    r"^\W*(?:(?:and|but|so|then|or|since|until|till|how|where|why|who)\s+(?:and\s+|or\s+)?)?"
+    r"when\b|\bwhen\W*$|\b(?:what|which)\s+(?:year|years|century|decade|date|day|month|era)\b",
+    re.IGNORECASE,
+)
+_ASKS_DURATION = re.compile(r"\bhow\s+long\b", re.IGNORECASE)
+# "How old", "how far": a measure, so a number.
+_ASKS_MEASURE = re.compile(
+    r"\bhow\s+(?:old|far|high|tall|big|large|fast|often|heavy|deep|wide|hot|cold)\b",
+    re.IGNORECASE,
+)
+# Both ends of a period: "start and end", "begin and finish", "began and ended".
+_ASKS_BOTH_ENDS = re.compile(
+    r"\b(?:start(?:ed)?|beg[ai]n)\s+and\s+(?:end(?:ed)?|finish(?:ed)?|stop(?:ped)?)\b",
+    re.IGNORECASE,
+)
+
+_HOW_MUCH = re.compile(r"\bhow\s+(?:many|much|long)\b", re.IGNORECASE)
+# Verbs that, in a question about time, only say which moment of an event is wanted.
+_EVENT_VERBS = re.compile(
+    r"\b(?:start|begin|end|finish|last|happen|occur)(?:s|es|ed|red|ing|ning)?\b|\b(?:began|begun)\b"
+    r"|\b(?:take|takes|took|taken|taking)\s+place\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_time(question: str) -> bool:
+    """Whether a question asks when something was, or how long it lasted."""
+    return bool(_ASKS_DATE.search(question) or _ASKS_DURATION.search(question))
+
+
+def _without_frames(question: str) -> str:
+    """The question less its frame words, for search.
+
+    "How many" and "how long" go always: "many" is rare enough in prose to pull in any
+    sentence that says it, and "long" finds "decades-long" for "how long did it last?". Verbs
+    of happening, beginning and ending go from questions about time: on the shared SQuAD set
+    that moved no question's right sentence down, and on the briefing it lets the dated
+    sentence about the conflict outrank one that only says "ending".
+    """
+    if _asks_time(question):
+        question = _EVENT_VERBS.sub(" ", question)
+    return _HOW_MUCH.sub(" ", question)
+
+
+_ASKS = {
+    AnswerType.NUMBER: (_ASKS_COUNT, _ASKS_DURATION, _ASKS_MEASURE),
+    AnswerType.DATE: (_ASKS_DATE,),
+}
+_COUNTED = re.compile(
+    r"\bhow\s+(?:many|much)\s+(?:of\s+the\s+|more\s+|other\s+)?([^\W\d_][\w-]*)", re.IGNORECASE
+)
+_ASKS_PERCENT = re.compile(r"\b(?:percentage|percent|proportion)\b", re.IGNORECASE)
+_ASKS_WHO = re.compile(r"^\W*(?:who|whom|whose)\b", re.IGNORECASE)
+# Runs of capitalised words after the first ("Great Britain"), and acronyms: the names a
+# question is about.
+_NAME = re.compile(
+    r"(?<=[\s\"'(\u201c])[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*|\b[A-Z]{2,}\b"
+)
+
+
+class Period(Enum):
+    """How much of a period a question about time asks for."""
+
+    LENGTH = "length"  # "how long": a duration, or the end it ran until or since
+    ENDS = "ends"  # "when did it start and end": a duration, or both its ends
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """The fine-grained answer a question asks for."""
+
+    counted: str | None  # the search term of what "how many" counts
+    percent: bool
+    name_besides: frozenset[str] | None  # for "who": names the question already gives
+    period: Period | None = None
+
+    @property
+    def anything(self) -> bool:
+        """Whether there is anything to check candidates for."""
+        return bool(self.counted or self.percent or self.name_besides is not None or self.period)
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A name the question mentions, and the search terms of its head (last) word.
+
+    "Great Britain" is mentioned wherever "Britain" is: a name of several words is looked for by
+    its head.
+    """
+
+    text: str
+    head_terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question as every later step needs it."""
+
+    text: str  # white space folded, as asked
+    terms: tuple[str, ...]  # searched for: frame words gone, misspelt words read as known ones
+    kind: AnswerType | None  # the coarse kind of answer, favoured in every sentence
+    wanted: Wanted  # the fine kind, checked on the best candidates
+    names: tuple[Name, ...]
+
+
+Known = Callable[[str], bool]
+Correct = Callable[[str], str | None]
+
+
+def _asked_type(question: str) -> AnswerType | None:
+    """The coarse kind of answer a question wants, if its wording says so (counting wins)."""
+    for kind, patterns in _ASKS.items():
+        if any(p.search(question) for p in patterns):
+            return kind
+    return None
+
+
+def _wanted(question: str, names: tuple[Name, ...]) -> Wanted:
+    """The fine-grained answer type a question asks for."""
+    counted = None
+    if match := _COUNTED.search(question):
+        terms = tokenize(match.group(1))
+        counted = terms[0] if terms else None
+    besides = None
+    if _ASKS_WHO.search(question):
+        besides = frozenset(word for name in names for word in name.text.split())
+    period = None
+    if _ASKS_DURATION.search(question):
+        period = Period.LENGTH
+    elif _asks_time(question) and _ASKS_BOTH_ENDS.search(question):
+        period = Period.ENDS
+    return Wanted(counted, bool(_ASKS_PERCENT.search(question)), besides, period)
+
+
+def _terms(text: str, known: Known, correct: Correct) -> list[str]:
+    """Search terms of ``text``; a word whose terms are all unknown is read as ``correct`` says."""
+    terms: list[str] = []
+    for is_word, raw, found in tokens(text):
+        if is_word and found and not any(known(t) for t in found):
+            fixed = correct(raw)
+            terms.extend(word_terms(fixed) if fixed else found)
+        else:
+            terms.extend(found)
+    return terms
+
+
+def read_question(text: str, known: Known, correct: Correct) -> Question:
+    """Read a question once; ``known`` tells the knowledge's terms, ``correct`` mends typos.
+
+    Raises ``QuestionError`` for a question that cannot be asked at all.
+    """
+    question = " ".join(text.split())
+    if not question:
+        raise QuestionError("the question is empty")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+    found = dict.fromkeys(m.group() for m in _NAME.finditer(question))
+    names = tuple(Name(n, tuple(_terms(n.split()[-1], known, correct))) for n in found)
+    return Question(
+        text=question,
+        terms=tuple(_terms(_without_frames(question), known, correct)),
+        kind=_asked_type(question),
+        wanted=_wanted(question, names),
+        names=names,
+    )

@@ -1,0 +1,1 @@
+"""Scored candidates -> an order, or no answer: answer types, word pairs, abstention."""

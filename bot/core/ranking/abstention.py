@@ -1,0 +1,70 @@
+"""When to say "the briefing does not say" rather than quote the best sentence found.
+
+A quote that shares one common word with the question misleads more than no answer. The best
+sentence (with its headings) must hold enough of the question's term weight, its paragraph
+enough more, and the names the question is about must appear there. Abstention is lexical:
+a question whose words mostly occur where the knowledge does not answer it still passes.
+"""
+
+from __future__ import annotations
+
+from bot.core.options import AnswerOptions
+from bot.core.question import Question
+from bot.core.search.index import SentenceIndex
+
+
+def coverage(
+    index: SentenceIndex, terms: tuple[str, ...], sentence: int, *, paragraph: bool = False
+) -> float:
+    """Share of the question's term weight that a sentence and its headings contain.
+
+    With ``paragraph``, terms its paragraph holds count too.
+    """
+    unique = set(terms)
+    weights = {t: index.sentences.weight(t) for t in unique}
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    found = index.evidence(sentence)
+    if paragraph:
+        found |= index.in_paragraph(list(unique), sentence)
+    return sum(w for t, w in weights.items() if t in found) / total
+
+
+def missing_names(index: SentenceIndex, question: Question, sentence: int) -> list[str]:
+    """Names in the question that the sentence's paragraph and headings never mention.
+
+    A question about NATO put to a briefing that never names NATO has no answer there,
+    however well its other words match; nor has a question about Greater London in a
+    paragraph about Victoria that happens to count Muslims too. A name of several words is
+    mentioned when its last, the head, is: "Great Britain" by "Britain".
+    """
+    evidence = index.evidence(sentence)
+    missing = []
+    for name in question.names:
+        terms = list(name.head_terms)
+        mentioned = evidence.intersection(terms) or index.in_paragraph(terms, sentence)
+        if terms and not mentioned:
+            missing.append(name.text)
+    return missing
+
+
+def too_weak(index: SentenceIndex, question: Question, best: int, options: AnswerOptions) -> bool:
+    """Whether the best sentence is too poor a match to quote.
+
+    It must hold enough of the question's term weight itself (with its headings), and its
+    paragraph enough more: a sentence whose paragraph is about something else matched a
+    few words by chance. A name the paragraph never mentions raises the bar: the rest of
+    the question must then be matched well, as it is when the name is only a variant or a
+    typo.
+    """
+    terms = question.terms
+    share = coverage(index, terms, best)
+    if share < options.min_coverage:
+        return True
+    if (
+        share < options.min_paragraph_coverage  # else the paragraph, holding more, passes too
+        and coverage(index, terms, best, paragraph=True) < options.min_paragraph_coverage
+    ):
+        return True
+    return share < options.unknown_name_coverage and bool(missing_names(index, question, best))

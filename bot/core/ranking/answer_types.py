@@ -1,0 +1,51 @@
+"""Favour the candidates that hold the very kind of answer a question asks for.
+
+"How many peacekeepers?" wants a number, "When was it handed over?" a date, "Who guards it?"
+a name. A sentence that holds none cannot be the answer, however well its words match. Two
+tiers, both proportional boosts that never remove a sentence (the patterns miss phrasings):
+
+- coarse: any number, any date; marked for every sentence when the index is built and boosted
+  while scoring (``bot.core.search.scoring``);
+- fine, checked here on the best few candidates only: a number that counts the thing asked
+  about ("how many farms" -> "32,463 farms"), a percentage when one is asked for, a name the
+  question does not already give when it asks "who", a period when one is asked for ("how
+  long" -> "five to ten years", "start and end" -> "between September 27 and November 9").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.core.analysis import entities
+from bot.core.question import Period, Wanted
+from bot.core.ranking.candidates import top
+from bot.core.search.postings import Floats, Ints
+
+REFINE_DEPTH = 30  # candidates checked for the fine answer type
+
+
+def fits(wanted: Wanted, sentence: str) -> bool:
+    """Whether a candidate sentence holds the fine answer asked for."""
+    if wanted.percent and entities.holds_percentage(sentence):
+        return True
+    if wanted.counted and entities.counts(sentence, wanted.counted):
+        return True
+    if wanted.period and entities.holds_period(sentence):
+        return True
+    if wanted.period is Period.LENGTH and entities.holds_period_end(sentence):
+        return True
+    if wanted.name_besides is not None:
+        besides = wanted.name_besides
+        return any(not set(name.split()) & besides for name in entities.names(sentence))
+    return False
+
+
+def refine(
+    wanted: Wanted, ids: Ints, scores: Floats, text: Callable[[int], str], boost: float
+) -> None:
+    """Boost, in place, those of the ``REFINE_DEPTH`` best candidates that fit ``wanted``."""
+    if not wanted.anything or not boost:
+        return
+    for i in top(scores, ids, REFINE_DEPTH):
+        if scores[i] > 0 and fits(wanted, text(int(ids[i]))):
+            scores[i] *= 1.0 + boost
