@@ -11,7 +11,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.knowledge import knowledge_files, load_knowledge
+from bot.core.ingest.loading import knowledge_files, load_knowledge
 
 MAX_BYTES = 5 * 1024 * 1024
 

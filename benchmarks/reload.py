@@ -12,9 +12,8 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from benchmarks.corpus import MAX_BYTES
 from benchmarks.measure import Latency
-from bot.core.answer import Answerer
+from bot.core import Answerer
 
 INTERVAL = 0.005  # a question every 5 ms: 200 a second, far above Telegram's 30
 
@@ -41,7 +40,7 @@ def reload_under_load(
     answerer: Answerer,
     directory: Path,
     questions: list[str],
-    rebuild: Callable[[Path, int], Awaitable[object]],
+    rebuild: Callable[[Path], Awaitable[object]],
 ) -> tuple[Latency, float]:
-    """Answer latencies while ``rebuild(directory, max_bytes)`` runs, and the rebuild time."""
-    return asyncio.run(_ask_during(answerer, questions, rebuild(directory, MAX_BYTES)))
+    """Answer latencies while ``rebuild(directory)`` runs, and the rebuild time."""
+    return asyncio.run(_ask_during(answerer, questions, rebuild(directory)))

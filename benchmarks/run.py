@@ -26,8 +26,7 @@ from benchmarks.burst import CHATS, burst
 from benchmarks.corpus import MAX_BYTES, Corpus, make_corpus
 from benchmarks.measure import Latency, peak_rss_mb, reset_peak_rss, time_each
 from benchmarks.reload import reload_under_load
-from bot.core.answer import Answerer, build_answerer
-from bot.core.background import build_in_process, settle
+from bot.core import Answerer, EngineConfig, build_answerer, build_in_process, settle
 
 REPO = Path(__file__).resolve().parent.parent
 SQUAD = REPO / "tests" / "fixtures" / "squad-dev"
@@ -50,12 +49,17 @@ def sample(items: list[str], count: int) -> list[str]:
     return [items[int(i * step)] for i in range(count)]
 
 
+def engine(directory: Path, cache_dir: Path | None = None) -> EngineConfig:
+    """The engine the benchmark measures: default options, the corpus's size limit."""
+    return EngineConfig(knowledge_dir=directory, max_file_bytes=MAX_BYTES, cache_dir=cache_dir)
+
+
 def build(corpus: Corpus) -> tuple[Answerer, float, float]:
     """Build the answerer from files (no cache); return it, seconds taken and peak RSS."""
     gc.collect()
     reset_peak_rss()
     started = time.perf_counter()
-    answerer = build_answerer(corpus.directory, max_bytes=MAX_BYTES)
+    answerer = build_answerer(engine(corpus.directory))
     return answerer, time.perf_counter() - started, peak_rss_mb()
 
 
@@ -71,16 +75,16 @@ def agreement(answerer: Answerer, asked: list[str]) -> tuple[float, float, float
     Returns the two shares, then rank-bm25's p50 and the project's on the same questions (ms).
     """
     from benchmarks.baselines import rank_bm25_top
-    from tests.reference import ExhaustiveAnswerer
+    from testkit.reference import ExhaustiveAnswerer
 
     reference = ExhaustiveAnswerer(answerer)
     top1 = top10 = 0
     for question in asked:
-        fast = [(m.text, m.score) for m in answerer.ask(question, top_k=10).matches]
-        slow = [(m.text, m.score) for m in reference.ask(question, top_k=10).matches]
+        fast = [(m.text, m.score) for m in answerer.ask(question, answer_count=10).matches]
+        slow = [(m.text, m.score) for m in reference.ask(question, answer_count=10).matches]
         top1 += fast[:1] == slow[:1]
         top10 += _same_up_to_ties(fast, slow)
-    terms = [answerer.index.question_terms(q) for q in asked]
+    terms = [answerer.read(q).terms for q in asked]
     plain = time_each(
         lambda i: rank_bm25_top(reference, terms[int(i)]), map(str, range(len(asked)))
     )
@@ -93,7 +97,7 @@ def bm25s_latency(answerer: Answerer, asked: list[str]) -> Latency:
     from benchmarks.baselines import Bm25s
 
     retriever = Bm25s(answerer)
-    terms = [answerer.index.question_terms(q) for q in asked]
+    terms = [answerer.read(q).terms for q in asked]
     return time_each(lambda i: retriever.top(terms[int(i)]), map(str, range(len(asked))))
 
 
@@ -155,10 +159,10 @@ def restart_and_reload(corpus: Corpus, asked: list[str], work: Path) -> None:
     cache_dir = work / f"cache-{corpus.directory.name}"
     shutil.rmtree(cache_dir, ignore_errors=True)
     started = time.perf_counter()
-    build_answerer(corpus.directory, max_bytes=MAX_BYTES, cache_dir=cache_dir)
+    build_answerer(engine(corpus.directory, cache_dir))
     cold = time.perf_counter() - started
     started = time.perf_counter()
-    answerer = build_answerer(corpus.directory, max_bytes=MAX_BYTES, cache_dir=cache_dir)
+    answerer = build_answerer(engine(corpus.directory, cache_dir))
     answerer.ask(asked[0])
     warm = time.perf_counter() - started
     settle()  # as the bot does once an index is in service
@@ -167,15 +171,13 @@ def restart_and_reload(corpus: Corpus, asked: list[str], work: Path) -> None:
         f" load and first answer {warm:.2f} s"
     )
 
-    async def in_thread(directory: Path, max_bytes: int) -> object:
-        return await asyncio.to_thread(build_answerer, directory, max_bytes=max_bytes)
+    async def in_thread(directory: Path) -> object:
+        return await asyncio.to_thread(build_answerer, engine(directory))
 
-    async def in_process(directory: Path, max_bytes: int) -> object:
+    async def in_process(directory: Path) -> object:
         scratch = work / "reload-cache"
         shutil.rmtree(scratch, ignore_errors=True)  # a full rebuild, as after a changed file
-        new = await asyncio.to_thread(
-            build_in_process, directory, max_bytes=max_bytes, cache_dir=scratch
-        )
+        new = await asyncio.to_thread(build_in_process, engine(directory, scratch))
         settle()
         return new
 

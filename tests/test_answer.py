@@ -1,9 +1,7 @@
 import pytest
 
-from bot.core.answer import Answerer
-from bot.core.errors import QuestionError
-from bot.core.knowledge import load_knowledge
-from bot.core.models import AnswerOptions
+from bot.core import Answerer, AnswerOptions, QuestionError
+from bot.core.ingest.loading import load_knowledge
 from tests.conftest import MAX_BYTES
 
 # BM25Okapi gives no weight to a term found in half the sentences, so tiny test documents
@@ -64,7 +62,7 @@ def test_greetings_and_off_topic_questions_get_no_answer(briefing, question):
 
 
 def test_further_candidates_are_ranked_distinct_and_bounded(briefing):
-    answer = briefing.ask("Turkey role", top_k=4)
+    answer = briefing.ask("Turkey role", answer_count=4)
     scores = [m.score for m in answer.matches]
     assert 1 < len(answer.matches) <= 4
     assert scores == sorted(scores, reverse=True)
@@ -81,11 +79,18 @@ def test_empty_and_huge_questions_are_errors(briefing):
 def test_context_is_the_surrounding_paragraph(briefing):
     best = briefing.ask("What did Aliyev promise earlier?").best
     assert best is not None
-    assert briefing.context(best) == best.text  # a one-sentence paragraph
+    assert briefing.context(best) == (best.text,)  # a one-sentence paragraph
     minsk = briefing.ask("What was the security belt?").best
     assert minsk is not None
     assert minsk.text in briefing.context(minsk)
-    assert len(briefing.context(minsk)) > len(minsk.text)
+    assert len(briefing.context(minsk)) > 1
+
+
+def test_answers_carry_the_terms_searched_not_the_words_typed(briefing):
+    answer = briefing.ask("How many Russian peacekeepers, and for how long?")
+    assert answer.best is not None
+    assert "peacekeep" in answer.terms
+    assert not {"mani", "long"} & set(answer.terms)  # frame words are not searched
 
 
 def test_coverage_threshold_turns_weak_evidence_into_no_answer(write, tmp_path):
@@ -106,8 +111,6 @@ def test_misspelt_names_still_find_their_sentence(squad):
 def test_an_unknown_name_needs_the_rest_of_the_question_matched_well(briefing):
     question = "Is Armenia a member of NATO?"
     assert briefing.ask(question).best is None
-    assert "Armenia" in briefing.index.entries.text(0)
-    assert briefing.missing_names(question, 0) == ["NATO"]  # the briefing never names NATO
     best = briefing.ask("Who guards the strategic Lachin corridor, Mr Smith?").best
     assert best is not None
     assert "Lachin corridor" in best.text
@@ -122,21 +125,6 @@ def test_a_name_the_paragraph_never_mentions_needs_the_rest_matched_well(write, 
     assert best is not None
     assert "Oslo" in best.text
     assert strict.ask(question).best is None
-
-
-@pytest.mark.parametrize(
-    ("question", "missing"),
-    [
-        ("When did Great Britain lose its colonies?", []),  # "Britain" names it
-        ("When did Britain and NATO lose colonies?", ["NATO"]),
-        ("When did Greater London lose its colonies?", ["Greater London"]),
-    ],
-)
-def test_names_are_looked_for_by_their_head_word(write, tmp_path, question, missing):
-    answerer = Answerer(_note(write, tmp_path, "Britain lost its colonies in 1776."))
-    texts = [entry.text for entry in answerer.index.entries]
-    sentence = texts.index("Britain lost its colonies in 1776.")
-    assert answerer.missing_names(question, sentence) == missing
 
 
 @pytest.mark.parametrize(("place", "answered"), [("northern strait", True), ("south bay", False)])

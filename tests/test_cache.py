@@ -6,9 +6,9 @@ import shutil
 import numpy as np
 import pytest
 
-from bot.core import cache, cache_format
-from bot.core.answer import build_answerer
-from bot.core.knowledge import load_knowledge
+from bot.core import EngineConfig, build_answerer
+from bot.core.ingest.loading import load_knowledge
+from bot.core.search import cache, serialise
 from tests.conftest import MAX_BYTES, REPO_KNOWLEDGE
 
 QUESTION = "when is Kalbajar handed over?"
@@ -22,7 +22,9 @@ def kb(tmp_path):
 
 
 def _build(kb):
-    return build_answerer(kb, max_bytes=MAX_BYTES, cache_dir=kb / ".index-cache")
+    return build_answerer(
+        EngineConfig(knowledge_dir=kb, max_file_bytes=MAX_BYTES, cache_dir=kb / ".index-cache")
+    )
 
 
 def test_a_fresh_cache_gives_the_same_answers_without_rebuilding(kb, monkeypatch):
@@ -31,7 +33,7 @@ def test_a_fresh_cache_gives_the_same_answers_without_rebuilding(kb, monkeypatch
     monkeypatch.setattr(cache, "build_arrays", lambda base: pytest.fail("rebuilt"))
     second = _build(kb)
     assert second.base == first.base
-    assert second.ask(QUESTION, top_k=5) == first.ask(QUESTION, top_k=5)
+    assert second.ask(QUESTION, answer_count=5) == first.ask(QUESTION, answer_count=5)
     assert load_knowledge(kb, max_bytes=MAX_BYTES).documents == first.base.documents
 
 
@@ -81,7 +83,9 @@ def test_an_unwritable_cache_folder_only_logs(kb, tmp_path, caplog):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     with caplog.at_level(logging.WARNING):
-        answerer = build_answerer(kb, max_bytes=MAX_BYTES, cache_dir=blocker / "cache")
+        answerer = build_answerer(
+            EngineConfig(knowledge_dir=kb, max_file_bytes=MAX_BYTES, cache_dir=blocker / "cache")
+        )
     assert answerer.ask(QUESTION).best is not None
     assert "not written" in caplog.text
 
@@ -99,8 +103,27 @@ def test_metadata_survives_the_cache_dates_included(kb):
 
 
 def test_metadata_json_cannot_carry_is_never_cached(kb, monkeypatch, caplog):
-    monkeypatch.setattr(cache_format, "_tagged", lambda value: {**value, "title": "changed"})
+    monkeypatch.setattr(serialise, "_tagged", lambda value: {**value, "title": "changed"})
     with caplog.at_level(logging.INFO):
         _build(kb)
     assert "not written" in caplog.text
     assert not (kb / ".index-cache" / cache.FILE_NAME).exists()
+
+
+def test_the_key_follows_every_engine_source_file_walked_not_listed(tmp_path, monkeypatch):
+    engine = tmp_path / "core"
+    (engine / "search").mkdir(parents=True)
+    (engine / "answer.py").write_text("A = 1\n")
+    (engine / "search" / "index.py").write_text("B = 2\n")
+    monkeypatch.setattr(cache, "ENGINE", engine)
+    before = cache.code_version()
+    (engine / "search" / "index.py").rename(engine / "search" / "fields.py")  # a rename
+    renamed = cache.code_version()
+    (engine / "search" / "new.py").write_text("")  # a new, empty module
+    added = cache.code_version()
+    assert len({before, renamed, added}) == 3
+
+
+def test_the_real_engine_key_covers_its_packages():
+    files = {p.relative_to(cache.ENGINE).as_posix() for p in cache.ENGINE.rglob("*.py")}
+    assert {"answer.py", "search/build.py", "ingest/splitting.py", "analysis/terms.py"} <= files

@@ -1,5 +1,5 @@
-from bot.core.cleaning import clean_export
-from bot.core.knowledge import load_file
+from bot.core.ingest.cleaning import clean_export
+from bot.core.ingest.loading import load_file
 from tests.conftest import MAX_BYTES, RAW_SEED, REPO_KNOWLEDGE
 
 

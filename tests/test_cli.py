@@ -3,7 +3,8 @@ import json
 
 import pytest
 
-from bot.cli import main
+from bot.cli import main, quoted
+from bot.core.search import cache
 from tests.conftest import DEV_QUESTIONS, REPO_KNOWLEDGE
 
 KB = ["--knowledge", str(REPO_KNOWLEDGE)]
@@ -12,6 +13,31 @@ KB = ["--knowledge", str(REPO_KNOWLEDGE)]
 @pytest.fixture(autouse=True)
 def _no_dotenv(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # no .env of the developer's leaks into the tests
+    monkeypatch.setenv("CACHE_DIR", str(tmp_path / "cache"))  # never into the repository
+
+
+def test_ask_loads_the_index_cache_instead_of_rebuilding(capsys, monkeypatch, tmp_path):
+    assert main(["ask", *KB, "when is Kalbajar handed over?"]) == 0
+    first = capsys.readouterr().out
+    assert (tmp_path / "cache" / cache.FILE_NAME).is_file()
+    monkeypatch.setattr(cache, "build_arrays", lambda base: pytest.fail("rebuilt"))
+    assert main(["ask", *KB, "when is Kalbajar handed over?"]) == 0
+    assert capsys.readouterr().out == first
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Plain words.", "\u201cPlain words.\u201d"),
+        (
+            "\u201cThe presence is temporary,\u201d he said.",
+            "\u201cThe presence is temporary,\u201d he said.",
+        ),
+        ('He said: "go"', 'He said: "go"'),
+    ],
+)
+def test_a_sentence_with_its_own_quotation_marks_is_not_quoted_again(text, shown):
+    assert quoted(text) == shown
 
 
 def test_ask_prints_the_quote_and_its_citation(capsys):

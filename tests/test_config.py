@@ -39,9 +39,24 @@ def test_malformed_settings_name_the_variable(monkeypatch, name, value):
         load_settings()
 
 
-def test_answer_options_follow_settings():
+def test_the_engine_follows_settings(tmp_path):
     settings = Settings(
-        _env_file=None, answer_count=5, min_coverage=0.4, min_paragraph_coverage=0.6
+        _env_file=None,
+        knowledge_dir=tmp_path,
+        answer_count=5,
+        min_coverage=0.4,
+        min_paragraph_coverage=0.6,
     )  # type: ignore[call-arg]
-    options = settings.answer_options()
-    assert (options.top_k, options.min_coverage, options.min_paragraph_coverage) == (5, 0.4, 0.6)
+    engine = settings.engine()
+    options = engine.options
+    assert (options.answer_count, options.min_coverage, options.min_paragraph_coverage) == (
+        5,
+        0.4,
+        0.6,
+    )
+    assert (engine.knowledge_dir, engine.cache_dir) == (tmp_path, tmp_path / ".index-cache")
+
+
+def test_no_index_cache_means_an_engine_without_one(tmp_path):
+    settings = Settings(_env_file=None, knowledge_dir=tmp_path, index_cache=False)  # type: ignore[call-arg]
+    assert settings.engine().cache_dir is None

@@ -1,8 +1,9 @@
+from types import SimpleNamespace
+
 import pytest
 
-from bot.core.errors import BriefingBotError
+from bot.core import Answer, BriefingBotError, Match
 from bot.core.evaluation import EvalCase, evaluate, held_out, read_cases
-from bot.core.models import Answer, Match
 
 
 def _answer(question, *texts):
@@ -69,6 +70,12 @@ def test_read_cases_names_the_bad_line(tmp_path):
         read_cases(path)
 
 
+def _answerer(files, without):
+    """A stand-in answerer over ``files`` whose ``without(file)`` is given."""
+    documents = [SimpleNamespace(path=f) for f in sorted(files)]
+    return SimpleNamespace(base=SimpleNamespace(documents=documents), without=without)
+
+
 def test_held_out_counts_answers_from_knowledge_without_the_file():
     cases = [
         EvalCase(q="a1", answers=["x"], file="a.md"),
@@ -77,12 +84,12 @@ def test_held_out_counts_answers_from_knowledge_without_the_file():
     ]
     asked_without = []
 
-    def answerer_without(file):
+    def without(file):
         asked_without.append(file)
         # Without a.md, "a2" still gets a (necessarily wrong) answer; nothing else does.
-        return lambda q: _answer(q, "unrelated") if q == "a2" else _answer(q)
+        return SimpleNamespace(ask=lambda q: _answer(q, "unrelated") if q == "a2" else _answer(q))
 
-    report = held_out(cases, {"a.md", "b.md"}, answerer_without)
+    report = held_out(cases, _answerer({"a.md", "b.md"}, without))
     assert asked_without == ["a.md", "b.md"]  # one knowledge base per file
     assert (report.questions, report.answered) == (3, 1)
     assert report.answered_share == pytest.approx(1 / 3)
@@ -98,4 +105,4 @@ def test_held_out_counts_answers_from_knowledge_without_the_file():
 )
 def test_held_out_needs_each_question_s_file(case, message):
     with pytest.raises(BriefingBotError, match=message):
-        held_out([case], {"a.md"}, lambda file: lambda q: _answer(q))
+        held_out([case], _answerer({"a.md"}, lambda file: SimpleNamespace(ask=_answer)))

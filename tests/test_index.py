@@ -1,20 +1,27 @@
-from bot.core.index import Bm25Field, SentenceIndex
-from bot.core.knowledge import load_knowledge
-from bot.core.models import AnswerOptions
+from bot.core import AnswerOptions
+from bot.core.ingest.loading import load_knowledge
+from bot.core.search.index import Bm25Field, SentenceIndex
+from testkit.reference import dense_scores, field_postings, field_scores, pair_scores
 from tests.conftest import MAX_BYTES
 
 
+def _field(corpus):
+    return Bm25Field(*field_postings(corpus))
+
+
 def test_empty_corpus_and_empty_documents_score_zero():
-    assert Bm25Field.build([]).scores(["x"]).shape == (0,)
-    field = Bm25Field.build([[], []])
-    assert list(field.scores(["x"])) == [0.0, 0.0]
-    assert field.weight("x") > 0
+    assert field_scores(*field_postings([]), ["x"]).shape == (0,)
+    postings, vocabulary = field_postings([[], []])
+    assert list(field_scores(postings, vocabulary, ["x"])) == [0.0, 0.0]
+    assert Bm25Field(postings, vocabulary).weight("x") > 0
 
 
 def test_rarer_terms_weigh_more():
-    field = Bm25Field.build([["a", "b"], ["a"], ["a", "c"]])
+    field = _field([["a", "b"], ["a"], ["a", "c"]])
     assert field.weight("b") > field.weight("a")
     assert field.weight("unknown") >= field.weight("b")
+    assert field.knows("b")
+    assert not field.knows("unknown")
 
 
 def _index(write, tmp_path):
@@ -38,8 +45,8 @@ def test_entries_know_their_place(write, tmp_path):
 
 def test_context_lifts_a_sentence_whose_paragraph_matches(write, tmp_path):
     index = _index(write, tmp_path)
-    alone = index.scores(["ship"], AnswerOptions(window_weight=0, paragraph_weight=0))
-    context = index.scores(["ship"], AnswerOptions())
+    alone = dense_scores(index, ("ship",), AnswerOptions(window_weight=0, paragraph_weight=0))
+    context = dense_scores(index, ("ship",), AnswerOptions())
     assert alone[0] == 0
     assert context[0] > 0
     assert context[2] == 0
@@ -50,7 +57,7 @@ def test_headings_vouch_for_their_sentences(write, tmp_path):
     index = _index(write, tmp_path)
     assert "harbour" in index.evidence(2)
     assert "port" in index.evidence(2)
-    scores = index.scores(["harbour"], AnswerOptions(window_weight=0, paragraph_weight=0))
+    scores = dense_scores(index, ("harbour",), AnswerOptions(window_weight=0, paragraph_weight=0))
     assert scores[2] > 0
     assert scores[3] == 0
 
@@ -58,6 +65,6 @@ def test_headings_vouch_for_their_sentences(write, tmp_path):
 def test_word_pairs_side_by_side_earn_a_bonus(write, tmp_path):
     write("a.md", "Grain ships came. Ships sold grain. Cats sleep. Rivers flow. Snow fell.\n")
     index = SentenceIndex(load_knowledge(tmp_path / "kb", max_bytes=MAX_BYTES))
-    pairs = index.pair_scores(["grain", "ship"])
+    pairs = pair_scores(index, ("grain", "ship"))
     assert pairs[0] > 0
     assert pairs[1] == 0

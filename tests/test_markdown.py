@@ -1,6 +1,6 @@
 import pytest
 
-from bot.core.markdown import FrontMatterError, parse_markdown, split_front_matter
+from bot.core.ingest.markdown import FrontMatterError, parse_markdown, split_front_matter
 
 
 def test_front_matter_title_sections_and_paragraphs():

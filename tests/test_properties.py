@@ -7,11 +7,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.answer import Answerer
-from bot.core.errors import BriefingBotError, QuestionError
-from bot.core.knowledge import load_knowledge
-from bot.core.sentences import split_sentences
-from bot.core.text import term_spans, tokenize
+from bot.core import Answerer, BriefingBotError, QuestionError
+from bot.core.analysis.terms import term_spans, tokenize
+from bot.core.ingest.loading import load_knowledge
+from bot.core.ingest.splitting import split_sentences
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400) | st.lists(
     st.sampled_from(

@@ -57,12 +57,12 @@ _EVENT_VERBS = re.compile(
 )
 
 
-def _asks_time(question: str) -> bool:
+def asks_time(question: str) -> bool:
     """Whether a question asks when something was, or how long it lasted."""
     return bool(_ASKS_DATE.search(question) or _ASKS_DURATION.search(question))
 
 
-def _without_frames(question: str) -> str:
+def without_frames(question: str) -> str:
     """The question less its frame words, for search.
 
     "How many" and "how long" go always: "many" is rare enough in prose to pull in any
@@ -71,7 +71,7 @@ def _without_frames(question: str) -> str:
     that moved no question's right sentence down, and on the briefing it lets the dated
     sentence about the conflict outrank one that only says "ending".
     """
-    if _asks_time(question):
+    if asks_time(question):
         question = _EVENT_VERBS.sub(" ", question)
     return _HOW_MUCH.sub(" ", question)
 
@@ -161,16 +161,16 @@ def _wanted(question: str, names: tuple[Name, ...]) -> Wanted:
     period = None
     if _ASKS_DURATION.search(question):
         period = Period.LENGTH
-    elif _asks_time(question) and _ASKS_BOTH_ENDS.search(question):
+    elif asks_time(question) and _ASKS_BOTH_ENDS.search(question):
         period = Period.ENDS
     return Wanted(counted, bool(_ASKS_PERCENT.search(question)), besides, period)
 
 
-def _terms(text: str, known: Known, correct: Correct) -> list[str]:
+def _terms(text: str, known: Known | None, correct: Correct | None) -> list[str]:
     """Search terms of ``text``; a word whose terms are all unknown is read as ``correct`` says."""
     terms: list[str] = []
     for is_word, raw, found in tokens(text):
-        if is_word and found and not any(known(t) for t in found):
+        if is_word and found and known and correct and not any(known(t) for t in found):
             fixed = correct(raw)
             terms.extend(word_terms(fixed) if fixed else found)
         else:
@@ -178,7 +178,9 @@ def _terms(text: str, known: Known, correct: Correct) -> list[str]:
     return terms
 
 
-def read_question(text: str, known: Known, correct: Correct) -> Question:
+def read_question(
+    text: str, known: Known | None = None, correct: Correct | None = None
+) -> Question:
     """Read a question once; ``known`` tells the knowledge's terms, ``correct`` mends typos.
 
     Raises ``QuestionError`` for a question that cannot be asked at all.
@@ -192,7 +194,7 @@ def read_question(text: str, known: Known, correct: Correct) -> Question:
     names = tuple(Name(n, tuple(_terms(n.split()[-1], known, correct))) for n in found)
     return Question(
         text=question,
-        terms=tuple(_terms(_without_frames(question), known, correct)),
+        terms=tuple(_terms(without_frames(question), known, correct)),
         kind=_asked_type(question),
         wanted=_wanted(question, names),
         names=names,

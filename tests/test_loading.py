@@ -1,7 +1,7 @@
 import pytest
 
-from bot.core.errors import KnowledgeDirectoryError, KnowledgeFileError
-from bot.core.knowledge import load_file, load_knowledge, title_from_name
+from bot.core import KnowledgeDirectoryError, KnowledgeFileError
+from bot.core.ingest.loading import load_file, load_knowledge, title_from_name
 from tests.conftest import MAX_BYTES, REPO_KNOWLEDGE
 
 GOOD = "---\ntitle: Good\nsource: https://example.org/a\n---\n## Part\n\nOne sentence. Two.\n"

@@ -1,10 +1,11 @@
 """The exhaustive reference: every sentence scored with rank-bm25's ``get_scores``.
 
-This is the engine as it was before scores were precomputed (``bot.core.sparse``): each field a
-``rank_bm25.BM25Okapi`` over the same terms, every sentence scored for every question, ranked
-with a full sort. Tests and the benchmark compare the fast answerer with it, so the two can
-never drift apart: same terms, same features, same weights, the ranking of ``Answerer._rank``
-written densely.
+This is the engine as it was before scores were precomputed (``bot.core.search.postings``):
+each field a ``rank_bm25.BM25Okapi`` over the same terms, every sentence scored for every
+question, ranked with a full sort. Tests and the benchmark compare the fast answerer with it, so
+the two can never drift apart: same terms, same features, same weights, the ranking of
+``Answerer.rank`` written densely. Also here: the dense forms of the fast index's scores, which
+only tests need.
 """
 
 from __future__ import annotations
@@ -16,12 +17,59 @@ from collections.abc import Sequence
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from bot.core.answer import REFINE_DEPTH, Answerer
-from bot.core.answer_types import asked_type, wanted
-from bot.core.index import SentenceIndex
-from bot.core.indexing import HEADING_B, HEADING_K1, SENTENCE_B, SENTENCE_K1
-from bot.core.models import AnswerOptions
-from bot.core.text import tokenize
+from bot.core import Answerer, AnswerOptions
+from bot.core.analysis.terms import tokenize
+from bot.core.question import Question
+from bot.core.ranking.answer_types import REFINE_DEPTH, fits
+from bot.core.ranking.pairs import pair_hits
+from bot.core.search.build import HEADING_B, HEADING_K1, SENTENCE_B, SENTENCE_K1
+from bot.core.search.index import SentenceIndex
+from bot.core.search.postings import Floats, Postings, bm25_postings, counts_from_flat, first_seen
+from bot.core.search.scoring import score_sentences
+
+
+def field_postings(
+    corpus: Sequence[Sequence[str]], k1: float = 1.5, b: float = 0.75
+) -> tuple[Postings, dict[str, int]]:
+    """A BM25 field over documents given as terms, and its vocabulary (term -> id)."""
+    vocabulary: dict[str, int] = {}
+    docs = [[vocabulary.setdefault(t, len(vocabulary)) for t in doc] for doc in corpus]
+    lengths = np.array([len(d) for d in docs], dtype=np.int64)
+    flat = np.array([t for d in docs for t in d], dtype=np.int64)
+    counts = counts_from_flat(flat, lengths, len(vocabulary))
+    return bm25_postings(counts, lengths, k1, b, lambda: first_seen(flat)), vocabulary
+
+
+def field_scores(postings: Postings, vocabulary: dict[str, int], terms: Sequence[str]) -> Floats:
+    """Every document's score for ``terms`` (repeats count), floored at zero, added densely."""
+    total = np.zeros(postings.size)
+    for term in terms:
+        if (i := vocabulary.get(term)) is not None:
+            ids, scores = postings.of(i)
+            total[ids] += scores
+    return np.maximum(total, 0.0)
+
+
+def dense_scores(index: SentenceIndex, terms: tuple[str, ...], options: AnswerOptions) -> Floats:
+    """The fast index's combined score of every sentence (its own BM25 plus its context's)."""
+    scored = score_sentences(
+        index.fields,
+        index.term_ids(terms),
+        options,
+        pairs=pair_hits(index, terms) if options.pair_weight else (),
+        depth=len(index),
+    )
+    total = np.zeros(len(index))
+    total[scored.ids] = scored.scores
+    return total
+
+
+def pair_scores(index: SentenceIndex, terms: tuple[str, ...]) -> Floats:
+    """For each sentence, the mean weight of the question's word pairs it keeps together."""
+    total = np.zeros(len(index))
+    for hits, bonus in pair_hits(index, terms):
+        total[hits] += bonus
+    return total
 
 
 class ReferenceField:
@@ -33,6 +81,7 @@ class ReferenceField:
         self.bm25 = BM25Okapi(list(corpus), k1=k1, b=b) if any(corpus) else None
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
+        """``get_scores`` of every document, floored at zero."""
         if self.bm25 is None or not terms:
             return np.zeros(self.size)
         return np.maximum(np.asarray(self.bm25.get_scores(list(terms)), dtype=np.float64), 0.0)
@@ -81,6 +130,7 @@ class ReferenceIndex:
                 self.pairs[pair].append(i)
 
     def pair_scores(self, terms: Sequence[str]) -> np.ndarray:
+        """The word-pair bonus of every sentence, found by scanning every sentence's pairs."""
         total = np.zeros(len(self.texts))
         for pair in dict.fromkeys(itertools.pairwise(terms)):
             hits = self.pairs.get(pair)
@@ -90,6 +140,7 @@ class ReferenceIndex:
         return total
 
     def scores(self, terms: Sequence[str], options: AnswerOptions) -> np.ndarray:
+        """Every sentence's score before answer types: its fields weighed, plus pairs."""
         total = self.sentences.scores(terms)
         if not len(self.texts):
             return total
@@ -113,32 +164,34 @@ class ExhaustiveAnswerer(Answerer):
         self.index = answerer.index
         self.reference = ReferenceIndex(answerer.index)
 
-    def dense_scores(self, question: str, terms: Sequence[str]) -> np.ndarray:
+    def dense_scores(self, question: Question) -> np.ndarray:
         """Every sentence's final score: fields, answer type, fine answer type."""
         opts = self.options
-        scores = self.reference.scores(terms, opts)
-        kind = asked_type(question)
+        scores = self.reference.scores(question.terms, opts)
+        kind = question.kind
         if kind is not None:
             scores = scores * np.where(self.index.holds[kind], 1.0 + opts.type_boost, 1.0)
-        want = wanted(question)
+        want = question.wanted
         if want.anything and opts.fine_type_boost:
             best = np.lexsort((np.arange(len(scores)), -scores))[:REFINE_DEPTH]
             for i in best:
-                if scores[i] > 0 and want.fits(self.reference.texts[i]):
+                if scores[i] > 0 and fits(want, self.reference.texts[i]):
                     scores[i] *= 1.0 + opts.fine_type_boost
         return scores
 
-    def _rank(self, question: str, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
-        scores = self.dense_scores(question, terms)
+    def rank(self, question: Question, count: int) -> list[tuple[int, float]]:
+        """The same ranking as ``Answerer.rank``, from every sentence's dense score."""
+        terms = set(question.terms)
+        scores = self.dense_scores(question)
         order = np.lexsort((np.arange(len(scores)), -scores))
         ranked: list[tuple[int, float]] = []
         seen: set[str] = set()
         for i in order:
             score = float(scores[i])
-            if score <= self.options.min_score or len(ranked) == k:
+            if score <= self.options.min_score or len(ranked) == count:
                 break
             text = self.reference.texts[i]
-            if text not in seen and self.reference.sentences.tokens[i] & set(terms):
+            if text not in seen and self.reference.sentences.tokens[i] & terms:
                 seen.add(text)
                 ranked.append((int(i), score))
         return ranked

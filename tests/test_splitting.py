@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from bot.core.knowledge import load_knowledge
-from bot.core.sentences import split_sentences
+from bot.core.ingest.loading import load_knowledge
+from bot.core.ingest.splitting import split_sentences
 from tests.conftest import MAX_BYTES, SQUAD_DIR
 
 

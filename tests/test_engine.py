@@ -4,25 +4,28 @@ import pickle
 
 import pytest
 
-from bot.core.answer import build_answerer
-from bot.core.background import build_in_process
-from bot.core.errors import KnowledgeDirectoryError, KnowledgeFileError
-from tests.conftest import MAX_BYTES
+from bot.core import (
+    KnowledgeDirectoryError,
+    KnowledgeFileError,
+    build_answerer,
+    build_in_process,
+)
+from tests.conftest import engine
 
 QUESTION = "when is Kalbajar handed over?"
 
 
 def test_a_build_in_another_process_answers_alike(knowledge_copy, tmp_path):
-    here = build_answerer(knowledge_copy, max_bytes=MAX_BYTES)
-    there = build_in_process(knowledge_copy, max_bytes=MAX_BYTES, cache_dir=tmp_path / "cache")
-    assert there.ask(QUESTION, top_k=5) == here.ask(QUESTION, top_k=5)
-    assert (tmp_path / "cache").is_dir()
+    here = build_answerer(engine(knowledge_copy))
+    there = build_in_process(engine(knowledge_copy).model_copy(update={"cache_dir": tmp_path}))
+    assert there.ask(QUESTION, answer_count=5) == here.ask(QUESTION, answer_count=5)
+    assert any(tmp_path.iterdir())  # the child's index, handed over through the cache
 
 
 def test_a_bad_file_fails_the_build_with_the_same_error(knowledge_copy):
     (knowledge_copy / "bad.md").write_text("---\ntitle: [unclosed\n---\ntext\n")
     with pytest.raises(KnowledgeDirectoryError, match=r"bad\.md"):
-        build_in_process(knowledge_copy, max_bytes=MAX_BYTES)
+        build_in_process(engine(knowledge_copy))
 
 
 def test_knowledge_errors_survive_pickling():

@@ -1,0 +1,11 @@
+"""Support code for the tests and the benchmarks, never installed with the bot.
+
+* ``fake_bot_api``: a fake Telegram Bot API served on 127.0.0.1, or plugged straight into PTB;
+* ``telegram_updates``: update JSON shaped like Telegram's, and ``feed`` to hand it to PTB;
+* ``telegram_html``: what Telegram's ``parse_mode=HTML`` accepts, as a checker;
+* ``bot_process``: the real bot (``python -m bot run``) as a subprocess against the fake API;
+* ``reference``: the exhaustive rank-bm25 scorer the engine's fast paths are checked against.
+
+It lives beside ``tests/`` rather than in it so that ``benchmarks/`` can use it without
+importing the tests; ``pyproject.toml`` packages only ``bot``, so none of it ships.
+"""

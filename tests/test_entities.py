@@ -1,0 +1,33 @@
+import pytest
+
+from bot.core.analysis import entities
+from bot.core.analysis.entities import AnswerType, holds
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("some 2,000 Russian peacekeepers", AnswerType.NUMBER, True),
+        ("three million people", AnswerType.NUMBER, True),
+        ("the sole link between the region and Armenia", AnswerType.NUMBER, False),
+        ("delayed until November 25", AnswerType.DATE, True),
+        ("a completion deadline of Dec. 1", AnswerType.DATE, True),
+        ("a post-Soviet war in the 1990s", AnswerType.DATE, True),
+        ("in the 14th century", AnswerType.DATE, True),
+        ("some 2,000 Russian peacekeepers", AnswerType.DATE, False),
+        ("May we go?", AnswerType.DATE, True),  # a month name is a month name
+    ],
+)
+def test_holds(text, kind, expected):
+    assert holds(text, kind) is expected
+
+
+def test_counted_nouns_percentages_periods_and_names_are_found():
+    assert entities.counts("an estimated 32,463 farms occupied the land", "farm")
+    assert not entities.counts("The three-stage rocket", "farm")
+    assert entities.holds_percentage("About 30% of it")
+    assert entities.holds_period("between September 27 and November 9")
+    assert entities.holds_period_end("the capital until 1796")
+    assert entities.names("In Denver, KOA will carry it, with Dave Logan on air.") == [
+        "Dave Logan"
+    ]
