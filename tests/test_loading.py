@@ -23,7 +23,7 @@ def test_shipped_knowledge_loads_with_its_metadata():
 
 def test_unknown_front_matter_keys_are_kept(write):
     path = write("a.md", "---\ntitle: A\nauthor: Someone\n---\nText here.\n")
-    assert load_file(path, max_bytes=MAX_BYTES).meta.extras() == {"author": "Someone"}
+    assert load_file(path, max_bytes=MAX_BYTES).meta.model_extra == {"author": "Someone"}
 
 
 def test_title_falls_back_to_the_first_heading_then_the_file_name(write):

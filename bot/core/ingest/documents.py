@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -34,10 +33,6 @@ class DocumentMeta(BaseModel):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// link")
         return value or None
-
-    def extras(self) -> dict[str, Any]:
-        """Metadata beyond the known fields, as written in the front matter."""
-        return dict(self.model_extra or {})
 
 
 @dataclass(frozen=True, slots=True)
