@@ -1,7 +1,7 @@
 """The whole bot under a burst: 2,000 questions from 200 chats through the fake Bot API.
 
-The real ``python -m bot run`` process polls the fake Telegram server of the test suite
-(``tests/fake_bot_api.py``) on 127.0.0.1; all questions are queued at once (half the chats
+The real ``python -m bot run`` process polls the fake Telegram server the tests use
+(``testkit/fake_bot_api.py``) on 127.0.0.1; all questions are queued at once (half the chats
 private, half groups using /ask), and the run ends when every question has its reply. Each
 question must be answered exactly once. The bot's own work per question (``answer_ms`` in its
 log) is reported apart from the time until the reply was sent, which Telegram's pacing (30
@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.bot_process import bot_env
-from tests.fake_bot_api import FakeBotApi
-from tests.telegram_updates import UpdateMaker
+from testkit.bot_process import bot_env
+from testkit.fake_bot_api import FakeBotApi
+from testkit.telegram_updates import UpdateMaker
 
 CHATS = 200
 PER_CHAT = 10

@@ -6,11 +6,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
-from tests.fake_bot_api import TOKEN, Call, FakeBotApi
+from testkit.fake_bot_api import TOKEN, Call, FakeBotApi
 
 REPO = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 20.0
@@ -79,6 +78,7 @@ class BotProcess:
         return next(c for c in calls if _replies_to(c, message_id))
 
     def log(self) -> str:
+        """The bot's log (stdout and stderr) so far."""
         self._log.flush()
         return self.log_path.read_text()
 
@@ -105,8 +105,5 @@ def _replies_to(call: Call, message_id: int) -> bool:
 
 
 def sends_replying_to(calls: list[Call], message_id: int) -> list[Call]:
+    """The successful sendMessage calls replying to the message ``message_id``."""
     return [c for c in calls if _replies_to(c, message_id)]
-
-
-def wait(seconds: float) -> None:
-    time.sleep(seconds)

@@ -2,8 +2,8 @@
 
 ``FakeTelegram`` holds the state and answers calls (``handle``); ``FakeBotApi`` serves it over
 HTTP for the end-to-end tests, and ``RecordingRequest`` plugs it straight into PTB for handler
-tests, so both kinds of test see the same Telegram. ``tests.telegram_updates`` builds the
-updates; ``tests.telegram_html`` checks HTML as Telegram would. Faults are injected with
+tests, so both kinds of test see the same Telegram. ``testkit.telegram_updates`` builds the
+updates; ``testkit.telegram_html`` checks HTML as Telegram would. Faults are injected with
 ``FakeTelegram.fault``: a function of the method and parameters that returns an HTTP status and
 error body, or ``None`` to answer normally.
 """
@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl, unquote
 
 from telegram.request import BaseRequest, RequestData
 
-from tests.telegram_html import MAX_TEXT, html_problems
+from testkit.telegram_html import MAX_TEXT, html_problems
 
 TOKEN = "123456:TEST-token-never-real"
 BOT_USER = {
@@ -62,6 +62,8 @@ Fault = Callable[[str, dict[str, Any]], tuple[int, dict[str, Any]] | None]
 
 @dataclass
 class Call:
+    """One Bot API call as the fake saw it: method, parameters, and what it answered."""
+
     method: str
     params: dict[str, Any]
     status: int = 200
@@ -70,6 +72,7 @@ class Call:
 
 
 def error(status: int, description: str, **extra: Any) -> tuple[int, dict[str, Any]]:
+    """A Bot API error answer: ``status`` and the body Telegram would send with it."""
     return status, {"ok": False, "error_code": status, "description": description, **extra}
 
 
@@ -79,6 +82,7 @@ def drop() -> tuple[int, dict[str, Any]]:
 
 
 def flood(seconds: int) -> tuple[int, dict[str, Any]]:
+    """A 429 asking the bot to wait ``seconds`` before retrying."""
     return error(429, "Too Many Requests", parameters={"retry_after": seconds})
 
 
@@ -102,6 +106,7 @@ class FakeTelegram:
 
     # -- feeding and observing -------------------------------------------------------------
     def push(self, update: dict[str, Any]) -> int:
+        """Queue an update for ``getUpdates``; return the update id given to it."""
         with self.cond:
             update["update_id"] = next(self._update_ids)
             self.pending.append(update)
@@ -109,15 +114,18 @@ class FakeTelegram:
             return int(update["update_id"])
 
     def add_file(self, file_id: str, data: bytes) -> None:
+        """Make ``data`` downloadable as the file ``file_id`` (for uploads)."""
         self.files[file_id] = data
 
     def sent(self, method: str = "sendMessage") -> list[Call]:
+        """The successful calls of ``method`` so far, in order."""
         with self.cond:
             return [c for c in self.calls if c.method == method and c.status == 200]
 
     def wait_for(
         self, predicate: Callable[[list[Call]], bool], timeout: float = 10.0
     ) -> list[Call]:
+        """Wait until ``predicate`` holds for the calls so far; return them (or fail)."""
         deadline = time.monotonic() + timeout
         with self.cond:
             while not predicate(list(self.calls)):
@@ -129,12 +137,14 @@ class FakeTelegram:
             return list(self.calls)
 
     def close(self) -> None:
+        """End any long poll in progress, as when the server stops."""
         with self.cond:
             self.closed = True
             self.cond.notify_all()
 
     # -- answering -----------------------------------------------------------------------------
     def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """Answer one call (or inject the fault for it) and record it."""
         injected = self.fault(method, params) if self.fault else None
         status, body = injected or self._answer(method, params)
         with self.cond:
@@ -293,10 +303,12 @@ class FakeBotApi:
 
     @property
     def base_url(self) -> str:
+        """What to set ``TELEGRAM_BASE_URL`` to."""
         return f"http://127.0.0.1:{self.server.server_address[1]}/bot"
 
     @property
     def base_file_url(self) -> str:
+        """What to set ``TELEGRAM_BASE_FILE_URL`` to."""
         return f"http://127.0.0.1:{self.server.server_address[1]}/file/bot"
 
     def __enter__(self) -> FakeBotApi:
@@ -318,12 +330,15 @@ class RecordingRequest(BaseRequest):
 
     @property
     def read_timeout(self) -> float | None:
+        """Short: every answer comes from memory."""
         return 1.0
 
     async def initialize(self) -> None:
+        """Nothing to open."""
         return None
 
     async def shutdown(self) -> None:
+        """Nothing to close."""
         return None
 
     async def do_request(
@@ -334,6 +349,7 @@ class RecordingRequest(BaseRequest):
         *args: Any,
         **kwargs: Any,
     ) -> tuple[int, bytes]:
+        """Answer from the fake: files by id, API calls through ``FakeTelegram.handle``."""
         if "/file/bot" in url:
             return 200, self.fake.files[url.rsplit("/", 1)[-1]]
         params = dict(request_data.parameters) if request_data else {}

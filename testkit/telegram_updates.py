@@ -19,10 +19,12 @@ class UpdateMaker:
 
     @staticmethod
     def user(user_id: int, name: str = "Ann") -> dict[str, Any]:
+        """A human sender."""
         return {"id": user_id, "is_bot": False, "first_name": name}
 
     @staticmethod
     def chat(chat_id: int) -> dict[str, Any]:
+        """A private chat for a positive id, a supergroup for a negative one."""
         if chat_id > 0:
             return {"id": chat_id, "type": "private", "first_name": "Ann"}
         return {"id": chat_id, "type": "supergroup", "title": "Briefing readers"}
@@ -30,6 +32,7 @@ class UpdateMaker:
     def raw_message(
         self, text: str | None, *, user: int, chat: int, reply_to: dict[str, Any] | None = None
     ) -> dict[str, Any]:
+        """A message not wrapped in an update, e.g. one to reply to; a command gets its entity."""
         message: dict[str, Any] = {
             "message_id": next(self._ids),
             "date": int(time.time()),
@@ -53,11 +56,13 @@ class UpdateMaker:
         chat: int | None = None,
         reply_to: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        """An update with a new message; ``chat`` defaults to the sender's private chat."""
         chat_id = user if chat is None else chat
         message = self.raw_message(text, user=user, chat=chat_id, reply_to=reply_to)
         return {"update_id": next(self._ids), "message": message}
 
     def document(self, file_name: str, file_id: str, size: int, *, user: int) -> dict[str, Any]:
+        """An update with a file sent in the sender's private chat."""
         update = self.message(None, user=user)
         update["message"]["document"] = {
             "file_id": file_id,
@@ -68,6 +73,7 @@ class UpdateMaker:
         return update
 
     def callback(self, data: str, message: dict[str, Any], *, user: int) -> dict[str, Any]:
+        """An update for a press of an inline button with ``data`` under ``message``."""
         return {
             "update_id": next(self._ids),
             "callback_query": {
@@ -80,6 +86,7 @@ class UpdateMaker:
         }
 
     def inline(self, query: str, *, user: int) -> dict[str, Any]:
+        """An inline query, as typed after ``@bot`` in any chat."""
         query_id = str(next(self._ids))
         return {
             "update_id": query_id,

@@ -11,9 +11,9 @@ import pytest
 from bot.config import Settings
 from bot.core import Answerer, EngineConfig, build_answerer
 from bot.tg.app import BotApp, build_application
-from tests.bot_process import BotProcess
-from tests.fake_bot_api import TOKEN, FakeBotApi, FakeTelegram, RecordingRequest
-from tests.telegram_updates import UpdateMaker
+from testkit.bot_process import BotProcess
+from testkit.fake_bot_api import TOKEN, FakeBotApi, FakeTelegram, RecordingRequest
+from testkit.telegram_updates import UpdateMaker
 
 REPO_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 ADMIN_ID = 4242

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.tg.admin import REFUSAL
 from bot.tg.state import get_state
+from testkit.telegram_html import html_problems
+from testkit.telegram_updates import feed
 from tests.conftest import ADMIN_ID, GROUP_ID, LITHIUM, USER_ID
-from tests.telegram_html import html_problems
-from tests.telegram_updates import feed
 
 
 def last_text(fake) -> str:

@@ -10,8 +10,8 @@ import pytest
 from bot.config import SettingsError
 from bot.tg.app import CONCURRENT_UPDATES, build_application, register_commands
 from bot.tg.sending import RetryingLimiter
+from testkit.fake_bot_api import error
 from tests.conftest import ADMIN_ID
-from tests.fake_bot_api import error
 
 CORE = Path(__file__).resolve().parent.parent / "bot" / "core"
 

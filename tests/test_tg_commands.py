@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from testkit.fake_bot_api import only_reply
+from testkit.telegram_updates import feed
 from tests.conftest import ADMIN_ID, GROUP_ID, USER_ID
-from tests.fake_bot_api import only_reply
-from tests.telegram_updates import feed
 
 
 async def test_sources_lists_documents(tg_app, fake_telegram, updates):

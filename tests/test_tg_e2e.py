@@ -13,11 +13,11 @@ import urllib.request
 
 import pytest
 
-from tests.bot_process import REPO, sends_replying_to
+from testkit.bot_process import REPO, sends_replying_to
+from testkit.fake_bot_api import TOKEN, FakeBotApi
+from testkit.telegram_html import html_problems
+from testkit.telegram_updates import UpdateMaker
 from tests.conftest import ADMIN_ID, GROUP_ID, LITHIUM, USER_ID
-from tests.fake_bot_api import TOKEN, FakeBotApi
-from tests.telegram_html import html_problems
-from tests.telegram_updates import UpdateMaker
 
 KALBAJAR = "whose <b>handover</b> was delayed until November 25"
 

@@ -6,8 +6,8 @@ import logging
 
 from bot.tg.errors import APOLOGY
 from bot.tg.state import get_state
+from testkit.telegram_updates import feed
 from tests.conftest import USER_ID
-from tests.telegram_updates import feed
 
 
 async def test_error_handler_logs_update_and_apologises(

@@ -11,10 +11,10 @@ from collections import Counter
 
 import pytest
 
-from tests.bot_process import sends_replying_to
+from testkit.bot_process import sends_replying_to
+from testkit.fake_bot_api import FakeTelegram, drop, error, flood
+from testkit.telegram_updates import UpdateMaker
 from tests.conftest import GROUP_ID
-from tests.fake_bot_api import FakeTelegram, drop, error, flood
-from tests.telegram_updates import UpdateMaker
 
 pytestmark = pytest.mark.timeout(90)
 POLLING_OUTAGE = 2.0  # seconds of getUpdates answering 502 after the bot first polls

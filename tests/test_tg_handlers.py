@@ -10,9 +10,9 @@ from bot.core.answer import MAX_QUESTION_CHARS
 from bot.tg.handlers import ASK_USAGE
 from bot.tg.render import NO_ANSWER
 from bot.tg.state import get_state
+from testkit.fake_bot_api import only_reply
+from testkit.telegram_updates import feed
 from tests.conftest import GROUP_ID, USER_ID
-from tests.fake_bot_api import only_reply
-from tests.telegram_updates import feed
 
 KALBAJAR = "whose <b>handover</b> was delayed until November 25"
 

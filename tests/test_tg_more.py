@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.tg.more import EXPIRED
+from testkit.telegram_html import html_problems
+from testkit.telegram_updates import feed
 from tests.conftest import USER_ID
-from tests.telegram_html import html_problems
-from tests.telegram_updates import feed
 
 KALBAJAR = "whose <b>handover</b> was delayed until November 25"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.core.knowledge import KnowledgeBase
+from bot.core.models import Answer, Document, DocumentMeta, Match, Paragraph
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.knowledge import KnowledgeBase
-from bot.core.models import Answer, Document, DocumentMeta, Match, Paragraph
 from bot.tg.render import (
     ELLIPSIS,
     MAX_MESSAGE,
@@ -19,7 +19,7 @@ from bot.tg.render import (
     render_more,
     render_sources,
 )
-from tests.telegram_html import html_problems
+from testkit.telegram_html import html_problems
 
 
 def match(text: str, **fields) -> Match:

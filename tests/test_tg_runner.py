@@ -14,7 +14,7 @@ from telegram.error import NetworkError
 import bot.tg.runner as runner
 from bot.config import SettingsError
 from bot.tg.runner import RedactingFormatter, StartupError, configure_logging, run_bot
-from tests.fake_bot_api import TOKEN
+from testkit.fake_bot_api import TOKEN
 
 REPO = Path(__file__).resolve().parent.parent
 
