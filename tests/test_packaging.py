@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.config import Settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,3 +29,10 @@ def test_dockerfile_runs_the_bot_as_non_root_without_secrets():
     assert text.rstrip().endswith('CMD ["python", "-m", "bot", "run"]')
     assert "TOKEN" not in text.replace("TELEGRAM_BOT_TOKEN=...", "")
     assert ".env" in (REPO / ".dockerignore").read_text().split()
+
+
+def test_every_folder_of_the_bot_is_a_package_the_install_ships():
+    setuptools = pytest.importorskip("setuptools")
+    shipped = set(setuptools.find_packages(str(REPO), include=["bot*"]))
+    folders = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "bot").rglob("*.py")}
+    assert folders <= shipped
