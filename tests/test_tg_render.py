@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from bot.core.knowledge import KnowledgeBase
-from bot.core.models import Answer, Document, DocumentMeta, Match, Paragraph
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.core import Answer, Answerer, DocumentMeta, KnowledgeBase, Match, load_file
 from bot.tg.render import (
     ELLIPSIS,
     MAX_MESSAGE,
@@ -21,6 +22,8 @@ from bot.tg.render import (
 )
 from testkit.telegram_html import html_problems
 
+PEACEKEEPERS = "How many Russian peacekeepers will be deployed, and for how long?"
+
 
 def match(text: str, **fields) -> Match:
     values = {
@@ -29,6 +32,14 @@ def match(text: str, **fields) -> Match:
         "paragraph": 1, "line": 1,
     }  # fmt: skip
     return Match(text=text, **(values | fields))
+
+
+@pytest.fixture(scope="module")
+def handover_terms(briefing: Answerer) -> tuple[str, ...]:
+    """What the engine searches for "when is Kalbajar handed over?" (it meets "handover")."""
+    terms = briefing.ask("when is Kalbajar handed over?").terms
+    assert terms
+    return terms
 
 
 def test_knowledge_and_question_text_is_escaped():
@@ -40,10 +51,28 @@ def test_knowledge_and_question_text_is_escaped():
     assert html_problems(html) == []
 
 
-def test_question_words_are_marked_in_bold():
-    assert marked("The handover was delayed.", "when is the handover?") == (
+def test_searched_terms_are_marked_in_bold(handover_terms):
+    assert marked("The handover was delayed.", handover_terms) == (
         "The <b>handover</b> was delayed."
     )
+
+
+def test_only_what_was_searched_is_bold_not_the_question_as_typed(briefing):
+    """The question asks "how many" and "how long" but searches neither word: both stay plain."""
+    searched = briefing.ask(PEACEKEEPERS)
+    assert searched.best is not None
+    sentence = "Many of the Russian peacekeepers will stay as long as the deal holds."
+    runner = "The peacekeepers' mandate is long, many say."
+    answer = searched.model_copy(update={"matches": (match(sentence), match(runner))})
+    short = render_answer(answer)
+    assert "<b>Russian</b> <b>peacekeepers</b>" in short
+    assert "Many of the" in short
+    assert "as long as" in short
+    expanded = render_more(answer, (sentence, "Many stayed for long."))
+    assert "<b>Many</b>" not in expanded
+    assert "<b>long</b>" not in expanded
+    assert "<b>many</b>" not in expanded
+    assert "\u2022 The <b>peacekeepers</b>' mandate is long, many say." in expanded
 
 
 def test_no_answer_is_plain_and_points_to_sources():
@@ -52,9 +81,11 @@ def test_no_answer_is_plain_and_points_to_sources():
     assert "<" not in html
 
 
-@given(st.text(min_size=1, max_size=6000), st.text(max_size=200))
-def test_fit_always_fits_and_stays_well_formed(text, question):
-    html = fit(text, 500, question)
+@given(st.text(min_size=1, max_size=6000), st.data())
+def test_fit_always_fits_and_stays_well_formed(text, data):
+    words = [w.lower() for w in text.split()] or ["x"]
+    terms = data.draw(st.frozensets(st.sampled_from(words) | st.text(max_size=10), max_size=5))
+    html = fit(text, 500, terms)
     assert length(html) <= 500
     assert html_problems(html) == []
 
@@ -69,29 +100,42 @@ def test_length_counts_utf16_units():
     assert length("a\U0001f600") == 3
 
 
-def test_expanded_answer_keeps_whole_sentences_within_the_limit():
+def test_expanded_answer_keeps_whole_sentences_within_the_limit(handover_terms):
     sentences = [f"Sentence number {n} talks about the handover in detail." for n in range(400)]
-    context = " ".join(sentences)
-    answer = Answer(question="handover", matches=(match(sentences[0]), match(sentences[1])))
-    html = render_more(answer, context)
+    answer = Answer(
+        question="handover",
+        matches=(match(sentences[0]), match(sentences[1])),
+        terms=handover_terms,
+    )
+    html = render_more(answer, tuple(sentences))
     assert length(html) <= MAX_MESSAGE
     assert html_problems(html) == []
     assert html.rstrip().endswith("in detail.")
+    assert "<b>handover</b>" in html
 
 
-def knowledge(count: int) -> KnowledgeBase:
+def test_a_one_sentence_paragraph_adds_no_context():
+    best = match("The ferry leaves at noon.")
+    html = render_more(Answer(question="ferry?", matches=(best,)), (best.text,))
+    assert "Around it" not in html
+    assert html == render_answer(Answer(question="ferry?", matches=(best,)))
+
+
+def knowledge(tmp_path: Path, count: int) -> KnowledgeBase:
+    template = tmp_path / "template.md"
+    template.write_text("---\ntitle: Template\n---\n\n## Part\n\nOne sentence.\n")
+    document = load_file(template, max_bytes=10_000)
     docs = []
     for n in range(count):
         meta = DocumentMeta(
             title=f"Briefing {n} <draft>", publisher="Wire", source=f"https://e.org/{n}"
         )
-        paragraph = Paragraph(sentences=("One sentence.",), section=f"Part {n}", line=1)
-        docs.append(Document(path=f"{n}.md", meta=meta, paragraphs=(paragraph,), digest=str(n)))
+        docs.append(replace(document, path=f"{n}.md", meta=meta, digest=str(n)))
     return KnowledgeBase(directory=Path("k"), documents=tuple(docs))
 
 
-def test_sources_split_into_messages_at_document_boundaries():
-    messages = render_sources(knowledge(150))
+def test_sources_split_into_messages_at_document_boundaries(tmp_path):
+    messages = render_sources(knowledge(tmp_path, 150))
     assert len(messages) > 1
     for html in messages:
         assert length(html) <= MAX_MESSAGE
@@ -100,5 +144,5 @@ def test_sources_split_into_messages_at_document_boundaries():
     assert all(f"Briefing {n} &lt;draft&gt;" in joined for n in range(150))
 
 
-def test_sources_of_an_empty_base():
-    assert render_sources(knowledge(0)) == ["I have no briefings loaded yet."]
+def test_sources_of_an_empty_base(tmp_path):
+    assert render_sources(knowledge(tmp_path, 0)) == ["I have no briefings loaded yet."]

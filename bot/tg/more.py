@@ -9,6 +9,7 @@ question can still be read from the message the answer replied to, if it carried
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Collection
 
 from telegram import (
     InlineKeyboardMarkup,
@@ -22,9 +23,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.core.answer import Answerer
-from bot.core.errors import QuestionError
-from bot.core.models import Answer, Match
+from bot.core import Answer, Answerer, Match, QuestionError
 from bot.tg.handlers import ask, message_text, strip_command
 from bot.tg.render import citation, fit, inline_title, quote, render_answer, render_more
 from bot.tg.replies import LESS, NO_PREVIEW, more_button
@@ -79,9 +78,11 @@ def _toggled(
     return render_answer(answer), more_button()
 
 
-def inline_article(number: int, match: Match, question: str) -> InlineQueryResultArticle:
-    """One inline result: the sentence as the title, the cited quote as the message."""
-    text = f"\u2753 {fit(question, 500)}\n{quote(match, question)}\n{citation(match)}"
+def inline_article(
+    number: int, match: Match, question: str, terms: Collection[str]
+) -> InlineQueryResultArticle:
+    """One inline result: the sentence as the title, the quote (``terms`` bold) as the message."""
+    text = f"\u2753 {fit(question, 500)}\n{quote(match, terms)}\n{citation(match)}"
     where = " \u00b7 ".join(p for p in (match.title, match.section) if p)
     return InlineQueryResultArticle(
         id=str(number),
@@ -100,17 +101,17 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     state = get_state(context)
     question = query.query.strip()
-    matches: tuple[Match, ...] = ()
+    answer = Answer(question=question)
     if question and state.inline_throttle.allow(query.from_user.id):
         with contextlib.suppress(QuestionError):
-            matches = (await ask(state.answerer, question)).matches
+            answer = await ask(state.answerer, question)
     button = None
     if not question:
         button = InlineQueryResultsButton(text=HOW_TO_ASK, start_parameter="help")
-    elif not matches:
+    elif not answer.matches:
         button = InlineQueryResultsButton(text=NOTHING_FOUND, start_parameter="sources")
     await query.answer(
-        [inline_article(i, m, question) for i, m in enumerate(matches)],
+        [inline_article(i, m, question, answer.terms) for i, m in enumerate(answer.matches)],
         cache_time=INLINE_CACHE_SECONDS,
         button=button,
     )

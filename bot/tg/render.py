@@ -9,12 +9,9 @@ the HTML source, which is never shorter than what Telegram counts, so 4096 alway
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
-from bot.core.knowledge import KnowledgeBase
-from bot.core.models import Answer, Match
-from bot.core.sentences import split_sentences
-from bot.core.text import term_spans, tokenize
+from bot.core import Answer, KnowledgeBase, Match, term_spans
 
 MAX_MESSAGE = 4096
 ELLIPSIS = "\u2026"
@@ -39,9 +36,13 @@ def attribute(text: str) -> str:
     return escape(text).replace('"', "&quot;")
 
 
-def marked(text: str, question: str) -> str:
-    """Escape ``text`` and wrap the question's words in ``<b>``."""
-    spans = term_spans(text, set(tokenize(question))) if question else []
+def marked(text: str, terms: Collection[str] = ()) -> str:
+    """Escape ``text`` and wrap its words that meet ``terms`` in ``<b>``.
+
+    ``terms`` are what the engine searched for (``Answer.terms``), not the question as typed:
+    frame words such as "how many" were never searched, so they are never marked.
+    """
+    spans = term_spans(text, set(terms)) if terms else []
     out, pos = [], 0
     for start, end in spans:
         out.append(escape(text[pos:start]))
@@ -51,14 +52,15 @@ def marked(text: str, question: str) -> str:
     return "".join(out)
 
 
-def fit(text: str, budget: int, question: str = "") -> str:
+def fit(text: str, budget: int, terms: Collection[str] = ()) -> str:
     """Mark ``text``, cutting it at a word boundary with an ellipsis when it exceeds ``budget``."""
-    result = marked(text, question)
+    wanted = frozenset(terms)
+    result = marked(text, wanted)
     while length(result) > budget and text:
         overflow = length(result) - budget
         cut = text[: max(0, len(text) - overflow - 1)]
         text = cut.rsplit(" ", 1)[0] if " " in cut.strip() else cut
-        result = marked(text, question) + ELLIPSIS
+        result = marked(text, wanted) + ELLIPSIS
     return result
 
 
@@ -105,9 +107,9 @@ def citation(match: Match) -> str:
     return line
 
 
-def quote(match: Match, question: str, budget: int = 3000) -> str:
-    """Quote the answer sentence in a blockquote with the question's words in bold."""
-    return f"<blockquote>{fit(match.text, budget, question)}</blockquote>"
+def quote(match: Match, terms: Collection[str], budget: int = 3000) -> str:
+    """Quote the answer sentence in a blockquote with the searched ``terms`` in bold."""
+    return f"<blockquote>{fit(match.text, budget, terms)}</blockquote>"
 
 
 def render_answer(answer: Answer) -> str:
@@ -115,22 +117,25 @@ def render_answer(answer: Answer) -> str:
     best = answer.best
     if best is None:
         return escape(NO_ANSWER)
-    return f"{quote(best, answer.question)}\n{citation(best)}"
+    return f"{quote(best, answer.terms)}\n{citation(best)}"
 
 
-def render_more(answer: Answer, context: str) -> str:
-    """Render the expanded reply: the paragraph around the best sentence, then the runners-up."""
+def render_more(answer: Answer, context: Sequence[str]) -> str:
+    """Render the expanded reply: the paragraph around the best sentence, then the runners-up.
+
+    ``context`` is the sentences of the best sentence's paragraph (``Answerer.context``).
+    """
     best = answer.best
     if best is None:
         return escape(NO_ANSWER)
     blocks = [render_answer(answer)]
-    around = split_sentences(context)
-    if around != [best.text]:  # a one-sentence paragraph adds nothing to the quote
+    around = tuple(context)
+    if around != (best.text,):  # a one-sentence paragraph adds nothing to the quote
         blocks.append("<b>Around it</b>")
-        blocks += [fit(s, 1500, answer.question) for s in around]
+        blocks += [fit(s, 1500, answer.terms) for s in around]
     if len(answer.matches) > 1:
         blocks.append("<b>Also relevant</b>")
-        blocks += [runner_up(m, answer.question) for m in answer.matches[1:]]
+        blocks += [runner_up(m, answer.terms) for m in answer.matches[1:]]
     return join_within(_glue_headings(blocks))
 
 
@@ -145,10 +150,10 @@ def _glue_headings(blocks: list[str]) -> list[str]:
     return out
 
 
-def runner_up(match: Match, question: str) -> str:
-    """One more matching sentence with a short citation."""
+def runner_up(match: Match, terms: Collection[str]) -> str:
+    """One more matching sentence, the searched ``terms`` in bold, with a short citation."""
     where = " \u00b7 ".join(fit(p, 300) for p in (match.title, match.section) if p)
-    return f"\u2022 {fit(match.text, 1500, question)}\n<i>{where}</i>"
+    return f"\u2022 {fit(match.text, 1500, terms)}\n<i>{where}</i>"
 
 
 def render_sources(base: KnowledgeBase) -> list[str]:
