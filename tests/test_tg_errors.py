@@ -13,7 +13,7 @@ from tests.conftest import USER_ID
 async def test_error_handler_logs_update_and_apologises(
     tg_app, fake_telegram, updates, caplog, monkeypatch
 ):
-    def broken(question, top_k=None):
+    def broken(question, answer_count=None):
         raise RuntimeError("index exploded <secret detail>")
 
     monkeypatch.setattr(get_state(tg_app).answerer, "ask", broken)

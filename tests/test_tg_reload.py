@@ -8,8 +8,7 @@ import time
 import pytest
 
 import bot.tg.reload as reload_module
-from bot.core.answer import build_answerer
-from bot.core.errors import KnowledgeDirectoryError, KnowledgeFileError
+from bot.core import KnowledgeDirectoryError, KnowledgeFileError, build_answerer
 from bot.tg.handlers import ask
 from bot.tg.reload import install_upload, reload_knowledge, safe_name
 from bot.tg.state import BotState
@@ -19,7 +18,7 @@ NOTE = "---\ntitle: Note\n---\n\nThe ferry to Baku leaves at noon on Fridays.\n"
 
 @pytest.fixture
 def state(tg_settings) -> BotState:
-    answerer = build_answerer(tg_settings.knowledge_dir, max_bytes=tg_settings.max_file_bytes)
+    answerer = build_answerer(tg_settings.engine())
     return BotState(settings=tg_settings, answerer=answerer)
 
 

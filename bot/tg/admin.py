@@ -7,7 +7,7 @@ import logging
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot.core.errors import BriefingBotError
+from bot.core import BriefingBotError
 from bot.tg.reload import install_upload, reload_knowledge, safe_name
 from bot.tg.render import escape, fit
 from bot.tg.replies import reply_html

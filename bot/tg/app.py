@@ -19,7 +19,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Settings, SettingsError
-from bot.core.answer import Answerer
+from bot.core import Answerer
 from bot.tg.admin import document_upload, reload_command
 from bot.tg.commands import (
     ADMIN_COMMANDS,

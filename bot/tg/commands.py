@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import BotCommand, Update
 from telegram.ext import ContextTypes
 
-from bot.core.knowledge import KnowledgeBase
+from bot.core import KnowledgeBase
 from bot.tg.render import escape, fit, render_sources
 from bot.tg.replies import reply_all, reply_html
 from bot.tg.state import get_state

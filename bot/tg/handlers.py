@@ -14,9 +14,7 @@ import time
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot.core.answer import Answerer
-from bot.core.errors import QuestionError
-from bot.core.models import Answer
+from bot.core import Answer, Answerer, QuestionError
 from bot.tg.render import escape, render_answer
 from bot.tg.replies import more_button, reply_html
 from bot.tg.state import BotState, get_state

@@ -1,10 +1,10 @@
 """Rebuild the index from ``KNOWLEDGE_DIR`` without blocking answers, all or nothing.
 
-The new answerer is built in another process (``bot.core.background``: a build in a thread
-would hold the GIL that answers need) while the old one keeps answering, then swapped in with
-one assignment. A lock makes reloads and uploads take turns. An upload is validated on
-its own first, then written into the directory; if the reload that follows fails, the file is
-put back as it was (or removed), so a bad upload changes nothing.
+The new answerer is built in another process (``bot.core.build_in_process``: a build in a
+thread would hold the GIL that answers need) while the old one keeps answering, then swapped in
+with one assignment. A lock makes reloads and uploads take turns. An upload is validated on its
+own first, then written into the directory; if the reload that follows fails, the file is put
+back as it was (or removed), so a bad upload changes nothing.
 """
 
 from __future__ import annotations
@@ -17,10 +17,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.answer import Answerer
-from bot.core.background import build_in_process, settle
-from bot.core.errors import KnowledgeFileError
-from bot.core.knowledge import KNOWN_SUFFIXES, KnowledgeBase, load_file
+from bot.core import (
+    KNOWN_SUFFIXES,
+    Answerer,
+    KnowledgeBase,
+    KnowledgeFileError,
+    build_in_process,
+    load_file,
+    settle,
+)
 from bot.tg.state import BotState
 
 _UNSAFE = re.compile(r"[^\w.\- ]+")
@@ -68,15 +73,9 @@ def compare(old: KnowledgeBase, new: KnowledgeBase, seconds: float) -> ReloadRep
 
 async def _rebuild(state: BotState) -> ReloadReport:
     """Build a new answerer off the event loop and swap it in; the caller holds the lock."""
-    settings = state.settings
     started = time.perf_counter()
-    new: Answerer = await asyncio.to_thread(
-        build_in_process,  # a build in a thread would hold the GIL answers need
-        settings.knowledge_dir,
-        options=settings.answer_options(),
-        max_bytes=settings.max_file_bytes,
-        cache_dir=settings.index_cache_dir(),
-    )
+    # A build in a thread would hold the GIL that answers need: it runs in another process.
+    new: Answerer = await asyncio.to_thread(build_in_process, state.settings.engine())
     report = compare(state.answerer.base, new.base, time.perf_counter() - started)
     state.answerer = new
     settle()

@@ -16,9 +16,7 @@ from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 
 from bot.config import Settings, SettingsError
-from bot.core.answer import build_answerer
-from bot.core.background import settle
-from bot.core.errors import BriefingBotError
+from bot.core import BriefingBotError, build_answerer, settle
 from bot.tg.app import BotApp, build_application, require_token
 
 logger = logging.getLogger(__name__)
@@ -100,12 +98,7 @@ def run_bot(settings: Settings) -> int:
     # Opt into PTB's coming durations type now: PTB 22 warns on every 429 otherwise.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     configure_logging(settings.log_level, [token, webhook_secret(settings) or ""])
-    answerer = build_answerer(
-        settings.knowledge_dir,
-        options=settings.answer_options(),
-        max_bytes=settings.max_file_bytes,
-        cache_dir=settings.index_cache_dir(),
-    )
+    answerer = build_answerer(settings.engine())
     settle()
     app = build_application(settings, answerer)
     try:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
-from bot.core.answer import Answerer
+from bot.core import Answerer
 
 STATE_KEY = "briefing_state"
 INLINE_FACTOR = 3
