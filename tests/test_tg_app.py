@@ -9,11 +9,12 @@ import pytest
 
 from bot.config import SettingsError
 from bot.tg.app import CONCURRENT_UPDATES, build_application, register_commands
-from bot.tg.sending import RetryingLimiter
+from bot.tg.rate_limiter import RetryingLimiter
 from testkit.fake_bot_api import error
 from tests.conftest import ADMIN_ID
 
 CORE = Path(__file__).resolve().parent.parent / "bot" / "core"
+ADAPTER = CORE.parent / "tg"
 
 
 def test_a_missing_token_names_the_variable(tg_settings, briefing):
@@ -57,3 +58,11 @@ def test_the_core_never_imports_telegram():
             elif isinstance(node, ast.ImportFrom):
                 names = [node.module or ""]
             assert not any(n.split(".")[0] == "telegram" for n in names), path
+
+
+def test_no_adapter_module_imports_another_s_private_names():
+    for path in ADAPTER.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot."):
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                assert private == [], f"{path.name} imports {private} from {node.module}"

@@ -9,7 +9,7 @@ import pytest
 
 import bot.tg.reload as reload_module
 from bot.core import KnowledgeDirectoryError, KnowledgeFileError, build_answerer
-from bot.tg.handlers import ask
+from bot.tg.questions import ask
 from bot.tg.reload import install_upload, reload_knowledge, safe_name
 from bot.tg.state import BotState
 

@@ -21,7 +21,8 @@ from telegram.request import BaseRequest
 from bot.config import Settings, SettingsError
 from bot.core import Answerer
 from bot.tg.admin import document_upload, reload_command
-from bot.tg.commands import (
+from bot.tg.error_handler import on_error
+from bot.tg.help import (
     ADMIN_COMMANDS,
     GROUP_COMMANDS,
     PRIVATE_COMMANDS,
@@ -29,11 +30,11 @@ from bot.tg.commands import (
     sources_command,
     unknown_command,
 )
-from bot.tg.errors import on_error
-from bot.tg.handlers import ask_command, follow_up, private_text
-from bot.tg.more import inline_query, more_button_pressed
+from bot.tg.inline import inline_query
+from bot.tg.more_button import more_button_pressed
+from bot.tg.questions import ask_command, follow_up, private_text
+from bot.tg.rate_limiter import RetryingLimiter
 from bot.tg.replies import LESS, MORE
-from bot.tg.sending import RetryingLimiter
 from bot.tg.state import STATE_KEY, BotState
 
 logger = logging.getLogger(__name__)

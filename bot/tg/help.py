@@ -1,4 +1,4 @@
-"""``/start``, ``/help`` and ``/sources``: what the bot knows and how to ask it."""
+"""``/start``, ``/help``, ``/sources`` and the command menu: what the bot knows, how to ask it."""
 
 from __future__ import annotations
 

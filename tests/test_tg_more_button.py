@@ -1,8 +1,8 @@
-"""The More/Less button and inline mode, through the Application."""
+"""The More/Less button, through the Application: answers expanded and collapsed in place."""
 
 from __future__ import annotations
 
-from bot.tg.more import EXPIRED
+from bot.tg.more_button import EXPIRED
 from testkit.telegram_html import html_problems
 from testkit.telegram_updates import feed
 from tests.conftest import USER_ID
@@ -32,35 +32,6 @@ async def test_more_on_a_forgotten_answer_says_it_expired(tg_app, fake_telegram,
     await feed(tg_app, updates.callback("more", stranger, user=USER_ID))
     assert fake_telegram.sent("answerCallbackQuery")[0].params["text"] == EXPIRED
     assert fake_telegram.sent("editMessageText") == []
-
-
-async def test_inline_query_offers_cited_articles(tg_app, fake_telegram, updates):
-    await feed(tg_app, updates.inline("when is Kalbajar handed over", user=USER_ID))
-    params = fake_telegram.sent("answerInlineQuery")[0].params
-    results = params["results"]
-    assert results
-    assert KALBAJAR in results[0]["input_message_content"]["message_text"]
-    for result in results:
-        content = result["input_message_content"]
-        assert content["parse_mode"] == "HTML"
-        assert html_problems(content["message_text"]) == []
-        assert "<" not in result["title"]
-
-
-async def test_inline_query_without_answer_offers_the_sources_button(
-    tg_app, fake_telegram, updates
-):
-    await feed(tg_app, updates.inline("price of tea in Lisbon", user=USER_ID))
-    params = fake_telegram.sent("answerInlineQuery")[0].params
-    assert params["results"] == []
-    assert params["button"]["start_parameter"] == "sources"
-
-
-async def test_an_empty_inline_query_offers_help(tg_app, fake_telegram, updates):
-    await feed(tg_app, updates.inline("", user=USER_ID))
-    params = fake_telegram.sent("answerInlineQuery")[0].params
-    assert params["results"] == []
-    assert params["button"]["start_parameter"] == "help"
 
 
 async def test_a_double_tap_is_harmless(tg_app, fake_telegram, updates):

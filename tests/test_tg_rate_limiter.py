@@ -12,7 +12,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.tg.sending import RetryingLimiter, is_retryable, retry_after_seconds
+from bot.tg.rate_limiter import RetryingLimiter, is_retryable, retry_after_seconds
 
 
 @pytest.fixture(autouse=True)

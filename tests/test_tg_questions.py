@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.tg.handlers import ASK_USAGE
+from bot.tg.questions import ASK_USAGE
 from bot.tg.render import NO_ANSWER
 from bot.tg.state import get_state
 from testkit.fake_bot_api import only_reply
@@ -111,10 +111,10 @@ async def test_too_long_question_is_refused_politely(tg_app, fake_telegram, upda
 
 
 async def test_one_info_line_per_question(tg_app, updates, caplog):
-    with caplog.at_level(logging.INFO, logger="bot.tg.handlers"):
+    with caplog.at_level(logging.INFO, logger="bot.tg.questions"):
         await feed(tg_app, updates.message("when is Kalbajar handed over?", user=USER_ID))
         await feed(tg_app, updates.message("/ask price of tea?", user=USER_ID, chat=GROUP_ID))
-    lines = [r.getMessage() for r in caplog.records if r.name == "bot.tg.handlers"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.tg.questions"]
     assert len(lines) == 2
     assert lines[0].startswith("question chat=private latency_ms=")
     assert "answered=yes top_score=" in lines[0]

@@ -1,0 +1,66 @@
+"""The "More"/"Less" button under an answer: expand and collapse it in place.
+
+"More" edits the answer message to add the paragraph around the quote and the runners-up;
+"Less" edits it back; neither ever sends a new message. The question is looked up by the answer
+message (``BotState.recent``) and asked again, so after a reload the button shows what the new
+index says. After a restart the question can still be read from the message the answer replied
+to, if it carried it.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.core import Answer, Answerer
+from bot.tg.questions import ask, message_text, strip_command
+from bot.tg.render import render_answer, render_more
+from bot.tg.replies import LESS, NO_PREVIEW, more_button
+from bot.tg.state import get_state
+
+EXPIRED = "This answer is too old to expand. Please ask again."
+
+
+def _question_of(message: Message, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    remembered = get_state(context).recent.get(message.chat_id, message.message_id)
+    return remembered or strip_command(message_text(message.reply_to_message)) or None
+
+
+async def more_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Expand or collapse an answer by editing its message."""
+    query = update.callback_query
+    if query is None:
+        return
+    message = query.message
+    question = _question_of(message, context) if isinstance(message, Message) else None
+    if question is None:
+        await query.answer(EXPIRED)
+        return
+    state = get_state(context)
+    answerer = state.answerer
+    answer = await ask(answerer, question)
+    text, markup = _toggled(answerer, answer, expand=query.data != LESS)
+    await query.answer()
+    try:
+        await query.edit_message_text(
+            text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=markup
+        )
+    except BadRequest as exc:  # a double tap edits to the same text: harmless
+        if "not modified" not in str(exc):
+            raise
+    if answer.best is not None and isinstance(message, Message):
+        state.recent.remember(message.chat_id, message.message_id, question)
+
+
+def _toggled(
+    answerer: Answerer, answer: Answer, expand: bool
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Render the expanded or the short answer, with the button that switches back."""
+    best = answer.best
+    if best is None:
+        return render_answer(answer), None
+    if expand:
+        return render_more(answer, answerer.context(best)), more_button(expanded=True)
+    return render_answer(answer), more_button()
