@@ -110,7 +110,7 @@ def test_there_are_no_import_cycles_in_bot():
 
     def visit(module: str, path: list[str]) -> None:
         if module in path:
-            cycle = path[path.index(module) :] + [module]
+            cycle = [*path[path.index(module) :], module]
             pytest.fail("import cycle: " + " -> ".join(cycle))
         if module in done:
             return
@@ -121,6 +121,14 @@ def test_there_are_no_import_cycles_in_bot():
 
     for module in sorted(graph):
         visit(module, [])
+
+
+def test_no_module_imports_another_s_private_names():
+    for path in _sources("bot"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot."):
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                assert private == [], f"{path} imports {private} from {node.module}"
 
 
 def test_benchmarks_do_not_import_the_tests():

@@ -1,9 +1,6 @@
-"""Application wiring: token required, commands registered, the core kept free of Telegram."""
+"""Application wiring: token required, commands registered, the sending policy in place."""
 
 from __future__ import annotations
-
-import ast
-from pathlib import Path
 
 import pytest
 
@@ -12,9 +9,6 @@ from bot.tg.app import CONCURRENT_UPDATES, build_application, register_commands
 from bot.tg.rate_limiter import RetryingLimiter
 from testkit.fake_bot_api import error
 from tests.conftest import ADMIN_ID
-
-CORE = Path(__file__).resolve().parent.parent / "bot" / "core"
-ADAPTER = CORE.parent / "tg"
 
 
 def test_a_missing_token_names_the_variable(tg_settings, briefing):
@@ -47,22 +41,3 @@ async def test_an_admin_who_never_started_the_bot_does_not_stop_start_up(tg_app,
     fake_telegram.fault = chat_not_found
     await register_commands(tg_app)
     assert len(fake_telegram.sent("setMyCommands")) == 2
-
-
-def test_the_core_never_imports_telegram():
-    for path in CORE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""]
-            assert not any(n.split(".")[0] == "telegram" for n in names), path
-
-
-def test_no_adapter_module_imports_another_s_private_names():
-    for path in ADAPTER.glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot."):
-                private = [a.name for a in node.names if a.name.startswith("_")]
-                assert private == [], f"{path.name} imports {private} from {node.module}"

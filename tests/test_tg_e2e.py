@@ -159,6 +159,7 @@ def test_a_rejected_token_is_one_line_without_the_token(tmp_path):
     with FakeBotApi() as api:
         env = dict(os.environ, PYTHONPATH=str(REPO), TELEGRAM_BOT_TOKEN="999:wrong-token")
         env.update(TELEGRAM_BASE_URL=api.base_url, KNOWLEDGE_DIR=str(REPO / "knowledge"))
+        env.update(CACHE_DIR=str(tmp_path / "cache"))  # never into the repository
         done = subprocess.run(
             [sys.executable, "-m", "bot", "run"],
             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False,

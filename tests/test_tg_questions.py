@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+from bot.core import MAX_QUESTION_CHARS
 from bot.tg.questions import ASK_USAGE
 from bot.tg.render import NO_ANSWER
 from bot.tg.state import get_state
@@ -14,8 +15,7 @@ from testkit.telegram_updates import feed
 from tests.conftest import GROUP_ID, USER_ID
 
 KALBAJAR = "whose <b>handover</b> was delayed until November 25"
-# Longer than the engine reads (1,000 characters), within what Telegram delivers (4,096).
-TOO_LONG = "why " * 1000
+TOO_LONG = "why " * (MAX_QUESTION_CHARS // 4 + 1)  # longer than the engine reads
 
 
 async def test_private_question_quotes_marks_and_cites(tg_app, fake_telegram, updates):

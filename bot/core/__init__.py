@@ -30,13 +30,15 @@ from bot.core.evaluation import (
     held_out,
     read_cases,
 )
-from bot.core.ingest.documents import Document, DocumentMeta, KnowledgeBase
+from bot.core.ingest.documents import Document, DocumentMeta, KnowledgeBase, Paragraph
 from bot.core.ingest.loading import KNOWN_SUFFIXES, load_file, read_documents
 from bot.core.options import AnswerOptions, EngineConfig
+from bot.core.question import MAX_QUESTION_CHARS
 from bot.core.results import Answer, Match
 
 __all__ = [
     "KNOWN_SUFFIXES",
+    "MAX_QUESTION_CHARS",
     "RANK_DEPTH",
     "Answer",
     "AnswerOptions",
@@ -51,6 +53,7 @@ __all__ = [
     "KnowledgeDirectoryError",
     "KnowledgeFileError",
     "Match",
+    "Paragraph",
     "QuestionError",
     "build_answerer",
     "build_in_process",
