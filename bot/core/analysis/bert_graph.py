@@ -1,0 +1,366 @@
+"""A BERT sentence encoder as an ONNX graph, built from safetensors weights without torch.
+
+The bot must not depend on torch (gigabytes, seconds to import), yet it needs the exact numbers
+sentence-transformers gives for all-MiniLM-L6-v2. So the encoder is written out here, op for
+op, as the ONNX graph of Hugging Face's ``BertModel`` followed by sentence-transformers' mean
+pooling and L2 normalisation, and onnxruntime runs it. The graph is built in memory each time
+a model is loaded, in about 50 ms, because its weights are handed to onnxruntime as the numpy
+arrays themselves instead of being serialised into the protobuf (that took about a second and
+two more copies of the 90 MB). So no .onnx file is cached anywhere, and none can go stale.
+
+Inputs are ``input_ids`` and ``attention_mask`` (int64, ``[batch, sequence]``); token type ids
+are always 0 (one sentence per input), so their embedding is folded into the position table.
+The output ``sentence_embedding`` is ``[batch, hidden]`` float32 with unit length.
+
+Weights are read with the ``safetensors`` package (its numpy API) rather than a hand-written
+parser: it is the format's reference implementation, a small wheel with no dependencies of its
+own, and it already rejects malformed headers and out-of-range or overlapping offsets, which
+matters because the bot also loads model directories that users bring.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+from bot.core.errors import BriefingBotError
+
+if TYPE_CHECKING:
+    import onnxruntime as ort
+
+Array = npt.NDArray[np.float32]
+
+OPSET = 17  # the first opset with LayerNormalization; onnxruntime has supported it since 1.14
+INPUT_IDS = "input_ids"
+ATTENTION_MASK = "attention_mask"
+OUTPUT = "sentence_embedding"
+# What Hugging Face adds to the attention scores of padding (torch.finfo(float32).min), so a
+# padded position gets exactly zero weight, as in the reference.
+_MASKED = float(np.finfo(np.float32).min)
+_POOL_EPS = 1e-9  # sentence-transformers: torch.clamp(mask.sum(1), min=1e-9)
+_NORM_EPS = 1e-12  # torch.nn.functional.normalize's default eps
+_IN_MEMORY = "in-memory weights"  # the external-data "file" of initializers handed over as arrays
+
+
+class ModelError(BriefingBotError):
+    """A sentence model that cannot be used: missing, damaged, foreign or unreadable.
+
+    ``str(error)`` is one line naming the path and the reason. The engine answers lexically
+    when it gets one, so the message is for the admin's log, never a traceback.
+    """
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"sentence model {self.path}: {reason}")
+
+    def __reduce__(self) -> tuple[type[ModelError], tuple[str, str]]:
+        """Pickle by the constructor's arguments (a build in another process raises these)."""
+        return type(self), (self.path, self.reason)
+
+
+@dataclass(frozen=True)
+class BertConfig:
+    """The shape of a BERT encoder, as its ``config.json`` gives it."""
+
+    vocab_size: int
+    hidden_size: int
+    num_layers: int
+    num_heads: int
+    intermediate_size: int
+    max_position: int
+    type_vocab_size: int
+    layer_norm_eps: float
+
+    @property
+    def head_size(self) -> int:
+        """Width of one attention head."""
+        return self.hidden_size // self.num_heads
+
+    @classmethod
+    def from_file(cls, path: Path) -> BertConfig:
+        """Read a Hugging Face ``config.json``, refusing anything this graph does not build.
+
+        Only plain BERT is written out here: absolute positions and exact (erf) GELU. Another
+        architecture would load without complaint and give wrong vectors, so it is refused.
+        """
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ModelError(path, f"cannot read config: {error}") from None
+        if not isinstance(data, dict):
+            raise ModelError(path, "config is not a JSON object")
+        if data.get("model_type", "bert") != "bert":
+            raise ModelError(path, f"model_type {data.get('model_type')!r} is not 'bert'")
+        if data.get("hidden_act", "gelu") != "gelu":
+            raise ModelError(path, f"hidden_act {data.get('hidden_act')!r} is not 'gelu'")
+        if data.get("position_embedding_type", "absolute") != "absolute":
+            raise ModelError(path, "only absolute position embeddings are supported")
+        try:
+            config = cls(
+                vocab_size=int(data["vocab_size"]),
+                hidden_size=int(data["hidden_size"]),
+                num_layers=int(data["num_hidden_layers"]),
+                num_heads=int(data["num_attention_heads"]),
+                intermediate_size=int(data["intermediate_size"]),
+                max_position=int(data.get("max_position_embeddings", 512)),
+                type_vocab_size=int(data.get("type_vocab_size", 2)),
+                layer_norm_eps=float(data.get("layer_norm_eps", 1e-12)),
+            )
+        except KeyError as error:
+            raise ModelError(path, f"config has no {error.args[0]!r}") from None
+        except (TypeError, ValueError) as error:
+            raise ModelError(path, f"config has a bad value: {error}") from None
+        if config.num_heads <= 0 or config.hidden_size % config.num_heads:
+            raise ModelError(path, "hidden_size is not a multiple of num_attention_heads")
+        return config
+
+
+def load_weights(path: Path) -> dict[str, Array]:
+    """Every floating-point tensor of a safetensors file, as float32, names without "bert.".
+
+    Checkpoints saved from ``BertForMaskedLM`` and the like prefix the encoder's names with
+    "bert."; dropping it lets the same graph take either. Integer tensors (``position_ids``)
+    are buffers, not weights, and are skipped.
+    """
+    from safetensors import SafetensorError
+    from safetensors.numpy import load_file
+
+    try:
+        tensors = load_file(str(path))
+    except (OSError, SafetensorError) as error:
+        raise ModelError(path, f"not a readable safetensors file: {error}") from None
+    except (TypeError, ValueError) as error:  # a dtype numpy has no type for, such as BF16
+        raise ModelError(path, f"unsupported tensor type: {error}") from None
+    weights: dict[str, Array] = {}
+    for name, tensor in tensors.items():
+        if np.issubdtype(tensor.dtype, np.floating):
+            weights[name.removeprefix("bert.")] = np.ascontiguousarray(tensor, dtype=np.float32)
+    return weights
+
+
+def expected_shapes(config: BertConfig) -> dict[str, tuple[int, ...]]:
+    """The tensors the graph reads and the shape each must have (torch ``Linear`` layout)."""
+    h, i = config.hidden_size, config.intermediate_size
+    shapes: dict[str, tuple[int, ...]] = {
+        "embeddings.word_embeddings.weight": (config.vocab_size, h),
+        "embeddings.position_embeddings.weight": (config.max_position, h),
+        "embeddings.token_type_embeddings.weight": (config.type_vocab_size, h),
+        "embeddings.LayerNorm.weight": (h,),
+        "embeddings.LayerNorm.bias": (h,),
+    }
+    for n in range(config.num_layers):
+        layer = f"encoder.layer.{n}"
+        for part in ("query", "key", "value"):
+            shapes[f"{layer}.attention.self.{part}.weight"] = (h, h)
+            shapes[f"{layer}.attention.self.{part}.bias"] = (h,)
+        shapes[f"{layer}.attention.output.dense.weight"] = (h, h)
+        shapes[f"{layer}.attention.output.dense.bias"] = (h,)
+        shapes[f"{layer}.attention.output.LayerNorm.weight"] = (h,)
+        shapes[f"{layer}.attention.output.LayerNorm.bias"] = (h,)
+        shapes[f"{layer}.intermediate.dense.weight"] = (i, h)
+        shapes[f"{layer}.intermediate.dense.bias"] = (i,)
+        shapes[f"{layer}.output.dense.weight"] = (h, i)
+        shapes[f"{layer}.output.dense.bias"] = (h,)
+        shapes[f"{layer}.output.LayerNorm.weight"] = (h,)
+        shapes[f"{layer}.output.LayerNorm.bias"] = (h,)
+    return shapes
+
+
+def check_weights(weights: Mapping[str, Array], config: BertConfig, path: Path) -> None:
+    """Refuse weights that do not fit the config: a foreign file must not build a graph."""
+    for name, shape in expected_shapes(config).items():
+        if name not in weights:
+            raise ModelError(path, f"not a BERT encoder of this config: no tensor {name}")
+        if weights[name].shape != shape:
+            found = tuple(weights[name].shape)
+            raise ModelError(path, f"tensor {name} has shape {found}, config says {shape}")
+
+
+class _Graph:
+    """Collects nodes and initializers, naming every intermediate value uniquely.
+
+    Weights (float arrays of more than a few values) are not copied into the protobuf: the
+    initializer only names them and onnxruntime is handed the arrays themselves (see
+    ``EncoderGraph``). Copying 90 MB into a ModelProto, then into bytes, then into the
+    session cost about a second and three copies of the model in memory.
+    """
+
+    _INLINE = 64  # constants up to this many values go in the graph: shapes, axes, epsilons
+
+    def __init__(self) -> None:
+        self.nodes: list[onnx.NodeProto] = []
+        self.initializers: list[onnx.TensorProto] = []
+        self.external: dict[str, Array] = {}
+        self._count = 0
+
+    def const(self, name: str, value: npt.ArrayLike, dtype: type = np.float32) -> str:
+        array: npt.NDArray[Any] = np.ascontiguousarray(value, dtype=dtype)
+        if array.size <= self._INLINE or array.dtype != np.float32:
+            self.initializers.append(numpy_helper.from_array(array, name))
+            return name
+        tensor = onnx.TensorProto(name=name, data_type=TensorProto.FLOAT, dims=array.shape)
+        tensor.data_location = TensorProto.EXTERNAL
+        tensor.external_data.add(key="location", value=_IN_MEMORY)
+        self.initializers.append(tensor)
+        self.external[name] = array
+        return name
+
+    def op(self, op_type: str, *inputs: str, name: str = "", **attributes: Any) -> str:
+        self._count += 1
+        output = name or f"{op_type.lower()}_{self._count}"
+        self.nodes.append(helper.make_node(op_type, list(inputs), [output], **attributes))
+        return output
+
+    def linear(self, x: str, weight: Array, bias: Array, name: str) -> str:
+        """``x @ weight.T + bias``, as torch's ``Linear`` computes it."""
+        w = self.const(f"{name}.weight_t", weight.T)
+        b = self.const(f"{name}.bias", bias)
+        return self.op("Add", self.op("MatMul", x, w), b)
+
+    def layer_norm(self, x: str, weights: Mapping[str, Array], name: str, eps: float) -> str:
+        gamma = self.const(f"{name}.weight", weights[f"{name}.weight"])
+        beta = self.const(f"{name}.bias", weights[f"{name}.bias"])
+        return self.op("LayerNormalization", x, gamma, beta, axis=-1, epsilon=eps)
+
+
+@dataclass(frozen=True)
+class EncoderGraph:
+    """The graph without its weights, and the weights by initializer name.
+
+    ``session_options`` hands the arrays to onnxruntime, which reads them in place: they must
+    live as long as the session, so whoever holds the session holds this too.
+    """
+
+    model: onnx.ModelProto
+    weights: Mapping[str, Array]
+
+    def session_options(self, options: ort.SessionOptions) -> ort.SessionOptions:
+        """``options`` with every weight added as an external initializer."""
+        import onnxruntime as ort
+
+        names = list(self.weights)
+        values = [ort.OrtValue.ortvalue_from_numpy(self.weights[n]) for n in names]
+        options.add_external_initializers(names, values)
+        return options
+
+    def inlined(self) -> onnx.ModelProto:
+        """A self-contained copy with the weights inside, to check or save as a .onnx file."""
+        model = onnx.ModelProto()
+        model.CopyFrom(self.model)
+        for tensor in model.graph.initializer:
+            if tensor.name in self.weights:
+                tensor.CopyFrom(numpy_helper.from_array(self.weights[tensor.name], tensor.name))
+        return model
+
+
+def build_graph(weights: Mapping[str, Array], config: BertConfig) -> EncoderGraph:
+    """The ONNX model: BERT encoder, mean pooling over the attention mask, L2 normalisation.
+
+    Query, key and value share one MatMul (one GEMM instead of three); everything else is the
+    same arithmetic as Hugging Face's eager BERT, so the vectors agree with torch's to float32
+    rounding (about 1e-7).
+    """
+    g = _Graph()
+    h, heads, size = config.hidden_size, config.num_heads, config.head_size
+    eps = config.layer_norm_eps
+
+    # Embeddings: word + position + token type 0, then LayerNorm.
+    words = g.const("word_embeddings", weights["embeddings.word_embeddings.weight"])
+    positions = weights["embeddings.position_embeddings.weight"]
+    type0 = weights["embeddings.token_type_embeddings.weight"][0]
+    table = g.const("position_and_type_embeddings", positions + type0)
+    sequence = g.op("Shape", INPUT_IDS, start=1, end=2)
+    zero = g.const("zero", [0], np.int64)
+    x = g.op("Gather", words, INPUT_IDS, axis=0)
+    x = g.op("Add", x, g.op("Slice", table, zero, sequence, zero))
+    x = g.layer_norm(x, weights, "embeddings.LayerNorm", eps)
+
+    # Padding: float mask [batch, sequence], and the additive bias [batch, 1, 1, sequence].
+    mask = g.op("Cast", ATTENTION_MASK, to=TensorProto.FLOAT)
+    one = g.const("one", 1.0)
+    bias = g.op("Mul", g.op("Sub", one, mask), g.const("masked", _MASKED))
+    bias = g.op("Unsqueeze", bias, g.const("axes_1_2", [1, 2], np.int64))
+
+    split_heads = g.const("split_heads", [0, 0, heads, size], np.int64)
+    merge_heads = g.const("merge_heads", [0, 0, h], np.int64)
+    thirds = g.const("qkv_split", [h, h, h], np.int64)
+    scale = g.const("scale", 1.0 / math.sqrt(size))
+    sqrt2 = g.const("sqrt2", math.sqrt(2.0))
+    half = g.const("half", 0.5)
+
+    for n in range(config.num_layers):
+        p = f"encoder.layer.{n}"
+        parts = ("query", "key", "value")
+        qkv_w = np.concatenate([weights[f"{p}.attention.self.{q}.weight"] for q in parts])
+        qkv_b = np.concatenate([weights[f"{p}.attention.self.{q}.bias"] for q in parts])
+        qkv = g.linear(x, qkv_w, qkv_b, f"{p}.attention.self.qkv")
+        q, k, v = (f"{p}.{part}" for part in parts)
+        g.nodes.append(helper.make_node("Split", [qkv, thirds], [q, k, v], axis=2))
+        q = g.op("Transpose", g.op("Reshape", q, split_heads), perm=[0, 2, 1, 3])
+        k = g.op("Transpose", g.op("Reshape", k, split_heads), perm=[0, 2, 3, 1])
+        v = g.op("Transpose", g.op("Reshape", v, split_heads), perm=[0, 2, 1, 3])
+        scores = g.op("Add", g.op("Mul", g.op("MatMul", q, k), scale), bias)
+        probs = g.op("Softmax", scores, axis=-1)
+        context = g.op("Transpose", g.op("MatMul", probs, v), perm=[0, 2, 1, 3])
+        context = g.op("Reshape", context, merge_heads)
+        out = g.linear(
+            context,
+            weights[f"{p}.attention.output.dense.weight"],
+            weights[f"{p}.attention.output.dense.bias"],
+            f"{p}.attention.output.dense",
+        )
+        x = g.layer_norm(g.op("Add", out, x), weights, f"{p}.attention.output.LayerNorm", eps)
+
+        inner = g.linear(
+            x,
+            weights[f"{p}.intermediate.dense.weight"],
+            weights[f"{p}.intermediate.dense.bias"],
+            f"{p}.intermediate.dense",
+        )
+        # Exact GELU, x * 0.5 * (1 + erf(x / sqrt 2)), in the order onnxruntime fuses.
+        erf = g.op("Add", g.op("Erf", g.op("Div", inner, sqrt2)), one)
+        inner = g.op("Mul", g.op("Mul", inner, erf), half)
+        out = g.linear(
+            inner,
+            weights[f"{p}.output.dense.weight"],
+            weights[f"{p}.output.dense.bias"],
+            f"{p}.output.dense",
+        )
+        x = g.layer_norm(g.op("Add", out, x), weights, f"{p}.output.LayerNorm", eps)
+
+    # Mean over the real tokens, then unit length.
+    weights_3d = g.op("Unsqueeze", mask, g.const("axis_2", [2], np.int64))
+    axis_1 = g.const("axis_1", [1], np.int64)
+    summed = g.op("ReduceSum", g.op("Mul", x, weights_3d), axis_1, keepdims=0)
+    counts = g.op("ReduceSum", weights_3d, axis_1, keepdims=0)
+    mean = g.op("Div", summed, g.op("Max", counts, g.const("pool_eps", _POOL_EPS)))
+    norm = g.op("ReduceL2", mean, axes=[1], keepdims=1)
+    g.op("Div", mean, g.op("Max", norm, g.const("norm_eps", _NORM_EPS)), name=OUTPUT)
+
+    graph = helper.make_graph(
+        g.nodes,
+        "bert_sentence_encoder",
+        inputs=[
+            helper.make_tensor_value_info(INPUT_IDS, TensorProto.INT64, ["batch", "sequence"]),
+            helper.make_tensor_value_info(
+                ATTENTION_MASK, TensorProto.INT64, ["batch", "sequence"]
+            ),
+        ],
+        outputs=[helper.make_tensor_value_info(OUTPUT, TensorProto.FLOAT, ["batch", h])],
+        initializer=g.initializers,
+    )
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="briefing-bot"
+    )
+    model.ir_version = 8  # what onnxruntime 1.14+ reads; make_model's default may be newer
+    return EncoderGraph(model, g.external)

