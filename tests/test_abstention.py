@@ -2,7 +2,7 @@ import pytest
 
 from bot.core import Answerer, AnswerOptions
 from bot.core.ingest.loading import load_knowledge
-from bot.core.ranking.abstention import coverage, missing_names, too_weak
+from bot.core.ranking.abstention import coverage, meaning_too_weak, missing_names, too_weak
 from tests.conftest import MAX_BYTES
 
 
@@ -39,3 +39,24 @@ def test_coverage_weighs_the_question_s_terms_found_in_sentence_and_paragraph(wr
     with_paragraph = coverage(answerer.index, terms, 0, paragraph=True)
     assert 0 < alone < with_paragraph == pytest.approx(1.0)
     assert coverage(answerer.index, (), 0) == 0.0
+
+
+def test_meaning_and_words_vouch_together(briefing):
+    question = briefing.read("when is Kalbajar handed over?")
+    options = AnswerOptions(min_meaning=0.6, meaning_coverage_weight=0.5)
+    texts = [briefing.index.entries.text(i) for i in range(len(briefing.index))]
+    kalbajar = next(i for i, t in enumerate(texts) if "November 25" in t)
+    assert coverage(briefing.index, question.terms, kalbajar) == pytest.approx(1.0)
+    assert not meaning_too_weak(briefing.index, question, kalbajar, 0.2, options)  # 0.2 + 0.5
+    assert meaning_too_weak(briefing.index, question, kalbajar, 0.05, options)
+
+
+def test_a_sentence_without_the_kind_of_answer_asked_for_is_too_weak(briefing):
+    question = briefing.read("How many peacekeepers will Russia send?")
+    texts = [briefing.index.entries.text(i) for i in range(len(briefing.index))]
+    no_number = next(
+        i
+        for i, t in enumerate(texts)
+        if not any(c.isdigit() for c in t) and "peacekeep" in t.lower() and " two " not in t
+    )
+    assert meaning_too_weak(briefing.index, question, no_number, 0.99, AnswerOptions())

@@ -172,3 +172,39 @@ def test_the_kind_of_answer_asked_for_wins(write, tmp_path, decoy, answer, quest
     best = Answerer(_note(write, tmp_path, decoy, answer)).ask(question).best
     assert best is not None
     assert expected in best.text
+
+
+SYNONYMS = {"burn": "fire", "alight": "fire", "houses": "home", "homes": "home"}
+
+
+def _meaningful(write, tmp_path, **options):
+    from bot.core.search.vectors import Meaning, build_vectors
+    from testkit.fake_encoder import FakeEncoder
+
+    base = _note(write, tmp_path, "Many set their homes alight before leaving.")
+    encoder = FakeEncoder(SYNONYMS)
+    meaning = Meaning(build_vectors(base, encoder), encoder)
+    return Answerer(base, AnswerOptions(**options), meaning=meaning)
+
+
+def test_meaning_finds_a_sentence_in_other_words(write, tmp_path):
+    answerer = _meaningful(write, tmp_path, min_meaning=0.3)
+    question = "Why did people burn their houses?"
+    best = answerer.ask(question).best
+    assert best is not None
+    assert best.text == "Many set their homes alight before leaving."
+    assert answerer.with_meaning(None).ask(question).best is None  # words alone: no answer
+
+
+def test_meaning_too_far_from_the_question_is_no_answer(write, tmp_path):
+    answerer = _meaningful(write, tmp_path, min_meaning=0.3)
+    assert answerer.ask("What is the capital of Peru?").best is None
+    strict = _meaningful(write, tmp_path, min_meaning=0.9)
+    assert strict.ask("Why did people burn their houses?").best is None
+
+
+def test_vectors_must_fit_the_knowledge(write, tmp_path):
+    answerer = _meaningful(write, tmp_path)
+    other = _note(write, tmp_path, "One more sentence here.", "And another one.")
+    with pytest.raises(ValueError, match="do not fit"):
+        Answerer(other, meaning=answerer.meaning)

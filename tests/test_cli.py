@@ -3,8 +3,10 @@ import json
 
 import pytest
 
+from bot import cli
 from bot.cli import main, quoted
 from bot.core.search import cache
+from testkit.fake_encoder import FakeEncoder
 from tests.conftest import DEV_QUESTIONS, REPO_KNOWLEDGE
 
 KB = ["--knowledge", str(REPO_KNOWLEDGE)]
@@ -14,6 +16,7 @@ KB = ["--knowledge", str(REPO_KNOWLEDGE)]
 def _no_dotenv(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # no .env of the developer's leaks into the tests
     monkeypatch.setenv("CACHE_DIR", str(tmp_path / "cache"))  # never into the repository
+    monkeypatch.setenv("SEMANTIC", "false")  # words alone, unless a test asks for the model
 
 
 def test_ask_loads_the_index_cache_instead_of_rebuilding(capsys, monkeypatch, tmp_path):
@@ -96,6 +99,32 @@ def test_eval_prints_figures_and_failures(capsys):
     assert "P@1:" in out
     assert "MRR@10:" in out
     assert "abstention right" in out
+
+
+def test_eval_reports_with_the_model_and_by_words_alone(capsys, monkeypatch):
+    monkeypatch.setenv("SEMANTIC", "true")
+    monkeypatch.setattr(cli, "load_encoder", lambda config: FakeEncoder())
+    assert main(["eval", str(DEV_QUESTIONS), *KB]) == 0
+    out = capsys.readouterr().out
+    with_model, words = out.split("== by words alone")
+    assert with_model.startswith("== with the sentence model")
+    assert with_model.count("P@1:") == words.count("P@1:") == 1
+    assert "\n- " not in words  # failures are listed once, for the first run
+
+
+def test_ask_says_how_embedding_progresses(capsys, monkeypatch):
+    monkeypatch.setenv("SEMANTIC", "true")
+    monkeypatch.setattr(cli, "load_encoder", lambda config: FakeEncoder())
+    assert main(["ask", *KB, "when is Kalbajar handed over?"]) == 0
+    captured = capsys.readouterr()
+    assert "embedding sentences:" in captured.err
+    assert "November 25" in captured.out
+
+
+def test_model_install_prints_where_the_model_is(capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr(cli, "install_model", lambda target: target / "all-MiniLM-L6-v2")
+    assert main(["model", "install", "--dir", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.strip() == str(tmp_path / "all-MiniLM-L6-v2")
 
 
 def test_eval_held_out_asks_each_question_without_its_file(capsys, write, tmp_path):

@@ -1,5 +1,6 @@
 """Builds in another process: same answers as in-process, errors come back intact."""
 
+import logging
 import pickle
 
 import pytest
@@ -9,7 +10,9 @@ from bot.core import (
     KnowledgeFileError,
     build_answerer,
     build_in_process,
+    load_encoder,
 )
+from testkit.fake_encoder import FakeEncoder
 from tests.conftest import engine
 
 QUESTION = "when is Kalbajar handed over?"
@@ -34,3 +37,24 @@ def test_knowledge_errors_survive_pickling():
     assert (str(copy), copy.path, copy.line) == (str(file_error), "a.md", 3)
     directory_error = KnowledgeDirectoryError("kb", [file_error])
     assert str(pickle.loads(pickle.dumps(directory_error))) == str(directory_error)
+
+
+def test_a_missing_model_means_words_alone_in_one_log_line(tmp_path, caplog):
+    config = engine(tmp_path).model_copy(
+        update={"model_dir": tmp_path / "no-model", "bundled_model": True}
+    )
+    with caplog.at_level(logging.WARNING):
+        assert load_encoder(config) is None
+    assert "answering by words alone" in caplog.text
+    assert "no-model" in caplog.text
+    assert load_encoder(engine(tmp_path)) is None  # no model configured: nothing to say
+
+
+def test_stored_vectors_only_or_built_now(knowledge_copy, tmp_path):
+    config = engine(knowledge_copy).model_copy(update={"cache_dir": tmp_path / "cache"})
+    encoder = FakeEncoder()
+    assert not build_answerer(config, encoder, vectors="cached").semantic  # none stored yet
+    assert build_answerer(config, encoder).semantic  # embeds and stores them
+    again = FakeEncoder()
+    assert build_answerer(config, again, vectors="cached").semantic
+    assert again.encoded == []

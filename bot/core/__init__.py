@@ -13,9 +13,16 @@ in order (see ``tests/test_architecture.py``):
     engine.py    an ``EngineConfig`` -> a ready answerer, here or in another process
 """
 
+from bot.core.analysis.encoder import ModelError, SentenceEncoder
 from bot.core.analysis.terms import term_spans
 from bot.core.answer import Answerer
-from bot.core.engine import build_answerer, build_in_process, settle
+from bot.core.engine import (
+    build_answerer,
+    build_in_process,
+    embed_in_process,
+    load_encoder,
+    settle,
+)
 from bot.core.errors import (
     BriefingBotError,
     KnowledgeDirectoryError,
@@ -24,6 +31,7 @@ from bot.core.errors import (
 )
 from bot.core.evaluation import (
     RANK_DEPTH,
+    EvalCase,
     EvalReport,
     HeldOutReport,
     evaluate,
@@ -35,6 +43,7 @@ from bot.core.ingest.loading import KNOWN_SUFFIXES, load_file, read_documents
 from bot.core.options import AnswerOptions, EngineConfig
 from bot.core.question import MAX_QUESTION_CHARS
 from bot.core.results import Answer, Match
+from bot.core.search.vectors import every_tenth
 
 __all__ = [
     "KNOWN_SUFFIXES",
@@ -47,18 +56,24 @@ __all__ = [
     "Document",
     "DocumentMeta",
     "EngineConfig",
+    "EvalCase",
     "EvalReport",
     "HeldOutReport",
     "KnowledgeBase",
     "KnowledgeDirectoryError",
     "KnowledgeFileError",
     "Match",
+    "ModelError",
     "Paragraph",
     "QuestionError",
+    "SentenceEncoder",
     "build_answerer",
     "build_in_process",
+    "embed_in_process",
     "evaluate",
+    "every_tenth",
     "held_out",
+    "load_encoder",
     "load_file",
     "read_cases",
     "read_documents",

@@ -2,24 +2,30 @@
 
 Orchestration only, one pass per question: the question is read once (``question``), the
 sentences it reaches are scored (``search.scoring``: BM25 of each sentence and its context,
-word pairs, the coarse answer type), the best candidates are refined by the fine answer type
-and ordered (``ranking``), the best is checked for whether it answers at all
-(``ranking.abstention``), and the chosen sentences are cited.
+word pairs, the coarse answer type); with sentence vectors (``search.vectors``), the nearest
+sentences join them and both are ranked together (``ranking.fusion``); the best candidates are
+refined by the fine answer type and ordered (``ranking``), the best is checked for whether it
+answers at all (``ranking.abstention``: by words alone, or by meaning and words with vectors),
+and the chosen sentences are cited.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 from bot.core.ingest.documents import KnowledgeBase
 from bot.core.options import AnswerOptions
 from bot.core.question import Question, read_question
-from bot.core.ranking.abstention import too_weak
+from bot.core.ranking.abstention import meaning_too_weak, too_weak
 from bot.core.ranking.answer_types import REFINE_DEPTH, refine
 from bot.core.ranking.candidates import distinct_best
+from bot.core.ranking.fusion import fuse
 from bot.core.ranking.pairs import pair_hits
 from bot.core.results import Answer, Match
 from bot.core.search.build import IndexArrays
 from bot.core.search.index import SentenceIndex
-from bot.core.search.scoring import score_sentences
+from bot.core.search.scoring import Scored, score_sentences
+from bot.core.search.vectors import Floats32, Meaning
 
 
 class Answerer:
@@ -30,10 +36,28 @@ class Answerer:
         base: KnowledgeBase,
         options: AnswerOptions | None = None,
         arrays: IndexArrays | None = None,
+        meaning: Meaning | None = None,
     ) -> None:
         self.base = base
         self.options = options or AnswerOptions()
         self.index = SentenceIndex(base, arrays)
+        if meaning is not None and len(meaning.vectors) != len(self.index):
+            raise ValueError("the sentence vectors do not fit the knowledge")
+        self.meaning = meaning
+
+    @property
+    def semantic(self) -> bool:
+        """Whether answers use the sentence vectors as well as the words."""
+        return self.meaning is not None
+
+    def with_meaning(self, meaning: Meaning | None) -> Answerer:
+        """The same knowledge and index, answering with ``meaning`` (or by words alone)."""
+        answerer = Answerer.__new__(Answerer)
+        answerer.base, answerer.options, answerer.index = self.base, self.options, self.index
+        answerer.meaning = meaning
+        if meaning is not None and len(meaning.vectors) != len(self.index):
+            raise ValueError("the sentence vectors do not fit the knowledge")
+        return answerer
 
     def read(self, question: str) -> Question:
         """Read a question against this knowledge (its misspelt words read as known ones)."""
@@ -45,30 +69,54 @@ class Answerer:
         Raises ``QuestionError`` for a question that cannot be asked (empty, too long).
         """
         read = self.read(question)
-        if not read.terms or not len(self.index):
+        count = answer_count or self.options.answer_count
+        if not len(self.index) or (self.meaning is None and not read.terms):
             return Answer(question=read.text)
-        ranked = self.rank(read, answer_count or self.options.answer_count)
-        if not ranked or too_weak(self.index, read, ranked[0][0], self.options):
+        cosines = self.meaning.cosines(read.text) if self.meaning is not None else None
+        ranked = self.rank(read, count, cosines)
+        if not ranked or self._too_weak(read, ranked[0][0], cosines):
             return Answer(question=read.text)
         matches = tuple(self._match(i, s) for i, s in ranked)
         return Answer(question=read.text, matches=matches, terms=read.terms)
 
-    def rank(self, question: Question, count: int) -> list[tuple[int, float]]:
-        """The ``count`` best distinct sentences, as (sentence, score), best first."""
-        opts, index = self.options, self.index
-        depth = REFINE_DEPTH if question.wanted.anything and opts.fine_type_boost else 0
-        scored = score_sentences(
+    def _too_weak(self, question: Question, best: int, cosines: Floats32 | None) -> bool:
+        if cosines is None:
+            return too_weak(self.index, question, best, self.options)
+        cosine = float(cosines[best])
+        return meaning_too_weak(self.index, question, best, cosine, self.options)
+
+    def rank(
+        self, question: Question, count: int, cosines: Floats32 | None = None
+    ) -> list[tuple[int, float]]:
+        """The ``count`` best distinct sentences, as (sentence, score), best first.
+
+        With ``cosines`` (every sentence's, from the vectors), BM25's candidates and the
+        nearest sentences are ranked together, and a sentence need not share a word to rank.
+        """
+        opts, text = self.options, self.index.entries.text
+        if cosines is None:
+            depth = REFINE_DEPTH if question.wanted.anything and opts.fine_type_boost else 0
+            scored = self._scored(question, depth)
+            refine(question.wanted, scored.ids, scored.scores, text, opts.fine_type_boost)
+            return distinct_best(
+                scored.ids, scored.scores, scored.matched, text, count, opts.min_score
+            )
+        scored = self._scored(question, opts.lexical_candidates)
+        ids, scores = fuse(self.index, question, scored, cosines, opts)
+        refine(question.wanted, ids, scores, text, opts.fine_type_boost)
+        anyone = np.ones(len(ids), dtype=bool)  # meaning needs no shared word
+        return distinct_best(ids, scores, anyone, text, count, opts.min_score)
+
+    def _scored(self, question: Question, depth: int) -> Scored:
+        """BM25 (with context, pairs and the coarse answer type) of the sentences reached."""
+        index = self.index
+        return score_sentences(
             index.fields,
             index.term_ids(question.terms),
-            opts,
-            pairs=pair_hits(index, question.terms) if opts.pair_weight else (),
+            self.options,
+            pairs=pair_hits(index, question.terms) if self.options.pair_weight else (),
             boosted=index.holds[question.kind] if question.kind is not None else None,
             depth=depth,
-        )
-        text = index.entries.text
-        refine(question.wanted, scored.ids, scored.scores, text, opts.fine_type_boost)
-        return distinct_best(
-            scored.ids, scored.scores, scored.matched, text, count, opts.min_score
         )
 
     def _match(self, sentence: int, score: float) -> Match:
@@ -94,4 +142,8 @@ class Answerer:
 
     def without(self, path: str) -> Answerer:
         """An answerer over the same knowledge less one file (for held-out evaluation)."""
-        return Answerer(self.base.without(path), self.options)
+        meaning = self.meaning
+        if meaning is not None:
+            rows = np.array([e.document.path == path for e in self.index.entries], dtype=bool)
+            meaning = meaning.without(rows)
+        return Answerer(self.base.without(path), self.options, meaning=meaning)

@@ -13,18 +13,35 @@ same exceptions. With no cache folder configured, a temporary one carries the ha
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import logging
 import multiprocessing
+import os
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Literal
 
+from bot.core.analysis.encoder import BUNDLED_DIGESTS, ModelError, SentenceEncoder
 from bot.core.answer import Answerer
+from bot.core.ingest.documents import KnowledgeBase
 from bot.core.ingest.loading import load_knowledge
 from bot.core.options import EngineConfig
+from bot.core.search.build import IndexArrays
 from bot.core.search.cache import load_indexed
+from bot.core.search.vectors import (
+    Meaning,
+    Progress,
+    build_vectors,
+    cached_vectors,
+    every_tenth,
+)
 
+logger = logging.getLogger(__name__)
+
+NICENESS = 10  # how much lower the embedding process's CPU priority is than the bot's
 SWITCH_INTERVAL = 0.001  # seconds a thread may hold the GIL while another waits (default 0.005)
 
 
@@ -42,19 +59,62 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def build_answerer(config: EngineConfig) -> Answerer:
-    """Load a knowledge directory and index it, all or nothing.
+def load_encoder(config: EngineConfig) -> SentenceEncoder | None:
+    """The sentence model the config names, or ``None`` (logged in one line) to use words only.
 
-    With a cache directory, an index cached there for exactly these files (and this code) is
-    loaded instead of rebuilt, and a rebuilt one is saved there (``bot.core.search.cache``).
+    A missing, damaged or tampered model must never stop the bot: it answers by words alone,
+    as it did before it had a model.
     """
+    if config.model_dir is None:
+        return None
+    digests = BUNDLED_DIGESTS if config.bundled_model else None
+    try:
+        return SentenceEncoder(config.model_dir, digests=digests, threads=config.model_threads)
+    except ModelError as exc:
+        logger.warning("answering by words alone: %s", exc)
+        return None
+
+
+Vectors = Literal["build", "cached"]
+
+
+def _index(config: EngineConfig) -> tuple[KnowledgeBase, IndexArrays | None]:
     if config.cache_dir is None:
-        base = load_knowledge(config.knowledge_dir, max_bytes=config.max_file_bytes)
-        return Answerer(base, config.options)
-    base, arrays = load_indexed(
+        return load_knowledge(config.knowledge_dir, max_bytes=config.max_file_bytes), None
+    return load_indexed(
         config.knowledge_dir, max_bytes=config.max_file_bytes, cache_dir=config.cache_dir
     )
-    return Answerer(base, config.options, arrays)
+
+
+def build_answerer(
+    config: EngineConfig,
+    encoder: SentenceEncoder | None = None,
+    *,
+    vectors: Vectors = "build",
+    progress: Progress | None = None,
+) -> Answerer:
+    """Load a knowledge directory and index it, all or nothing; with ``encoder``, its meaning.
+
+    With a cache directory, an index cached there for exactly these files (and this code) is
+    loaded instead of rebuilt, and a rebuilt one is saved there (``bot.core.search.cache``);
+    sentence vectors are kept there too. ``vectors="cached"`` uses stored vectors only, and
+    answers by words alone if some are missing (the bot embeds those in the background,
+    ``embed_in_process``); ``"build"`` embeds what is missing now.
+    """
+    base, arrays = _index(config)
+    answerer = Answerer(base, config.options, arrays)
+    if encoder is None:
+        return answerer
+    store = config.vector_dir
+    if vectors == "cached":
+        found = (
+            cached_vectors(base, encoder.identity, encoder.dimension, store)
+            if store is not None
+            else None
+        )
+        return answerer.with_meaning(Meaning(found, encoder)) if found is not None else answerer
+    built = build_vectors(base, encoder, store, progress)
+    return answerer.with_meaning(Meaning(built, encoder))
 
 
 def _build_cache(directory: Path, max_bytes: int, cache_dir: Path) -> None:
@@ -62,8 +122,11 @@ def _build_cache(directory: Path, max_bytes: int, cache_dir: Path) -> None:
     load_indexed(directory, max_bytes=max_bytes, cache_dir=cache_dir)
 
 
-def build_in_process(config: EngineConfig) -> Answerer:
-    """``build_answerer`` with the heavy part done in a separate process (blocks meanwhile)."""
+def build_in_process(config: EngineConfig, encoder: SentenceEncoder | None = None) -> Answerer:
+    """``build_answerer`` with the index built in a separate process (blocks meanwhile).
+
+    Sentence vectors already stored are used; the rest are for ``embed_in_process``.
+    """
     with tempfile.TemporaryDirectory(prefix="briefing-index-") as scratch:
         handoff = config.cache_dir or Path(scratch)
         context = _context()
@@ -71,7 +134,50 @@ def build_in_process(config: EngineConfig) -> Answerer:
             pool.submit(
                 _build_cache, config.knowledge_dir, config.max_file_bytes, handoff
             ).result()
-        return build_answerer(config.model_copy(update={"cache_dir": handoff}))
+        return build_answerer(
+            config.model_copy(update={"cache_dir": handoff}), encoder, vectors="cached"
+        )
+
+
+def _log_progress(done: int, total: int) -> None:
+    """Embedding progress in the log, so an admin sees a long first build advance."""
+    logger.info("embedding sentences: %s of %s", f"{done:,}", f"{total:,}")
+
+
+def _embed(config: EngineConfig) -> None:
+    """In the child: embed every sentence not stored yet, and store it.
+
+    The child lives for this one job, so it lowers its own CPU priority for good: the bot's
+    process, answering meanwhile, comes first on a busy machine.
+    """
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(NICENESS)
+    encoder = load_encoder(config)
+    if encoder is None:
+        return
+    base, _ = _index(config)
+    build_vectors(base, encoder, config.vector_dir, every_tenth(_log_progress))
+
+
+def embed_in_process(
+    config: EngineConfig, answerer: Answerer, encoder: SentenceEncoder
+) -> Answerer:
+    """``answerer`` with the meaning of every sentence, embedded in a separate process.
+
+    Embedding is the slow part (about 90 sentences a second on two cores), so it runs at low
+    priority beside the bot, which keeps answering by words meanwhile; only documents whose
+    vectors are not stored yet are embedded. Blocks until done: call it from a thread.
+    """
+    with tempfile.TemporaryDirectory(prefix="briefing-vectors-") as scratch:
+        config = config.model_copy(update={"cache_dir": config.cache_dir or Path(scratch)})
+        with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+            pool.submit(_embed, config).result()
+        store = config.vector_dir or Path(scratch)
+        found = cached_vectors(answerer.base, encoder.identity, encoder.dimension, store)
+    if found is None:
+        logger.warning("sentence vectors could not be stored: answering by words alone")
+        return answerer
+    return answerer.with_meaning(Meaning(found, encoder))
 
 
 def settle() -> None:

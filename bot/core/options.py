@@ -46,6 +46,18 @@ class AnswerOptions(BaseModel):
         default=0.25, ge=0.0, description="share added for the very thing asked (see answer_types)"
     )
     pair_weight: float = Field(default=1.0, ge=0.0, description="question words side by side")
+    semantic_weight: float = Field(
+        default=4.0, ge=0.0, description="weight of the cosine against BM25 (scaled to 1)"
+    )
+    lexical_candidates: int = Field(default=30, ge=1, description="BM25's best, fused")
+    semantic_candidates: int = Field(default=30, ge=0, description="nearest vectors, fused")
+    min_meaning: float = Field(
+        default=0.62,
+        ge=-1.0,
+        le=3.0,
+        description="cosine plus meaning_coverage_weight x coverage a quote must reach",
+    )
+    meaning_coverage_weight: float = Field(default=0.5, ge=0.0)
 
 
 class EngineConfig(BaseModel):
@@ -63,3 +75,15 @@ class EngineConfig(BaseModel):
         default=None, description="where the built index is cached; None: no cache"
     )
     options: AnswerOptions = AnswerOptions()
+    model_dir: Path | None = Field(
+        default=None, description="a sentence-transformers model directory; None: words only"
+    )
+    bundled_model: bool = Field(
+        default=False, description="check the model's files against the bundled model's digests"
+    )
+    model_threads: int = Field(default=2, ge=1, le=64)
+
+    @property
+    def vector_dir(self) -> Path | None:
+        """Where sentence vectors are kept, one file a document: beside the index cache."""
+        return self.cache_dir / "vectors" if self.cache_dir is not None else None

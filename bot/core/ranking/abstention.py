@@ -49,6 +49,23 @@ def missing_names(index: SentenceIndex, question: Question, sentence: int) -> li
     return missing
 
 
+def meaning_too_weak(
+    index: SentenceIndex, question: Question, best: int, cosine: float, options: AnswerOptions
+) -> bool:
+    """Whether the best sentence, found with the sentence vectors, is too poor to quote.
+
+    Meaning and words vouch together: the cosine plus a share of the question's term weight
+    the sentence holds must reach ``min_meaning``, so a close paraphrase passes without a
+    shared word and a sentence that shares many words needs less closeness. A question that
+    asks for a number or a date is not answered by a sentence that holds none: on questions
+    about the right page that it does not answer, that is what a near miss most often lacks.
+    """
+    if question.kind is not None and not index.holds[question.kind][best]:
+        return True
+    share = coverage(index, question.terms, best) if question.terms else 0.0
+    return cosine + options.meaning_coverage_weight * share < options.min_meaning
+
+
 def too_weak(index: SentenceIndex, question: Question, best: int, options: AnswerOptions) -> bool:
     """Whether the best sentence is too poor a match to quote.
 
