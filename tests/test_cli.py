@@ -121,12 +121,6 @@ def test_ask_says_how_embedding_progresses(capsys, monkeypatch):
     assert "November 25" in captured.out
 
 
-def test_model_install_prints_where_the_model_is(capsys, monkeypatch, tmp_path):
-    monkeypatch.setattr(cli, "install_model", lambda target: target / "all-MiniLM-L6-v2")
-    assert main(["model", "install", "--dir", str(tmp_path)]) == 0
-    assert capsys.readouterr().out.strip() == str(tmp_path / "all-MiniLM-L6-v2")
-
-
 def test_eval_held_out_asks_each_question_without_its_file(capsys, write, tmp_path):
     filler = "Cats sleep a lot. Rivers flow to seas. Snow fell early.\n\n"  # IDF needs a corpus
     write("ferries.md", f"# Ferries\n\n{filler}The ferry to Oslo leaves at noon.\n")

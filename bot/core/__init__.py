@@ -13,7 +13,7 @@ in order (see ``tests/test_architecture.py``):
     engine.py    an ``EngineConfig`` -> a ready answerer, here or in another process
 """
 
-from bot.core.analysis.encoder import ModelError, SentenceEncoder
+from bot.core.analysis.encoder import SentenceEncoder
 from bot.core.analysis.terms import term_spans
 from bot.core.answer import Answerer
 from bot.core.engine import (
@@ -27,6 +27,7 @@ from bot.core.errors import (
     BriefingBotError,
     KnowledgeDirectoryError,
     KnowledgeFileError,
+    ModelError,
     QuestionError,
 )
 from bot.core.evaluation import (

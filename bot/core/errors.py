@@ -5,7 +5,9 @@ The hierarchy is small on purpose::
     BriefingBotError             anything the engine refuses to do, with a message for people
     ├── KnowledgeFileError       one knowledge file is unusable (names the file, maybe the line)
     ├── KnowledgeDirectoryError  a knowledge directory has problems; lists every file error
-    └── QuestionError            a question that cannot be asked at all (empty, too long)
+    ├── QuestionError            a question that cannot be asked at all (empty, too long)
+    └── ModelError               a sentence model that cannot be used (the engine then answers
+                                 by words alone)
 
 "No answer" is not an error: the answerer returns an ``Answer`` with no matches.
 """
@@ -56,3 +58,20 @@ class KnowledgeDirectoryError(BriefingBotError):
 
 class QuestionError(BriefingBotError):
     """A question that cannot be asked, such as an empty one."""
+
+
+class ModelError(BriefingBotError):
+    """A sentence model that cannot be used: missing, damaged, foreign or unreadable.
+
+    ``str(error)`` is one line naming the path and the reason. The engine answers lexically
+    when it gets one, so the message is for the admin's log, never a traceback.
+    """
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"sentence model {self.path}: {reason}")
+
+    def __reduce__(self) -> tuple[type[ModelError], tuple[str, str]]:
+        """Pickle by the constructor's arguments (a build in another process raises these)."""
+        return type(self), (self.path, self.reason)

@@ -52,7 +52,7 @@ class AnswerOptions(BaseModel):
     lexical_candidates: int = Field(default=30, ge=1, description="BM25's best, fused")
     semantic_candidates: int = Field(default=30, ge=0, description="nearest vectors, fused")
     min_meaning: float = Field(
-        default=0.62,
+        default=0.63,
         ge=-1.0,
         le=3.0,
         description="cosine plus meaning_coverage_weight x coverage a quote must reach",

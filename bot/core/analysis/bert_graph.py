@@ -32,7 +32,7 @@ import numpy.typing as npt
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from bot.core.errors import BriefingBotError
+from bot.core.errors import ModelError
 
 if TYPE_CHECKING:
     import onnxruntime as ort
@@ -49,23 +49,6 @@ _MASKED = float(np.finfo(np.float32).min)
 _POOL_EPS = 1e-9  # sentence-transformers: torch.clamp(mask.sum(1), min=1e-9)
 _NORM_EPS = 1e-12  # torch.nn.functional.normalize's default eps
 _IN_MEMORY = "in-memory weights"  # the external-data "file" of initializers handed over as arrays
-
-
-class ModelError(BriefingBotError):
-    """A sentence model that cannot be used: missing, damaged, foreign or unreadable.
-
-    ``str(error)`` is one line naming the path and the reason. The engine answers lexically
-    when it gets one, so the message is for the admin's log, never a traceback.
-    """
-
-    def __init__(self, path: Path | str, reason: str) -> None:
-        self.path = str(path)
-        self.reason = reason
-        super().__init__(f"sentence model {self.path}: {reason}")
-
-    def __reduce__(self) -> tuple[type[ModelError], tuple[str, str]]:
-        """Pickle by the constructor's arguments (a build in another process raises these)."""
-        return type(self), (self.path, self.reason)
 
 
 @dataclass(frozen=True)

@@ -31,11 +31,11 @@ from bot.core.analysis.bert_graph import (
     INPUT_IDS,
     BertConfig,
     EncoderGraph,
-    ModelError,
     build_graph,
     check_weights,
     load_weights,
 )
+from bot.core.errors import ModelError
 
 if TYPE_CHECKING:
     import onnxruntime as ort
