@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 
 from bot.config import Settings
@@ -88,15 +91,40 @@ def knowledge_copy(tmp_path: Path) -> Path:
     return target
 
 
+class TinyEncoder:
+    """Unit vectors from a hash of each word: the shape of a sentence model, none of its sense."""
+
+    dimension = 16
+    identity = "tiny-test-encoder"
+
+    def encode(
+        self, texts: Sequence[str], *, progress: Callable[[int, int], None] | None = None
+    ) -> npt.NDArray[np.float32]:
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                vectors[row, hashlib.sha256(word.encode()).digest()[0] % self.dimension] += 1.0
+            vectors[row, 0] += 1e-3  # never all zeros
+            vectors[row] /= np.linalg.norm(vectors[row])
+        if progress is not None:
+            progress(len(texts), len(texts))
+        return vectors
+
+
 @pytest.fixture
 def tg_settings(knowledge_copy: Path) -> Settings:
-    """Build settings for the Telegram adapter, independent of any .env on the machine."""
+    """Build settings for the Telegram adapter, independent of any .env on the machine.
+
+    Words only (``semantic=False``), so answers are the same whether or not the sentence model
+    is installed here; ``tests/test_tg_meaning.py`` covers the vectors with a fake model.
+    """
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         telegram_bot_token=TOKEN,
         admin_user_ids=frozenset({ADMIN_ID}),
         knowledge_dir=knowledge_copy,
         rate_limit_per_minute=20,
+        semantic=False,
     )
 
 
@@ -127,10 +155,14 @@ async def tg_app(tg_settings: Settings, fake_telegram: FakeTelegram) -> AsyncIte
 
 @pytest.fixture
 def bot_process(tmp_path: Path, knowledge_copy: Path) -> Iterator[Callable[..., BotProcess]]:
-    """Start ``python -m bot run`` against a fresh fake Bot API; stop both afterwards."""
+    """Start ``python -m bot run`` against a fresh fake Bot API; stop both afterwards.
+
+    Words only unless a test passes ``SEMANTIC="true"``, as ``tg_settings``.
+    """
     started: list[tuple[FakeBotApi, BotProcess]] = []
 
     def start(fake: FakeTelegram | None = None, **env: str) -> BotProcess:
+        env.setdefault("SEMANTIC", "false")
         api = FakeBotApi(fake).__enter__()
         process = BotProcess(api, knowledge_copy, tmp_path, admins=str(ADMIN_ID), **env)
         started.append((api, process))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,11 +14,12 @@ import urllib.request
 
 import pytest
 
+from bot.model_install import default_model_dir, is_installed
 from testkit.bot_process import REPO, sends_replying_to
 from testkit.fake_bot_api import TOKEN, FakeBotApi
 from testkit.telegram_html import html_problems
 from testkit.telegram_updates import UpdateMaker
-from tests.conftest import ADMIN_ID, GROUP_ID, LITHIUM, USER_ID
+from tests.conftest import ADMIN_ID, GROUP_ID, LITHIUM, SQUAD_DIR, USER_ID
 
 KALBAJAR = "whose <b>handover</b> was delayed until November 25"
 
@@ -168,3 +170,59 @@ def test_a_rejected_token_is_one_line_without_the_token(tmp_path):
     assert done.stderr.strip().splitlines()[-1].startswith("error: TELEGRAM_BOT_TOKEN: rejected")
     assert "Traceback" not in done.stderr
     assert "wrong-token" not in done.stdout + done.stderr
+
+
+MODEL_INSTALLED = is_installed(default_model_dir())
+needs_model = pytest.mark.skipif(
+    not MODEL_INSTALLED, reason="no sentence model here (python -m bot model install)"
+)
+
+
+def wait_for_log(bot, text: str, timeout: float = 30.0, times: int = 1) -> str:
+    deadline = time.monotonic() + timeout
+    while (log := bot.log()).count(text) < times:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} never logged:\n{log}")
+        time.sleep(0.1)
+    return log
+
+
+@needs_model
+def test_with_the_model_answers_by_words_then_by_meaning(bot_process, knowledge_copy):
+    shutil.rmtree(knowledge_copy / ".index-cache", ignore_errors=True)  # no vectors yet
+    bot = bot_process(SEMANTIC="true")
+    make = UpdateMaker()
+    first = bot.reply_to(make.message("when is Kalbajar handed over?", user=USER_ID))
+    assert KALBAJAR in check_reply(first, USER_ID)  # at once, whether vectors are ready or not
+    log = wait_for_log(bot, "sentence vectors ready: answering by meaning and words")
+    assert "answering by words until the sentence vectors are embedded" in log
+    later = bot.reply_to(make.message("when is Kalbajar handed over?", user=USER_ID))
+    assert "Kalbajar" in check_reply(later, USER_ID)
+
+    (knowledge_copy / "lithium.md").write_text(LITHIUM)
+    reloaded = check_reply(bot.reply_to(make.message("/reload", user=ADMIN_ID)), ADMIN_ID)
+    assert "Answering by words until the sentence vectors are embedded" in reloaded
+    lithium = bot.reply_to(make.message("what happened to lithium mines?", user=USER_ID))
+    assert "Zimbabwe" in check_reply(lithium, USER_ID)  # the new file, by words meanwhile
+    wait_for_log(bot, "sentence vectors ready", times=2)  # once at start, once after reload
+    bot.stop()
+    restarted = bot_process(SEMANTIC="true")  # the vectors are in the cache now
+    assert "bot.tg.runner: answering by meaning and words" in restarted.log()
+    restarted.stop()
+
+
+@needs_model
+def test_stopping_mid_embedding_is_prompt_and_keeps_what_is_done(bot_process, knowledge_copy):
+    """SIGTERM while embedding thousands of sentences: out at once, no process left behind."""
+    shutil.rmtree(knowledge_copy / ".index-cache", ignore_errors=True)
+    shutil.copytree(SQUAD_DIR / "knowledge", knowledge_copy, dirs_exist_ok=True)
+    bot = bot_process(SEMANTIC="true")
+    wait_for_log(bot, "answering by words until the sentence vectors are ready")
+    question = UpdateMaker().message("who founded the Mongol Empire?", user=USER_ID)
+    assert "Mongol" in check_reply(bot.reply_to(question), USER_ID)
+    started = time.monotonic()
+    log = bot.stop()
+    assert time.monotonic() - started < 5, log
+    assert bot.process.returncode == 0
+    assert "embedding stopped" in log
+    assert "sentence vectors ready" not in log  # 4,700 sentences take longer than this test

@@ -14,7 +14,9 @@ from telegram.error import NetworkError
 import bot.tg.runner as runner
 from bot.config import SettingsError
 from bot.tg.runner import RedactingFormatter, StartupError, configure_logging, run_bot
+from bot.tg.state import STATE_KEY
 from testkit.fake_bot_api import TOKEN
+from tests.conftest import TinyEncoder
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -125,3 +127,41 @@ def test_start_up_failures_are_one_line_without_the_token(
         run_bot(tg_settings)
     assert TOKEN not in str(caught.value)
     assert "connection refused" in str(caught.value)
+
+
+def test_run_bot_starts_by_words_and_hands_the_model_to_the_app(tg_settings, monkeypatch, caplog):
+    """With a model but no stored vectors: words at once, the encoder in the state for later."""
+    encoder = TinyEncoder()
+    served = []
+    monkeypatch.setattr(runner, "configure_logging", lambda level, secrets: None)
+    monkeypatch.setattr(runner, "load_encoder", lambda config: encoder)
+    monkeypatch.setattr(runner, "serve", lambda app, settings: served.append(app))
+    with caplog.at_level(logging.INFO, logger="bot.tg.runner"):
+        assert run_bot(tg_settings.model_copy(update={"semantic": True})) == 0
+    state = served[0].bot_data[STATE_KEY]
+    assert state.encoder is encoder
+    assert not state.answerer.semantic
+    assert state.meaning_task is None  # scheduled once the application runs (post_init)
+    assert (
+        "answering by words until the sentence vectors are embedded in the background"
+        in caplog.messages
+    )
+
+
+def test_run_bot_without_a_model_says_words_alone(tg_settings, monkeypatch, caplog):
+    served = []
+    monkeypatch.setattr(runner, "configure_logging", lambda level, secrets: None)
+    monkeypatch.setattr(runner, "serve", lambda app, settings: served.append(app))
+    with caplog.at_level(logging.INFO, logger="bot.tg.runner"):
+        run_bot(tg_settings)
+    assert "answering by words alone (SEMANTIC=false)" in caplog.messages
+
+
+def test_run_bot_with_a_missing_model_says_so(tg_settings, monkeypatch, caplog, tmp_path):
+    settings = tg_settings.model_copy(update={"semantic": True, "model_dir": tmp_path / "none"})
+    monkeypatch.setattr(runner, "configure_logging", lambda level, secrets: None)
+    monkeypatch.setattr(runner, "serve", lambda app, settings: None)
+    with caplog.at_level(logging.INFO):
+        run_bot(settings)
+    assert "answering by words alone (no sentence model)" in caplog.messages
+    assert any(m.startswith("answering by words alone: ") for m in caplog.messages)

@@ -19,7 +19,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Settings, SettingsError
-from bot.core import Answerer
+from bot.core import Answerer, SentenceEncoder
 from bot.tg.admin import document_upload, reload_command
 from bot.tg.error_handler import on_error
 from bot.tg.help import (
@@ -31,6 +31,7 @@ from bot.tg.help import (
     unknown_command,
 )
 from bot.tg.inline import inline_query
+from bot.tg.meaning import schedule_meaning, stop_meaning
 from bot.tg.more_button import more_button_pressed
 from bot.tg.questions import ask_command, follow_up, private_text
 from bot.tg.rate_limiter import RetryingLimiter
@@ -57,10 +58,15 @@ def build_application(
     settings: Settings,
     answerer: Answerer,
     *,
+    encoder: SentenceEncoder | None = None,
     request: BaseRequest | None = None,
     updates_request: BaseRequest | None = None,
 ) -> BotApp:
-    """Build the Application; ``request`` replaces HTTP for tests and the fake Bot API."""
+    """Build the Application; ``request`` replaces HTTP for tests and the fake Bot API.
+
+    With ``encoder``, the sentence vectors ``answerer`` lacks are embedded in the background
+    once the bot runs (``bot.tg.meaning``).
+    """
     builder = (
         Application.builder()
         .token(require_token(settings))
@@ -68,14 +74,15 @@ def build_application(
         .base_file_url(settings.telegram_base_file_url)
         .rate_limiter(RetryingLimiter())
         .concurrent_updates(CONCURRENT_UPDATES)
-        .post_init(register_commands)
+        .post_init(start_up)
+        .post_shutdown(shut_down)
     )
     if request is not None:
         builder = builder.request(request)
     if updates_request is not None:
         builder = builder.get_updates_request(updates_request)
     app: BotApp = builder.build()
-    app.bot_data[STATE_KEY] = BotState(settings=settings, answerer=answerer)
+    app.bot_data[STATE_KEY] = BotState(settings=settings, answerer=answerer, encoder=encoder)
     add_handlers(app)
     return app
 
@@ -100,13 +107,29 @@ def add_handlers(app: BotApp) -> None:
     app.add_error_handler(on_error)
 
 
+def _state(app: BotApp) -> BotState:
+    state = app.bot_data[STATE_KEY]
+    assert isinstance(state, BotState)
+    return state
+
+
+async def start_up(app: BotApp) -> None:
+    """Once connected: the command menu, then the missing sentence vectors, in the background."""
+    await register_commands(app)
+    schedule_meaning(_state(app))
+
+
+async def shut_down(app: BotApp) -> None:
+    """After the last update is handled: stop embedding sentence vectors."""
+    await stop_meaning(_state(app))
+
+
 async def register_commands(app: BotApp) -> None:
     """Show the commands in Telegram's menu: private, group, and each admin's private chat."""
     bot = app.bot
     await bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
     await bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
-    state = app.bot_data[STATE_KEY]
-    assert isinstance(state, BotState)
+    state = _state(app)
     for admin in sorted(state.settings.admin_user_ids):
         try:  # fails until the admin has started a chat with the bot; harmless
             await bot.set_my_commands(ADMIN_COMMANDS, scope=ChatScope(admin))

@@ -2,9 +2,11 @@
 
 The new answerer is built in another process (``bot.core.build_in_process``: a build in a
 thread would hold the GIL that answers need) while the old one keeps answering, then swapped in
-with one assignment. A lock makes reloads and uploads take turns. An upload is validated on its
-own first, then written into the directory; if the reload that follows fails, the file is put
-back as it was (or removed), so a bad upload changes nothing.
+with one assignment. Sentence vectors already stored are used at once; those of new or changed
+files are embedded in the background afterwards (``bot.tg.meaning``), and until then the new
+index answers by words. A lock makes reloads and uploads take turns. An upload is validated
+on its own first, then written into the directory; if the reload that follows fails, the file
+is put back as it was (or removed), so a bad upload changes nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from bot.core import (
     load_file,
     settle,
 )
+from bot.tg.meaning import ANSWERING, Answering, answering, schedule_meaning
 from bot.tg.state import BotState
 
 _UNSAFE = re.compile(r"[^\w.\- ]+")
@@ -41,12 +44,14 @@ class ReloadReport:
     changed: tuple[str, ...]
     removed: tuple[str, ...]
     seconds: float
+    answering: Answering  # by meaning now, once the vectors are embedded, or by words alone
 
     def summary(self) -> str:
         """Describe the reload in a few plain-text lines."""
         lines = [
             f"Reloaded in {self.seconds:.2f}s: {self.documents} documents, "
-            f"{self.sentences} sentences."
+            f"{self.sentences} sentences.",
+            f"Answering {ANSWERING[self.answering]}.",
         ]
         for label, names in (("Added", self.added), ("Changed", self.changed)):
             if names:
@@ -58,7 +63,9 @@ class ReloadReport:
         return "\n".join(lines)
 
 
-def compare(old: KnowledgeBase, new: KnowledgeBase, seconds: float) -> ReloadReport:
+def compare(
+    old: KnowledgeBase, new: KnowledgeBase, seconds: float, answers: Answering
+) -> ReloadReport:
     """Tell files added, changed and removed between two loads by their digests."""
     before, after = old.digests(), new.digests()
     return ReloadReport(
@@ -68,6 +75,7 @@ def compare(old: KnowledgeBase, new: KnowledgeBase, seconds: float) -> ReloadRep
         changed=tuple(sorted(p for p in after.keys() & before.keys() if after[p] != before[p])),
         removed=tuple(sorted(before.keys() - after.keys())),
         seconds=seconds,
+        answering=answers,
     )
 
 
@@ -75,10 +83,15 @@ async def _rebuild(state: BotState) -> ReloadReport:
     """Build a new answerer off the event loop and swap it in; the caller holds the lock."""
     started = time.perf_counter()
     # A build in a thread would hold the GIL that answers need: it runs in another process.
-    new: Answerer = await asyncio.to_thread(build_in_process, state.settings.engine())
-    report = compare(state.answerer.base, new.base, time.perf_counter() - started)
+    # Vectors already stored come with it; the rest are embedded in the background, after.
+    new: Answerer = await asyncio.to_thread(
+        build_in_process, state.settings.engine(), state.encoder
+    )
+    seconds = time.perf_counter() - started
+    report = compare(state.answerer.base, new.base, seconds, answering(new, state.encoder))
     state.answerer = new
     settle()
+    schedule_meaning(state)
     return report
 
 

@@ -2,7 +2,9 @@
 
 ``run_bot`` is what ``python -m bot run`` calls. It raises ``SettingsError`` (one line naming
 the variable) for a missing token or a bad webhook secret, and lets a broken knowledge
-directory raise ``KnowledgeDirectoryError`` before anything connects to Telegram.
+directory raise ``KnowledgeDirectoryError`` before anything connects to Telegram. It starts
+with the sentence vectors already stored and never waits for the rest: those are embedded in
+the background once the bot runs (``bot.tg.meaning``), and it answers by words meanwhile.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 
 from bot.config import Settings, SettingsError
-from bot.core import BriefingBotError, build_answerer, settle
+from bot.core import BriefingBotError, build_answerer, load_encoder, settle
 from bot.tg.app import BotApp, build_application, require_token
+from bot.tg.meaning import ANSWERING, answering
 
 logger = logging.getLogger(__name__)
 
@@ -98,9 +101,15 @@ def run_bot(settings: Settings) -> int:
     # Opt into PTB's coming durations type now: PTB 22 warns on every 429 otherwise.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     configure_logging(settings.log_level, [token, webhook_secret(settings) or ""])
-    answerer = build_answerer(settings.engine())
+    config = settings.engine()
+    encoder = load_encoder(config)  # None, and one line saying why, if it cannot be used
+    answerer = build_answerer(config, encoder, vectors="cached")
     settle()
-    app = build_application(settings, answerer)
+    why = ""
+    if encoder is None:  # a missing model was logged by load_encoder
+        why = " (no sentence model)" if settings.semantic else " (SEMANTIC=false)"
+    logger.info("answering %s%s", ANSWERING[answering(answerer, encoder)], why)
+    app = build_application(settings, answerer, encoder=encoder)
     try:
         serve(app, settings)
     except InvalidToken:

@@ -1,14 +1,16 @@
 """What the bot keeps between updates: the answerer, recent questions, per-user pacing.
 
-One ``BotState`` lives in ``application.bot_data``. The answerer is replaced whole by a reload
-(a single attribute assignment, atomic on the event loop); handlers read it once per update, so
-an answer never mixes two indexes. Recent answers are remembered by question, not by matches,
-so "More" after a reload shows what the new index says.
+One ``BotState`` lives in ``application.bot_data``. The answerer is replaced whole by a reload,
+or when its sentence vectors are ready (``bot.tg.meaning``): a single attribute assignment,
+atomic on the event loop; handlers read it once per update, so an answer never mixes two
+indexes. Recent answers are remembered by question, not by matches, so "More" after a reload
+shows what the new index says.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
-from bot.core import Answerer
+from bot.core import Answerer, SentenceEncoder
 
 STATE_KEY = "briefing_state"
 INLINE_FACTOR = 3
@@ -99,10 +101,15 @@ class BotState:
 
     settings: Settings
     answerer: Answerer
+    encoder: SentenceEncoder | None = None  # the sentence model; None: words alone
     recent: RecentQuestions = field(default_factory=RecentQuestions)
     throttle: UserThrottle = field(init=False)
     inline_throttle: UserThrottle = field(init=False)
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # The background task embedding sentence vectors (``bot.tg.meaning``), while it runs, and
+    # whether its thread is waiting for an embedding process (set until that wait is over).
+    meaning_task: asyncio.Task[None] | None = field(default=None, repr=False)
+    embedding: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def __post_init__(self) -> None:
         self.throttle = UserThrottle(self.settings.rate_limit_per_minute)
