@@ -41,6 +41,7 @@ from bot.core.search.vectors import (
 
 logger = logging.getLogger(__name__)
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 NICENESS = 10  # how much lower the embedding process's CPU priority is than the bot's
 SWITCH_INTERVAL = 0.001  # seconds a thread may hold the GIL while another waits (default 0.005)
 
@@ -152,6 +153,8 @@ def _embed(config: EngineConfig) -> None:
     """
     with contextlib.suppress(AttributeError, OSError):
         os.nice(NICENESS)
+    if not logging.getLogger().handlers:  # a fresh child: its progress goes to the bot's stderr
+        logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     encoder = load_encoder(config)
     if encoder is None:
         return
@@ -164,7 +167,7 @@ def embed_in_process(
 ) -> Answerer:
     """``answerer`` with the meaning of every sentence, embedded in a separate process.
 
-    Embedding is the slow part (about 90 sentences a second on two cores), so it runs at low
+    Embedding is the slow part (100 to 200 sentences a second on two cores), so it runs at low
     priority beside the bot, which keeps answering by words meanwhile; only documents whose
     vectors are not stored yet are embedded. Blocks until done: call it from a thread.
     """

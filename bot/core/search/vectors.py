@@ -139,7 +139,8 @@ def cached_vectors(
     parts = []
     for document in base.documents:
         texts = document_texts(document)
-        part = _load(store / f"{_digest(model, texts)}.npy", len(texts), dimension)
+        path = store / f"{_digest(model, texts)}.npy"
+        part = _load(path, len(texts), dimension) if path.is_file() else None
         if part is None:
             return None
         parts.append(part)
