@@ -5,10 +5,12 @@ import only from here. Nothing in the engine imports ``telegram``, and a test ke
 in order (see ``tests/test_architecture.py``):
 
     ingest/      knowledge files -> documents (loading, Markdown, raw exports, sentences)
-    analysis/    text -> terms, the same for index and question; what a sentence holds
+    analysis/    text -> terms, the same for index and question; what a sentence holds;
+                 text -> meaning vector (the sentence model, onnxruntime, no torch)
     question.py  a question read once: terms, names, the kind of answer it wants
-    search/      BM25 fields built, cached and scored, exactly as rank-bm25 would
-    ranking/     answer types, word pairs, ordering, abstention
+    search/      BM25 fields built, cached and scored, exactly as rank-bm25 would; sentence
+                 vectors stored per document and searched exactly
+    ranking/     answer types, word pairs, words and meaning fused, ordering, abstention
     answer.py    question -> candidates -> ranking -> abstention -> cited matches
     engine.py    an ``EngineConfig`` -> a ready answerer, here or in another process
 """
