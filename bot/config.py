@@ -23,7 +23,11 @@ class Settings(BaseSettings):
     """Everything an operator can tune; see ``.env.example`` for each variable."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+        protected_namespaces=(),  # MODEL_DIR and MODEL_THREADS name the sentence model
     )
 
     telegram_bot_token: SecretStr | None = None

@@ -67,7 +67,9 @@ class EngineConfig(BaseModel):
     ``build_answerer``; nothing else turns settings into an engine.
     """
 
-    model_config = ConfigDict(frozen=True)
+    # "model_dir" names the sentence model, not a pydantic method: pydantic before 2.10 would
+    # warn about the "model_" prefix otherwise.
+    model_config = ConfigDict(frozen=True, protected_namespaces=())
 
     knowledge_dir: Path
     max_file_bytes: int = Field(gt=0, description="largest knowledge file accepted")
