@@ -11,6 +11,8 @@ and the chosen sentences are cited.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from bot.core.ingest.documents import KnowledgeBase
@@ -41,9 +43,13 @@ class Answerer:
         self.base = base
         self.options = options or AnswerOptions()
         self.index = SentenceIndex(base, arrays)
+        self.meaning = self._fitting(meaning)
+
+    def _fitting(self, meaning: Meaning | None) -> Meaning | None:
+        """``meaning``, if it has a vector for every sentence of this index."""
         if meaning is not None and len(meaning.vectors) != len(self.index):
             raise ValueError("the sentence vectors do not fit the knowledge")
-        self.meaning = meaning
+        return meaning
 
     @property
     def semantic(self) -> bool:
@@ -52,11 +58,8 @@ class Answerer:
 
     def with_meaning(self, meaning: Meaning | None) -> Answerer:
         """The same knowledge and index, answering with ``meaning`` (or by words alone)."""
-        answerer = Answerer.__new__(Answerer)
-        answerer.base, answerer.options, answerer.index = self.base, self.options, self.index
-        answerer.meaning = meaning
-        if meaning is not None and len(meaning.vectors) != len(self.index):
-            raise ValueError("the sentence vectors do not fit the knowledge")
+        answerer = copy.copy(self)  # shares the index: building it again would cost seconds
+        answerer.meaning = self._fitting(meaning)
         return answerer
 
     def read(self, question: str) -> Question:
@@ -144,6 +147,7 @@ class Answerer:
         """An answerer over the same knowledge less one file (for held-out evaluation)."""
         meaning = self.meaning
         if meaning is not None:
-            rows = np.array([e.document.path == path for e in self.index.entries], dtype=bool)
-            meaning = meaning.without(rows)
+            documents = self.base.documents
+            held = np.array([d.path == path for d in documents], dtype=bool)
+            meaning = meaning.without(np.repeat(held, [d.sentence_count for d in documents]))
         return Answerer(self.base.without(path), self.options, meaning=meaning)

@@ -210,6 +210,10 @@ class _Graph:
         b = self.const(f"{name}.bias", bias)
         return self.op("Add", self.op("MatMul", x, w), b)
 
+    def dense(self, x: str, weights: Mapping[str, Array], name: str) -> str:
+        """The checkpoint's ``name`` Linear layer (its ``.weight`` and ``.bias``) applied to x."""
+        return self.linear(x, weights[f"{name}.weight"], weights[f"{name}.bias"], name)
+
     def layer_norm(self, x: str, weights: Mapping[str, Array], name: str, eps: float) -> str:
         gamma = self.const(f"{name}.weight", weights[f"{name}.weight"])
         beta = self.const(f"{name}.bias", weights[f"{name}.bias"])
@@ -296,29 +300,14 @@ def build_graph(weights: Mapping[str, Array], config: BertConfig) -> EncoderGrap
         probs = g.op("Softmax", scores, axis=-1)
         context = g.op("Transpose", g.op("MatMul", probs, v), perm=[0, 2, 1, 3])
         context = g.op("Reshape", context, merge_heads)
-        out = g.linear(
-            context,
-            weights[f"{p}.attention.output.dense.weight"],
-            weights[f"{p}.attention.output.dense.bias"],
-            f"{p}.attention.output.dense",
-        )
+        out = g.dense(context, weights, f"{p}.attention.output.dense")
         x = g.layer_norm(g.op("Add", out, x), weights, f"{p}.attention.output.LayerNorm", eps)
 
-        inner = g.linear(
-            x,
-            weights[f"{p}.intermediate.dense.weight"],
-            weights[f"{p}.intermediate.dense.bias"],
-            f"{p}.intermediate.dense",
-        )
+        inner = g.dense(x, weights, f"{p}.intermediate.dense")
         # Exact GELU, x * 0.5 * (1 + erf(x / sqrt 2)), in the order onnxruntime fuses.
         erf = g.op("Add", g.op("Erf", g.op("Div", inner, sqrt2)), one)
         inner = g.op("Mul", g.op("Mul", inner, erf), half)
-        out = g.linear(
-            inner,
-            weights[f"{p}.output.dense.weight"],
-            weights[f"{p}.output.dense.bias"],
-            f"{p}.output.dense",
-        )
+        out = g.dense(inner, weights, f"{p}.output.dense")
         x = g.layer_norm(g.op("Add", out, x), weights, f"{p}.output.LayerNorm", eps)
 
     # Mean over the real tokens, then unit length.

@@ -13,6 +13,28 @@ from bot.core.question import Question
 from bot.core.search.index import SentenceIndex
 
 
+def term_weights(index: SentenceIndex, terms: tuple[str, ...]) -> dict[str, float]:
+    """How much each distinct term of a question says (rarer terms more)."""
+    return {t: index.sentences.weight(t) for t in set(terms)}
+
+
+def held_share(
+    index: SentenceIndex, weights: dict[str, float], sentence: int, *, paragraph: bool = False
+) -> float:
+    """Share of ``weights`` (``term_weights``) that a sentence and its headings contain.
+
+    With ``paragraph``, terms its paragraph holds count too. Ranking asks this of many
+    candidates for one question, so the weights are worked out once, by the caller.
+    """
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    found = index.evidence(sentence)
+    if paragraph:
+        found |= index.in_paragraph(list(weights), sentence)
+    return sum(w for t, w in weights.items() if t in found) / total
+
+
 def coverage(
     index: SentenceIndex, terms: tuple[str, ...], sentence: int, *, paragraph: bool = False
 ) -> float:
@@ -20,15 +42,7 @@ def coverage(
 
     With ``paragraph``, terms its paragraph holds count too.
     """
-    unique = set(terms)
-    weights = {t: index.sentences.weight(t) for t in unique}
-    total = sum(weights.values())
-    if not total:
-        return 0.0
-    found = index.evidence(sentence)
-    if paragraph:
-        found |= index.in_paragraph(list(unique), sentence)
-    return sum(w for t, w in weights.items() if t in found) / total
+    return held_share(index, term_weights(index, terms), sentence, paragraph=paragraph)
 
 
 def missing_names(index: SentenceIndex, question: Question, sentence: int) -> list[str]:
@@ -62,7 +76,7 @@ def meaning_too_weak(
     """
     if question.kind is not None and not index.holds[question.kind][best]:
         return True
-    share = coverage(index, question.terms, best) if question.terms else 0.0
+    share = coverage(index, question.terms, best)  # 0 for a question without terms
     return cosine + options.meaning_coverage_weight * share < options.min_meaning
 
 
@@ -75,13 +89,13 @@ def too_weak(index: SentenceIndex, question: Question, best: int, options: Answe
     the question must then be matched well, as it is when the name is only a variant or a
     typo.
     """
-    terms = question.terms
-    share = coverage(index, terms, best)
+    weights = term_weights(index, question.terms)
+    share = held_share(index, weights, best)
     if share < options.min_coverage:
         return True
     if (
         share < options.min_paragraph_coverage  # else the paragraph, holding more, passes too
-        and coverage(index, terms, best, paragraph=True) < options.min_paragraph_coverage
+        and held_share(index, weights, best, paragraph=True) < options.min_paragraph_coverage
     ):
         return True
     return share < options.unknown_name_coverage and bool(missing_names(index, question, best))

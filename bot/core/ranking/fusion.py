@@ -18,7 +18,7 @@ import numpy as np
 
 from bot.core.options import AnswerOptions
 from bot.core.question import Question
-from bot.core.ranking.abstention import coverage
+from bot.core.ranking.abstention import held_share, term_weights
 from bot.core.ranking.candidates import top
 from bot.core.search.index import SentenceIndex
 from bot.core.search.postings import Floats, Ints
@@ -45,7 +45,8 @@ def fuse(
         bm25[found] = scored.scores[at[found]]
     best = float(scored.scores.max()) if len(scored.scores) else 0.0
     if best > 0:
+        weights = term_weights(index, question.terms)
         for i in np.flatnonzero(bm25 > 0):
-            bm25[i] *= coverage(index, question.terms, int(ids[i])) / best
+            bm25[i] *= held_share(index, weights, int(ids[i])) / best
     fused: Floats = bm25 + options.semantic_weight * cosines[ids].astype(np.float64)
     return ids, fused

@@ -132,15 +132,23 @@ def _save(path: Path, vectors: Halves) -> None:
         logger.warning("sentence vectors not written to %s: %s", path, exc)
 
 
+def _stored(
+    document: Document, model: str, dimension: int, store: Path | None
+) -> tuple[list[str], Path | None, Halves | None]:
+    """A document's texts to embed, where their vectors are kept, and those vectors if stored."""
+    texts = document_texts(document)
+    path = store / f"{_digest(model, texts)}.npy" if store is not None else None
+    part = _load(path, len(texts), dimension) if path is not None and path.is_file() else None
+    return texts, path, part
+
+
 def cached_vectors(
     base: KnowledgeBase, model: str, dimension: int, store: Path
 ) -> SentenceVectors | None:
     """The vectors of ``base`` if every document's are stored already, else ``None``."""
     parts = []
     for document in base.documents:
-        texts = document_texts(document)
-        path = store / f"{_digest(model, texts)}.npy"
-        part = _load(path, len(texts), dimension) if path.is_file() else None
+        _, _, part = _stored(document, model, dimension, store)
         if part is None:
             return None
         parts.append(part)
@@ -169,9 +177,7 @@ def build_vectors(
     parts: list[Halves | None] = []
     missing: list[tuple[int, list[str], Path | None]] = []
     for number, document in enumerate(base.documents):
-        texts = document_texts(document)
-        path = store / f"{_digest(model, texts)}.npy" if store is not None else None
-        part = _load(path, len(texts), dimension) if path is not None and path.is_file() else None
+        texts, path, part = _stored(document, model, dimension, store)
         parts.append(part)
         if part is None:
             missing.append((number, texts, path))
