@@ -2,9 +2,9 @@
 
 Each word but a stop word is mapped to a concept (itself, unless ``synonyms`` says
 otherwise), and a text's vector is its normalised bag of concepts hashed into ``dimension``
-slots. So "burn" and
-"alight" can mean the same while nothing else does: enough to test what the engine does with
-meaning (fusion, abstention, caching) without the real model.
+slots; a word's state (``encode_tokens``) is its concept's slot alone. So "burn" and "alight"
+can mean the same while nothing else does: enough to test what the engine does with meaning
+(fusion, abstention, alignment, caching) without the real model.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from bot.core.analysis.encoder import TokenStates
 from bot.core.lexicon import STOP_WORDS
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -55,3 +56,16 @@ class FakeEncoder:
         if progress is not None:
             progress(len(texts), len(texts))
         return vectors
+
+    def encode_tokens(self, text: str) -> TokenStates:
+        """The text's vector, and each word as one piece whose state is its concept.
+
+        Not counted in ``encoded``: that counts embedding work, and this reads one text.
+        """
+        words = tuple(_WORD.findall(text.lower()))
+        states = np.zeros((len(words), self.dimension), dtype=np.float32)
+        for row, word in enumerate(words):
+            states[row, self._slot(word)] = 1.0
+        vector = self.encode([text])[0]
+        self.encoded.pop()
+        return TokenStates(vector, words, states)

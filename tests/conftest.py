@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
-import numpy as np
-import numpy.typing as npt
 import pytest
 
 from bot.config import Settings
@@ -89,26 +86,6 @@ def knowledge_copy(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(REPO_KNOWLEDGE, target)
     return target
-
-
-class TinyEncoder:
-    """Unit vectors from a hash of each word: the shape of a sentence model, none of its sense."""
-
-    dimension = 16
-    identity = "tiny-test-encoder"
-
-    def encode(
-        self, texts: Sequence[str], *, progress: Callable[[int, int], None] | None = None
-    ) -> npt.NDArray[np.float32]:
-        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                vectors[row, hashlib.sha256(word.encode()).digest()[0] % self.dimension] += 1.0
-            vectors[row, 0] += 1e-3  # never all zeros
-            vectors[row] /= np.linalg.norm(vectors[row])
-        if progress is not None:
-            progress(len(texts), len(texts))
-        return vectors
 
 
 @pytest.fixture

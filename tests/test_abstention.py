@@ -1,3 +1,5 @@
+import functools
+
 import pytest
 
 from bot.core import Answerer, AnswerOptions
@@ -49,6 +51,29 @@ def test_meaning_and_words_vouch_together(briefing):
     assert coverage(briefing.index, question.terms, kalbajar) == pytest.approx(1.0)
     assert not meaning_too_weak(briefing.index, question, kalbajar, 0.2, options)  # 0.2 + 0.5
     assert meaning_too_weak(briefing.index, question, kalbajar, 0.05, options)
+
+
+def test_words_aligned_in_meaning_vouch_only_when_needed(briefing):
+    question = briefing.read("when is Kalbajar handed over?")
+    options = AnswerOptions(min_meaning=1.0, meaning_coverage_weight=0.0, alignment_weight=0.5)
+    asked: list[float] = []
+
+    def aligned(share: float):
+        def measure() -> float:
+            asked.append(share)
+            return share
+
+        return measure
+
+    texts = [briefing.index.entries.text(i) for i in range(len(briefing.index))]
+    kalbajar = next(i for i, t in enumerate(texts) if "November 25" in t)  # holds the date
+    weak = functools.partial(meaning_too_weak, briefing.index, question, kalbajar)
+    assert not weak(1.0, options, aligned(0.0))  # the cosine alone is enough
+    assert weak(0.4, options, aligned(1.0))  # 0.4 + 0.5 x everything is still short
+    assert asked == []  # neither needed the model run
+    assert not weak(0.6, options, aligned(0.8))  # 0.6 + 0.4
+    assert weak(0.6, options, aligned(0.6))  # 0.6 + 0.3
+    assert asked == [0.8, 0.6]
 
 
 def test_a_sentence_without_the_kind_of_answer_asked_for_is_too_weak(briefing):

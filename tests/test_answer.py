@@ -174,14 +174,20 @@ def test_the_kind_of_answer_asked_for_wins(write, tmp_path, decoy, answer, quest
     assert expected in best.text
 
 
-SYNONYMS = {"burn": "fire", "alight": "fire", "houses": "home", "homes": "home"}
+SYNONYMS = {
+    "burn": "fire",
+    "alight": "fire",
+    "houses": "home",
+    "homes": "home",
+    "citizens": "people",
+}
 
 
-def _meaningful(write, tmp_path, **options):
+def _meaningful(write, tmp_path, sentence="Many set their homes alight.", **options):
     from bot.core.search.vectors import Meaning, build_vectors
     from testkit.fake_encoder import FakeEncoder
 
-    base = _note(write, tmp_path, "Many set their homes alight before leaving.")
+    base = _note(write, tmp_path, sentence)
     encoder = FakeEncoder(SYNONYMS)
     meaning = Meaning(build_vectors(base, encoder), encoder)
     return Answerer(base, AnswerOptions(**options), meaning=meaning)
@@ -192,15 +198,31 @@ def test_meaning_finds_a_sentence_in_other_words(write, tmp_path):
     question = "Why did people burn their houses?"
     best = answerer.ask(question).best
     assert best is not None
-    assert best.text == "Many set their homes alight before leaving."
+    assert best.text == "Many set their homes alight."
     assert answerer.with_meaning(None).ask(question).best is None  # words alone: no answer
 
 
 def test_meaning_too_far_from_the_question_is_no_answer(write, tmp_path):
-    answerer = _meaningful(write, tmp_path, min_meaning=0.3)
+    answerer = _meaningful(write, tmp_path, min_meaning=0.3, alignment_weight=0.0)
     assert answerer.ask("What is the capital of Peru?").best is None
-    strict = _meaningful(write, tmp_path, min_meaning=0.9)
+    strict = _meaningful(write, tmp_path, min_meaning=0.9, alignment_weight=0.0)
     assert strict.ask("Why did people burn their houses?").best is None
+
+
+def test_a_sentence_that_speaks_to_none_of_what_was_asked_is_no_answer(write, tmp_path):
+    """On its subject, the sentence must also hold something for the question's other words."""
+    sentence = "Armenia is an impoverished country of three million people."
+    asked = "How many citizens does Armenia have?"  # "citizens" ~ "people"
+    unasked = "What is the currency of Armenia?"  # nothing there is near "currency"
+    by_cosine = _meaningful(write, tmp_path, sentence, min_meaning=0.25, alignment_weight=0.0)
+    assert by_cosine.ask(asked).best is not None
+    assert by_cosine.ask(unasked).best is not None  # a cosine alone cannot tell them apart
+    options = {"min_meaning": 1.0, "meaning_coverage_weight": 0.0, "alignment_weight": 1.0}
+    aligned = _meaningful(write, tmp_path, sentence, **options)
+    best = aligned.ask(asked).best
+    assert best is not None
+    assert best.text == sentence
+    assert aligned.ask(unasked).best is None
 
 
 def test_vectors_must_fit_the_knowledge(write, tmp_path):

@@ -21,6 +21,8 @@ from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processor
 from bot.core.analysis.bert_graph import (
     ATTENTION_MASK,
     INPUT_IDS,
+    OUTPUT,
+    TOKEN_STATES,
     BertConfig,
     ModelError,
     build_graph,
@@ -118,8 +120,8 @@ def make_tiny_model(directory: Path, weights: dict[str, np.ndarray] | None = Non
     return directory
 
 
-def numpy_bert(weights: dict[str, np.ndarray], ids: list[int]) -> np.ndarray:
-    """Hugging Face's BertModel, mean pooling and normalisation of one unpadded text, float64."""
+def numpy_states(weights: dict[str, np.ndarray], ids: list[int]) -> np.ndarray:
+    """Hugging Face's BertModel: every token's last hidden state for one unpadded text, float64."""
     w = {k: v.astype(np.float64) for k, v in weights.items()}
 
     def norm(x: np.ndarray, name: str) -> np.ndarray:
@@ -150,7 +152,12 @@ def numpy_bert(weights: dict[str, np.ndarray], ids: list[int]) -> np.ndarray:
         inner = linear(x, f"{p}.intermediate.dense")
         inner = inner * 0.5 * (1 + np.asarray(erf(inner / math.sqrt(2))))
         x = norm(linear(inner, f"{p}.output.dense") + x, f"{p}.output.LayerNorm")
-    pooled: np.ndarray = x.mean(0)
+    return x
+
+
+def numpy_bert(weights: dict[str, np.ndarray], ids: list[int]) -> np.ndarray:
+    """``numpy_states``, mean pooled and normalised: the sentence vector, float64."""
+    pooled: np.ndarray = numpy_states(weights, ids).mean(0)
     unit: np.ndarray = pooled / np.linalg.norm(pooled)
     return unit
 
@@ -204,10 +211,13 @@ def test_the_inlined_model_is_valid_onnx_and_agrees(tiny):
     session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
     ids = np.array([[2, 5, 6, 7, 3], [2, 11, 3, 0, 0]], dtype=np.int64)
     mask = (np.arange(5) < np.array([[5], [3]])).astype(np.int64)
-    (vectors,) = session.run(None, {INPUT_IDS: ids, ATTENTION_MASK: mask})
+    (vectors,) = session.run([OUTPUT], {INPUT_IDS: ids, ATTENTION_MASK: mask})
     weights = tiny_weights()
     np.testing.assert_allclose(vectors[0], numpy_bert(weights, [2, 5, 6, 7, 3]), atol=2e-6)
     np.testing.assert_allclose(vectors[1], numpy_bert(weights, [2, 11, 3]), atol=2e-6)
+    (states,) = session.run([TOKEN_STATES], {INPUT_IDS: ids, ATTENTION_MASK: mask})
+    np.testing.assert_allclose(states[0], numpy_states(weights, [2, 5, 6, 7, 3]), atol=2e-5)
+    np.testing.assert_allclose(states[1, :3], numpy_states(weights, [2, 11, 3]), atol=2e-5)
     # Without inlining, the weights are not copied into the protobuf: only named.
     external = [t for t in graph.model.graph.initializer if t.name in graph.weights]
     assert external

@@ -95,6 +95,34 @@ def test_vectors_are_float32_unit_length_in_the_order_given(encoder):
     np.testing.assert_allclose(reversed_vectors[::-1], vectors, atol=1e-6)
 
 
+def test_token_states_come_from_the_run_that_gives_the_vector(encoder):
+    text = "When will Nagorno-Karabakh's peacekeepers leave?"
+    read = encoder.encode_tokens(text)
+    np.testing.assert_allclose(read.vector, encoder.encode([text])[0], atol=1e-6)
+    pieces = encoder.token_ids(text)[1:-1]  # no [CLS] or [SEP]
+    assert read.states.shape == (len(pieces), 384)
+    np.testing.assert_allclose(np.linalg.norm(read.states, axis=1), 1.0, atol=1e-5)
+    # Each word is named at its first piece, whole; pieces inside a word are "".
+    assert [w for w in read.words if w] == [
+        "When",
+        "will",
+        "Nagorno",
+        "-",
+        "Karabakh",
+        "'",
+        "s",
+        "peacekeepers",
+        "leave",
+        "?",
+    ]
+    assert read.words[:5] == ("When", "will", "Nagorno", "", "")  # na ##gor ##no
+    # A word's state depends on its sentence: "leave" beside holidays is another "leave".
+    holiday = encoder.encode_tokens("She took a week of leave for her holiday.")
+    here = read.states[read.words.index("leave")]
+    there = holiday.states[holiday.words.index("leave")]
+    assert float(here @ there) < 0.8  # measured 0.72
+
+
 def test_batches_sorted_by_length_give_the_vectors_of_one_by_one(model_dir):
     texts = _sentences(60) + TEXTS
     small = SentenceEncoder(model_dir, batch_size=5, max_batch_tokens=300)

@@ -19,7 +19,8 @@ from bot.core.search.vectors import Meaning, build_vectors
 from bot.tg.meaning import answering, keep_meaning, schedule_meaning, stop_meaning
 from bot.tg.reload import reload_knowledge
 from bot.tg.state import BotState
-from tests.conftest import LITHIUM, TinyEncoder
+from testkit.fake_encoder import FakeEncoder
+from tests.conftest import LITHIUM
 
 WAIT = 10.0  # seconds a test waits for the background task before failing
 
@@ -35,7 +36,7 @@ class FakeEmbedding:
         self.fail = fail
         self.store = store
 
-    def __call__(self, config: object, answerer: Answerer, encoder: TinyEncoder) -> Answerer:
+    def __call__(self, config: object, answerer: Answerer, encoder: FakeEncoder) -> Answerer:
         self.asked.append(answerer)
         self.started.set()
         if not self.release.wait(WAIT):
@@ -48,8 +49,8 @@ class FakeEmbedding:
 
 
 @pytest.fixture
-def encoder() -> TinyEncoder:
-    return TinyEncoder()
+def encoder() -> FakeEncoder:
+    return FakeEncoder(dimension=16)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from bot.config import SettingsError
 from bot.tg.runner import RedactingFormatter, StartupError, configure_logging, run_bot
 from bot.tg.state import STATE_KEY
 from testkit.fake_bot_api import TOKEN
-from tests.conftest import TinyEncoder
+from testkit.fake_encoder import FakeEncoder
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -131,7 +131,7 @@ def test_start_up_failures_are_one_line_without_the_token(
 
 def test_run_bot_starts_by_words_and_hands_the_model_to_the_app(tg_settings, monkeypatch, caplog):
     """With a model but no stored vectors: words at once, the encoder in the state for later."""
-    encoder = TinyEncoder()
+    encoder = FakeEncoder(dimension=16)
     served = []
     monkeypatch.setattr(runner, "configure_logging", lambda level, secrets: None)
     monkeypatch.setattr(runner, "load_encoder", lambda config: encoder)

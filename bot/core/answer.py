@@ -5,8 +5,9 @@ sentences it reaches are scored (``search.scoring``: BM25 of each sentence and i
 word pairs, the coarse answer type); with sentence vectors (``search.vectors``), the nearest
 sentences join them and both are ranked together (``ranking.fusion``); the best candidates are
 refined by the fine answer type and ordered (``ranking``), the best is checked for whether it
-answers at all (``ranking.abstention``: by words alone, or by meaning and words with vectors),
-and the chosen sentences are cited.
+answers at all (``ranking.abstention``: by words alone, or with vectors by meaning, words, and
+the question's words aligned with the sentence's, ``ranking.alignment``), and the chosen
+sentences are cited.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.core.ingest.documents import KnowledgeBase
 from bot.core.options import AnswerOptions
 from bot.core.question import Question, read_question
 from bot.core.ranking.abstention import meaning_too_weak, too_weak
+from bot.core.ranking.alignment import aligned_share
 from bot.core.ranking.answer_types import REFINE_DEPTH, refine
 from bot.core.ranking.candidates import distinct_best
 from bot.core.ranking.fusion import fuse
@@ -27,7 +29,7 @@ from bot.core.results import Answer, Match
 from bot.core.search.build import IndexArrays
 from bot.core.search.index import SentenceIndex
 from bot.core.search.scoring import Scored, score_sentences
-from bot.core.search.vectors import Floats32, Meaning
+from bot.core.search.vectors import Floats32, Meaning, Reading, embedded_text
 
 
 class Answerer:
@@ -75,18 +77,25 @@ class Answerer:
         count = answer_count or self.options.answer_count
         if not len(self.index) or (self.meaning is None and not read.terms):
             return Answer(question=read.text)
-        cosines = self.meaning.cosines(read.text) if self.meaning is not None else None
-        ranked = self.rank(read, count, cosines)
-        if not ranked or self._too_weak(read, ranked[0][0], cosines):
+        reading = self.meaning.read(read.text) if self.meaning is not None else None
+        ranked = self.rank(read, count, reading.cosines if reading is not None else None)
+        if not ranked or self._too_weak(read, ranked[0][0], reading):
             return Answer(question=read.text)
         matches = tuple(self._match(i, s) for i, s in ranked)
         return Answer(question=read.text, matches=matches, terms=read.terms)
 
-    def _too_weak(self, question: Question, best: int, cosines: Floats32 | None) -> bool:
-        if cosines is None:
+    def _too_weak(self, question: Question, best: int, reading: Reading | None) -> bool:
+        if reading is None or self.meaning is None:
             return too_weak(self.index, question, best, self.options)
-        cosine = float(cosines[best])
-        return meaning_too_weak(self.index, question, best, cosine, self.options)
+        meaning, similarity = self.meaning, self.options.aligned_similarity
+
+        def aligned() -> float:
+            entry = self.index.entries[best]
+            text = embedded_text(entry.document.title, entry.paragraph.section, entry.text)
+            return aligned_share(reading.tokens, meaning.tokens(text), similarity)
+
+        cosine = float(reading.cosines[best])
+        return meaning_too_weak(self.index, question, best, cosine, self.options, aligned)
 
     def rank(
         self, question: Question, count: int, cosines: Floats32 | None = None

@@ -52,12 +52,21 @@ class AnswerOptions(BaseModel):
     lexical_candidates: int = Field(default=30, ge=1, description="BM25's best, fused")
     semantic_candidates: int = Field(default=30, ge=0, description="nearest vectors, fused")
     min_meaning: float = Field(
-        default=0.63,
+        default=1.1,
         ge=-1.0,
         le=3.0,
-        description="cosine plus meaning_coverage_weight x coverage a quote must reach",
+        description=(
+            "cosine + meaning_coverage_weight x coverage + alignment_weight x words aligned"
+            " a quote must reach"
+        ),
     )
-    meaning_coverage_weight: float = Field(default=0.5, ge=0.0)
+    meaning_coverage_weight: float = Field(default=0.25, ge=0.0)
+    alignment_weight: float = Field(
+        default=1.0, ge=0.0, description="weight of the share of question words aligned"
+    )
+    aligned_similarity: float = Field(
+        default=0.4, ge=-1.0, le=1.0, description="closeness at which a word counts as aligned"
+    )
 
 
 class EngineConfig(BaseModel):

@@ -43,6 +43,8 @@ OPSET = 17  # the first opset with LayerNormalization; onnxruntime has supported
 INPUT_IDS = "input_ids"
 ATTENTION_MASK = "attention_mask"
 OUTPUT = "sentence_embedding"
+# Each token's state after the last layer, before pooling: what a word means in its sentence.
+TOKEN_STATES = "token_states"
 # What Hugging Face adds to the attention scores of padding (torch.finfo(float32).min), so a
 # padded position gets exactly zero weight, as in the reference.
 _MASKED = float(np.finfo(np.float32).min)
@@ -253,6 +255,9 @@ class EncoderGraph:
 def build_graph(weights: Mapping[str, Array], config: BertConfig) -> EncoderGraph:
     """The ONNX model: BERT encoder, mean pooling over the attention mask, L2 normalisation.
 
+    Besides the sentence vector (``OUTPUT``) it gives every token's last state
+    (``TOKEN_STATES``), for comparing a question's words with a sentence's (``encode_words``).
+
     Query, key and value share one MatMul (one GEMM instead of three); everything else is the
     same arithmetic as Hugging Face's eager BERT, so the vectors agree with torch's to float32
     rounding (about 1e-7).
@@ -310,6 +315,8 @@ def build_graph(weights: Mapping[str, Array], config: BertConfig) -> EncoderGrap
         out = g.dense(inner, weights, f"{p}.output.dense")
         x = g.layer_norm(g.op("Add", out, x), weights, f"{p}.output.LayerNorm", eps)
 
+    g.op("Identity", x, name=TOKEN_STATES)
+
     # Mean over the real tokens, then unit length.
     weights_3d = g.op("Unsqueeze", mask, g.const("axis_2", [2], np.int64))
     axis_1 = g.const("axis_1", [1], np.int64)
@@ -328,7 +335,12 @@ def build_graph(weights: Mapping[str, Array], config: BertConfig) -> EncoderGrap
                 ATTENTION_MASK, TensorProto.INT64, ["batch", "sequence"]
             ),
         ],
-        outputs=[helper.make_tensor_value_info(OUTPUT, TensorProto.FLOAT, ["batch", h])],
+        outputs=[
+            helper.make_tensor_value_info(OUTPUT, TensorProto.FLOAT, ["batch", h]),
+            helper.make_tensor_value_info(
+                TOKEN_STATES, TensorProto.FLOAT, ["batch", "sequence", h]
+            ),
+        ],
         initializer=g.initializers,
     )
     model = helper.make_model(

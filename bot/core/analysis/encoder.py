@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
@@ -29,6 +30,8 @@ import numpy.typing as npt
 from bot.core.analysis.bert_graph import (
     ATTENTION_MASK,
     INPUT_IDS,
+    OUTPUT,
+    TOKEN_STATES,
     BertConfig,
     EncoderGraph,
     build_graph,
@@ -39,7 +42,7 @@ from bot.core.errors import ModelError
 
 if TYPE_CHECKING:
     import onnxruntime as ort
-    from tokenizers import Tokenizer
+    from tokenizers import Encoding, Tokenizer
 
 __all__ = [
     "BUNDLED_DIGESTS",
@@ -50,6 +53,7 @@ __all__ = [
     "RUNTIME_VERSION",
     "ModelError",
     "SentenceEncoder",
+    "TokenStates",
     "file_sha256",
     "verify_digests",
 ]
@@ -111,6 +115,21 @@ RUNTIME_VERSION: Final = "bert-onnx-mean-l2/1"
 
 Vectors = npt.NDArray[np.float32]
 Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class TokenStates:
+    """What the model made of each word piece of a text, from the same run as its vector.
+
+    A word's state is its meaning in that sentence ("leave" beside "peacekeepers" is not
+    "leave" beside "holiday"), so comparing a question's words with a sentence's tells which
+    parts of the question the sentence speaks to, when a single cosine cannot.
+    ``words[i]`` is the whole word a piece begins, or "" for a piece inside a word.
+    """
+
+    vector: npt.NDArray[np.float32]  # the sentence vector, unit length
+    words: tuple[str, ...]
+    states: Vectors  # [pieces, dimension], each unit length; no [CLS] or [SEP]
 
 
 def file_sha256(path: Path) -> str:
@@ -360,6 +379,19 @@ class SentenceEncoder:
                 progress(done, total)
         return vectors
 
+    def encode_tokens(self, text: str) -> TokenStates:
+        """``text``'s vector (as ``encode`` gives it) and the states of its word pieces."""
+        encoding = self._tokenizer.encode(text)
+        ids = np.array([encoding.ids], dtype=np.int64)
+        vector, states = self._session.run(
+            [OUTPUT, TOKEN_STATES], {INPUT_IDS: ids, ATTENTION_MASK: np.ones_like(ids)}
+        )
+        pieces = [i for i, special in enumerate(encoding.special_tokens_mask) if not special]
+        kept = np.asarray(states[0, pieces], dtype=np.float32)
+        kept /= np.maximum(np.linalg.norm(kept, axis=1, keepdims=True), 1e-12)
+        words = _words(text, encoding, pieces)
+        return TokenStates(np.asarray(vector[0], dtype=np.float32), words, kept)
+
     def _run(self, batch: Sequence[Sequence[int]]) -> Vectors:
         width = max(len(ids) for ids in batch)
         input_ids = np.zeros((len(batch), width), dtype=np.int64)
@@ -367,5 +399,23 @@ class SentenceEncoder:
         for row, ids in enumerate(batch):
             input_ids[row, : len(ids)] = ids
             mask[row, : len(ids)] = 1
-        (output,) = self._session.run(None, {INPUT_IDS: input_ids, ATTENTION_MASK: mask})
+        (output,) = self._session.run([OUTPUT], {INPUT_IDS: input_ids, ATTENTION_MASK: mask})
         return np.asarray(output, dtype=np.float32)
+
+
+def _words(text: str, encoding: Encoding, pieces: Sequence[int]) -> tuple[str, ...]:
+    """For each piece, the whole word of ``text`` it begins, or "" if it does not begin one."""
+    word_ids = encoding.word_ids
+    offsets = encoding.offsets
+    ends: dict[int, int] = {}
+    for i in pieces:
+        if (word := word_ids[i]) is not None:
+            ends[word] = offsets[i][1]
+    words: list[str] = []
+    previous: int | None = None
+    for i in pieces:
+        word = word_ids[i]
+        begins = word is not None and word != previous
+        words.append(text[offsets[i][0] : ends[word]] if word is not None and begins else "")
+        previous = word
+    return tuple(words)

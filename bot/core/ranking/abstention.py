@@ -2,11 +2,14 @@
 
 A quote that shares one common word with the question misleads more than no answer. The best
 sentence (with its headings) must hold enough of the question's term weight, its paragraph
-enough more, and the names the question is about must appear there. Abstention is lexical:
-a question whose words mostly occur where the knowledge does not answer it still passes.
+enough more, and the names the question is about must appear there. By words alone a question
+whose words mostly occur where the knowledge does not answer it still passes; with the sentence
+model, meaning vouches too (``meaning_too_weak``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from bot.core.options import AnswerOptions
 from bot.core.question import Question
@@ -64,20 +67,35 @@ def missing_names(index: SentenceIndex, question: Question, sentence: int) -> li
 
 
 def meaning_too_weak(
-    index: SentenceIndex, question: Question, best: int, cosine: float, options: AnswerOptions
+    index: SentenceIndex,
+    question: Question,
+    best: int,
+    cosine: float,
+    options: AnswerOptions,
+    aligned: Callable[[], float] = lambda: 0.0,
 ) -> bool:
     """Whether the best sentence, found with the sentence vectors, is too poor to quote.
 
-    Meaning and words vouch together: the cosine plus a share of the question's term weight
-    the sentence holds must reach ``min_meaning``, so a close paraphrase passes without a
-    shared word and a sentence that shares many words needs less closeness. A question that
-    asks for a number or a date is not answered by a sentence that holds none: on questions
-    about the right page that it does not answer, that is what a near miss most often lacks.
+    Meaning and words vouch together: the cosine, plus a share of the question's term weight
+    the sentence holds, plus the share of the question's words it speaks to in meaning
+    (``aligned``, see ``alignment``), must reach ``min_meaning``. So a close paraphrase passes
+    without a shared word, and a sentence on the question's subject that says nothing of what
+    was asked ("currency" put to a sentence about Armenia's people) does not. ``aligned`` costs
+    a run of the model, so it is only called when the other two leave the outcome open.
+
+    A question that asks for a number or a date is not answered by a sentence that holds none:
+    on questions about the right page that it does not answer, that is what a near miss most
+    often lacks.
     """
     if question.kind is not None and not index.holds[question.kind][best]:
         return True
     share = coverage(index, question.terms, best)  # 0 for a question without terms
-    return cosine + options.meaning_coverage_weight * share < options.min_meaning
+    score = cosine + options.meaning_coverage_weight * share
+    if score >= options.min_meaning:
+        return False
+    if score + options.alignment_weight < options.min_meaning:
+        return True  # not even every word aligned would do
+    return score + options.alignment_weight * aligned() < options.min_meaning
 
 
 def too_weak(index: SentenceIndex, question: Question, best: int, options: AnswerOptions) -> bool:

@@ -30,6 +30,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from bot.core.analysis.encoder import TokenStates
 from bot.core.ingest.documents import Document, KnowledgeBase
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,9 @@ class Encoder(Protocol):
     def encode(self, texts: Sequence[str], *, progress: Progress | None = None) -> Floats32:
         """Unit-length vectors of ``texts``, in order."""
 
+    def encode_tokens(self, text: str) -> TokenStates:
+        """``text``'s vector and its word pieces' states, from one run of the model."""
+
 
 def every_tenth(report: Progress) -> Progress:
     """``report`` called only when progress reaches a new tenth: a long build, in ten lines."""
@@ -69,14 +73,19 @@ def every_tenth(report: Progress) -> Progress:
     return progress
 
 
+def embedded_text(title: str, section: str | None, sentence: str) -> str:
+    """What is embedded for ``sentence``: it after its headings (see the module doc)."""
+    head = HEADING_SEPARATOR.join([title, section] if section else [title])
+    return f"{head}: {sentence}"
+
+
 def document_texts(document: Document) -> list[str]:
     """What is embedded for each sentence of ``document``, in index order."""
-    texts: list[str] = []
-    for paragraph in document.paragraphs:
-        parts = [document.title, paragraph.section] if paragraph.section else [document.title]
-        head = HEADING_SEPARATOR.join(parts)
-        texts.extend(f"{head}: {sentence}" for sentence in paragraph.sentences)
-    return texts
+    return [
+        embedded_text(document.title, paragraph.section, sentence)
+        for paragraph in document.paragraphs
+        for sentence in paragraph.sentences
+    ]
 
 
 def _digest(model: str, texts: list[str]) -> str:
@@ -199,6 +208,14 @@ def build_vectors(
 
 
 @dataclass(frozen=True, slots=True)
+class Reading:
+    """A question as the model read it: every sentence's cosine with it, and its words."""
+
+    cosines: Floats32
+    tokens: TokenStates
+
+
+@dataclass(frozen=True, slots=True)
 class Meaning:
     """Sentence vectors with the encoder that made them, which also reads the questions."""
 
@@ -207,7 +224,16 @@ class Meaning:
 
     def cosines(self, question: str) -> Floats32:
         """Cosine of every sentence with the question."""
-        return self.vectors.cosines(self.encoder.encode([question])[0])
+        return self.read(question).cosines
+
+    def read(self, question: str) -> Reading:
+        """The question's cosines with every sentence, and its words' states (one model run)."""
+        tokens = self.encoder.encode_tokens(question)
+        return Reading(self.vectors.cosines(tokens.vector), tokens)
+
+    def tokens(self, text: str) -> TokenStates:
+        """The word pieces' states of an embedded text (``embedded_text``), for alignment."""
+        return self.encoder.encode_tokens(text)
 
     def without(self, rows: npt.NDArray[np.bool_]) -> Meaning:
         """The same, less the sentences marked in ``rows``."""

@@ -1,0 +1,39 @@
+import numpy as np
+import pytest
+
+from bot.core.analysis.encoder import TokenStates
+from bot.core.ranking.alignment import aligned_share, content_rows
+from testkit.fake_encoder import FakeEncoder
+
+
+def _states(words: tuple[str, ...], rows: list[list[float]]) -> TokenStates:
+    states = np.array(rows, dtype=np.float32).reshape(len(words), -1)
+    norms = np.linalg.norm(states, axis=1, keepdims=True)
+    return TokenStates(np.zeros(states.shape[1], np.float32), words, states / np.maximum(norms, 1))
+
+
+def test_only_content_words_that_begin_a_piece_are_compared():
+    question = _states(("What", "is", "the", "curr", "", "?", "Armenia"), [[1, 0]] * 7)
+    assert [question.words[i] for i in content_rows(question)] == ["curr", "Armenia"]
+
+
+def test_the_share_counts_words_with_a_close_enough_piece():
+    question = _states(("citizens", "currency"), [[1, 0, 0], [0, 1, 0]])
+    sentence = _states(("people", "", "three"), [[0.8, 0.0, 0.6], [0, 0, 1], [0, 0, 1]])
+    assert aligned_share(question, sentence, 0.75) == pytest.approx(0.5)  # 0.8 >= 0.75
+    assert aligned_share(question, sentence, 0.85) == 0.0
+    assert aligned_share(question, sentence, -1.0) == pytest.approx(1.0)
+
+
+def test_nothing_to_compare_is_nothing_aligned():
+    encoder = FakeEncoder()
+    sentence = encoder.encode_tokens("Armenia has three million people.")
+    assert aligned_share(encoder.encode_tokens("What is it?"), sentence, 0.4) == 0.0
+    assert aligned_share(encoder.encode_tokens("Armenia?"), encoder.encode_tokens(""), 0.4) == 0.0
+
+
+def test_synonyms_align_and_other_words_do_not():
+    encoder = FakeEncoder({"citizens": "people"})
+    sentence = encoder.encode_tokens("Notes: Armenia has three million people.")
+    assert aligned_share(encoder.encode_tokens("citizens of Armenia"), sentence, 0.4) == 1.0
+    assert aligned_share(encoder.encode_tokens("currency of Armenia"), sentence, 0.4) == 0.5
