@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
 from bot.core import Answerer, EngineConfig, build_answerer
+from bot.store import SqliteStore, open_store
 from bot.tg.app import BotApp, build_application
 from testkit.bot_process import BotProcess
 from testkit.fake_bot_api import TOKEN, FakeBotApi, FakeTelegram, RecordingRequest
@@ -150,3 +152,29 @@ def bot_process(tmp_path: Path, knowledge_copy: Path) -> Iterator[Callable[..., 
     for api, process in started:
         process.stop()
         api.__exit__(None, None, None)
+
+
+# --- State store fixtures (bot/store) ---------------------------------------------------------
+class StoreClock:
+    """A UTC clock the test moves by hand, from noon on 1 March 2025."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2025, 3, 1, 12, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def store_clock() -> StoreClock:
+    return StoreClock()
+
+
+@pytest.fixture
+def store(tmp_path: Path, store_clock: StoreClock) -> Iterator[SqliteStore]:
+    """A fresh state store in ``tmp_path / "state" / "state.db"``, on ``store_clock``."""
+    with open_store(tmp_path / "state" / "state.db", clock=store_clock) as opened:
+        yield opened

@@ -134,3 +134,12 @@ def test_no_module_imports_another_s_private_names():
 def test_benchmarks_do_not_import_the_tests():
     for path in _sources("benchmarks"):
         assert not any(n == "tests" or n.startswith("tests.") for n in _imports(path)), path
+
+
+def test_the_state_store_imports_neither_telegram_nor_the_engine_nor_the_adapters():
+    files = _sources("bot/store")
+    assert files
+    forbidden = ("telegram", "bot.tg", "bot.cli", "bot.config", "bot.core")
+    for path in files:
+        for name in _imports(path):
+            assert not name.startswith(forbidden), f"{path} imports {name}"

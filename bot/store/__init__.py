@@ -1,0 +1,61 @@
+"""The bot's memory across restarts: one embedded SQLite file, behind a small Protocol.
+
+It holds Telegram updates until they are answered (so a crash loses no question), a log of
+questions (text only, users as salted hashes), votes on answers, and the reports admins read.
+It imports neither ``telegram`` nor the engine nor the settings: the Telegram adapter and the
+command line pass it a path and a clock. ``docs/state-store.md`` covers retention, backups,
+durability and how a PostgreSQL store would implement the same Protocol.
+
+    interface.py  StateStore, the Protocol callers depend on
+    opening.py    open_store: check the file, set SQLite up (WAL), migrate
+    schema.py     the tables, their version, migrations, refusing damaged or newer files
+    sqlite.py     SqliteStore: one connection, one lock, what durability each write gets
+    updates.py    updates recorded before they are relied on, then marked done
+    questions.py  the question log and votes
+    reports.py    unanswered questions, daily figures, disliked answers, export
+    models.py     what goes in and comes out (frozen pydantic models)
+    privacy.py    salted user hashes
+    times.py      UTC times as stored
+    errors.py     StoreError and its subclasses
+"""
+
+from bot.store.errors import StoreDamagedError, StoreError, StoreVersionError, StoreWriteError
+from bot.store.interface import StateStore
+from bot.store.models import (
+    ChatType,
+    Citation,
+    DayStats,
+    FeedbackItem,
+    LoggedQuestion,
+    Pruned,
+    QuestionEntry,
+    Totals,
+    UnansweredGroup,
+)
+from bot.store.opening import open_store
+from bot.store.schema import MIGRATIONS, Migration
+from bot.store.sqlite import SqliteStore
+from bot.store.times import Clock, utc_now
+
+__all__ = [
+    "MIGRATIONS",
+    "ChatType",
+    "Citation",
+    "Clock",
+    "DayStats",
+    "FeedbackItem",
+    "LoggedQuestion",
+    "Migration",
+    "Pruned",
+    "QuestionEntry",
+    "SqliteStore",
+    "StateStore",
+    "StoreDamagedError",
+    "StoreError",
+    "StoreVersionError",
+    "StoreWriteError",
+    "Totals",
+    "UnansweredGroup",
+    "open_store",
+    "utc_now",
+]

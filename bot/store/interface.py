@@ -1,0 +1,83 @@
+"""What the bot and the command line may ask of a state store, whatever holds it.
+
+``SqliteStore`` is the one implementation: one file, one writer. A bot run as several webhook
+replicas would need the same calls over PostgreSQL; ``docs/state-store.md`` says how they
+would map. Callers depend on this Protocol, not on SQLite.
+
+Failures: ``record_updates`` raises ``StoreWriteError`` when it cannot record durably (answer
+the updates anyway); the question log, votes, ``finish_update`` and ``prune`` never raise for a
+failed write: the store logs one warning and they return ``None`` or nothing. Reports and
+``unfinished_updates`` raise ``StoreError`` when the file cannot be read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from bot.store.models import (
+    DayStats,
+    FeedbackItem,
+    LoggedQuestion,
+    Pruned,
+    QuestionEntry,
+    Totals,
+    UnansweredGroup,
+)
+
+
+class StateStore(Protocol):
+    """Updates for crash safety, the question log, votes, reports and retention."""
+
+    def record_updates(self, updates: Sequence[tuple[int, str]]) -> list[int]:
+        """Store (update_id, raw JSON) pairs durably in one go; the ids never seen before."""
+        ...
+
+    def finish_update(self, update_id: int) -> None:
+        """Mark an update answered, so a restart does not answer it again."""
+        ...
+
+    def unfinished_updates(self) -> list[tuple[int, str]]:
+        """Recorded and not finished, oldest first: what to answer first after a crash."""
+        ...
+
+    def user_hash(self, user_id: int) -> str:
+        """A stable, salted, one-way stand-in for a user id (never store the id itself)."""
+        ...
+
+    def log_question(self, entry: QuestionEntry) -> int | None:
+        """Log a question; its id, for the answer's buttons (``None`` if it was not stored)."""
+        ...
+
+    def logged_question(self, question_id: int) -> LoggedQuestion | None:
+        """A logged question with its votes, or ``None`` if unknown or pruned."""
+        ...
+
+    def vote(self, question_id: int, voter_hash: str, value: int) -> Totals | None:
+        """Set one voter's +1 or -1 on an answer; its totals, ``None`` if it is gone."""
+        ...
+
+    def unanswered(self, since: datetime, limit: int = 20) -> list[UnansweredGroup]:
+        """The most asked unanswered questions since ``since``, grouped, most asked first."""
+        ...
+
+    def stats(self, since: datetime) -> list[DayStats]:
+        """Per UTC day since ``since``: questions, answered, votes, median latency."""
+        ...
+
+    def feedback(self, limit: int = 20) -> list[FeedbackItem]:
+        """The answers most recently voted down."""
+        ...
+
+    def questions(self, since: datetime) -> list[LoggedQuestion]:
+        """Every question since ``since`` with its votes, oldest first (an evaluation set)."""
+        ...
+
+    def prune(self, now: datetime, question_days: int) -> Pruned:
+        """Delete questions older than ``question_days`` and updates done over a day ago."""
+        ...
+
+    def close(self) -> None:
+        """Release the store; later calls fail."""
+        ...

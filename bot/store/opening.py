@@ -1,0 +1,80 @@
+"""Opening a state store: check the file, then set SQLite up, then migrate.
+
+The order matters. The file is only read until it is known to be a sound store this code can
+handle (``schema.inspect``); only then is it switched to WAL or migrated, so a damaged file or
+one from newer code is refused with one line and left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.store import schema
+from bot.store.errors import StoreError
+from bot.store.sqlite import SqliteStore
+from bot.store.times import Clock, utc_now
+
+logger = logging.getLogger(__name__)
+Connect = Callable[[Path], sqlite3.Connection]
+BUSY_TIMEOUT_MS = 5000  # another process (a report, a backup) may hold the write lock briefly
+JOURNAL_LIMIT_BYTES = 4 * 1024 * 1024  # the WAL shrinks back to this after a checkpoint
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """The connection the store uses: shared across threads, transactions made explicitly."""
+    return sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+
+
+def open_store(
+    path: Path,
+    *,
+    clock: Clock = utc_now,
+    migrations: Sequence[schema.Migration] = schema.MIGRATIONS,
+    connect: Connect = connect,
+) -> SqliteStore:
+    """Open (creating if need be) the store at ``path``, migrated to the latest version.
+
+    ``clock`` stamps what is stored (UTC). ``migrations`` and ``connect`` are for tests and
+    tools; the bot passes neither. Raises a ``StoreError`` with one line naming the file.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = connect(path)
+    except (OSError, sqlite3.Error) as error:
+        raise StoreError(path, f"cannot open: {error}") from error
+    opened = [db]
+    try:
+        _prepare(db)
+        schema.inspect(db, path, len(migrations))
+        _configure(db, path)
+        schema.migrate(db, path, migrations)
+        salt = db.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()[0]
+        reader = connect(path)
+        opened.append(reader)
+        _prepare(reader)
+        reader.execute("PRAGMA query_only = ON")
+    except BaseException as error:
+        for connection in opened:
+            connection.close()
+        if isinstance(error, sqlite3.DatabaseError):
+            raise StoreError(path, f"cannot open: {error}") from error
+        raise
+    return SqliteStore(db, reader, path, salt=salt, clock=clock)
+
+
+def _prepare(db: sqlite3.Connection) -> None:
+    db.row_factory = sqlite3.Row
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def _configure(db: sqlite3.Connection, path: Path) -> None:
+    """WAL (readers never wait for the writer), foreign keys, and the default sync level."""
+    mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if mode != "wal":  # e.g. a file system without shared memory: still safe, just slower
+        logger.warning("state store %s: journal mode %s, not WAL", path, mode)
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute(f"PRAGMA journal_size_limit = {JOURNAL_LIMIT_BYTES}")

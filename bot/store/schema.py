@@ -1,0 +1,175 @@
+"""The store's tables, the version they are at, and how a file is brought up to date.
+
+``MIGRATIONS[n]`` takes a store from version ``n`` to ``n + 1``; version 0 is an empty file, so
+the first one creates today's schema. A change to the schema is a new function appended to
+the tuple, never an edit of an old one: a file written by any release opens in every later one.
+Each step runs in its own transaction with the version bump, so a crash mid-migration leaves
+the previous version intact, and two processes opening a new file at once migrate it once.
+
+Before anything is written, ``inspect`` reads the file: another program's database, a damaged
+or truncated file, or a file from newer code is refused with one line, and left untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.store.errors import StoreDamagedError, StoreError, StoreVersionError
+from bot.store.privacy import new_salt
+
+Migration = Callable[[sqlite3.Connection], None]
+# Written into the file's header ("BBOT"), so `file` and a glance with sqlite3 tell it apart.
+APPLICATION_ID = 0x42424F54
+
+_V1 = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    # seq keeps arrival order: update ids restart at random after a week of silence.
+    """CREATE TABLE updates (
+        seq INTEGER PRIMARY KEY,
+        update_id INTEGER NOT NULL UNIQUE,
+        payload TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        done_at TEXT
+    )""",
+    # No index on done_at: the table holds about a day of updates, read whole only at start
+    # and when pruning, and every index would be one more page written per question.
+    # AUTOINCREMENT: an id in an old button's callback data never comes to mean a new question,
+    # even after every question has been pruned.
+    """CREATE TABLE questions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        asked_at TEXT NOT NULL,
+        chat_type TEXT NOT NULL,
+        text TEXT NOT NULL,
+        group_key TEXT NOT NULL,
+        answered INTEGER NOT NULL CHECK (answered IN (0, 1)),
+        cited_file TEXT,
+        cited_position INTEGER,
+        cited_text TEXT,
+        score REAL,
+        latency_ms REAL NOT NULL,
+        user_hash TEXT,
+        CHECK (answered = (cited_file IS NOT NULL))
+    )""",
+    # Covering for the daily figures: a report over a month reads the index alone.
+    "CREATE INDEX questions_asked ON questions (asked_at, answered, latency_ms)",
+    "CREATE INDEX questions_unanswered ON questions (asked_at) WHERE answered = 0",
+    """CREATE TABLE votes (
+        question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+        voter TEXT NOT NULL,
+        value INTEGER NOT NULL CHECK (value IN (-1, 1)),
+        voted_at TEXT NOT NULL,
+        PRIMARY KEY (question_id, voter)
+    ) WITHOUT ROWID""",
+)
+
+
+def _create_v1(db: sqlite3.Connection) -> None:
+    """Version 1: updates, the question log, votes, and the salt for user hashes."""
+    for statement in _V1:
+        db.execute(statement)
+    db.execute("INSERT INTO meta (key, value) VALUES ('salt', ?)", (new_salt(),))
+
+
+MIGRATIONS: tuple[Migration, ...] = (_create_v1,)
+
+
+def inspect(db: sqlite3.Connection, path: Path, known: int) -> int:
+    """The file's schema version (0 for an empty file), reading only.
+
+    Raises ``StoreDamagedError`` for anything that is not a sound state store and
+    ``StoreVersionError`` for one newer than ``known``. One read transaction, so a store another
+    process is creating at this moment is seen before or after, never halfway.
+    """
+    try:
+        db.execute("BEGIN")
+        return _inspect(db, path, known)
+    except sqlite3.DatabaseError as error:
+        raise StoreDamagedError(path, str(error)) from error
+    finally:
+        _rollback(db)
+
+
+def _inspect(db: sqlite3.Connection, path: Path, known: int) -> int:
+    try:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        application = db.execute("PRAGMA application_id").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        raise StoreDamagedError(path, str(error)) from error
+    if not tables and application == 0:
+        return 0
+    if application != APPLICATION_ID or "schema_version" not in tables:
+        raise StoreDamagedError(path, "an SQLite database of another program")
+    version = _version(db, path)
+    if version > known:
+        raise StoreVersionError(path, version, known)
+    _check_pages(db, path)
+    return version
+
+
+def _version(db: sqlite3.Connection, path: Path) -> int:
+    try:
+        rows = db.execute("SELECT version FROM schema_version").fetchall()
+    except sqlite3.DatabaseError as error:
+        raise StoreDamagedError(path, str(error)) from error
+    if len(rows) != 1 or not isinstance(rows[0][0], int) or rows[0][0] < 1:
+        raise StoreDamagedError(path, f"unreadable schema version {[r[0] for r in rows]}")
+    return int(rows[0][0])
+
+
+def _check_pages(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse a torn or truncated file at start, not halfway through some later question."""
+    try:
+        problems = [row[0] for row in db.execute("PRAGMA quick_check(3)")]
+    except sqlite3.DatabaseError as error:
+        raise StoreDamagedError(path, str(error)) from error
+    if problems != ["ok"]:
+        raise StoreDamagedError(path, "; ".join(problems))
+
+
+def migrate(db: sqlite3.Connection, path: Path, migrations: Sequence[Migration]) -> int:
+    """Apply every migration the file lacks, each in its own transaction; the final version.
+
+    An up-to-date file is only read, so a report can open a store on a read-only disk.
+    """
+    while True:
+        version = _version(db, path) if _has_versions(db) else 0
+        if version >= len(migrations):
+            return version
+        db.execute("BEGIN IMMEDIATE")  # re-read under the write lock: another opener may lead
+        try:
+            version = _version(db, path) if _has_versions(db) else 0
+            if version >= len(migrations):
+                db.execute("COMMIT")
+                return version
+            _step(db, migrations[version], version + 1)
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError as error:
+            _rollback(db)
+            reason = f"cannot bring the schema to version {version + 1}: {error}"
+            raise StoreError(path, reason) from error
+        except BaseException:
+            _rollback(db)
+            raise
+
+
+def _has_versions(db: sqlite3.Connection) -> bool:
+    found = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'").fetchone()
+    return found is not None
+
+
+def _step(db: sqlite3.Connection, migration: Migration, version: int) -> None:
+    if version == 1:
+        db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        db.execute("INSERT INTO schema_version (version) VALUES (0)")
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    migration(db)
+    db.execute("UPDATE schema_version SET version = ?", (version,))
+
+
+def _rollback(db: sqlite3.Connection) -> None:
+    if db.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")

@@ -1,0 +1,242 @@
+"""The state store in one SQLite file: one connection, one lock, short transactions.
+
+Durability is chosen per write. ``record_updates`` commits with ``synchronous = FULL``: the WAL
+is on disk before it returns, because the caller then lets Telegram forget those updates. The
+question log, votes and ``finish_update`` commit with ``NORMAL``: in WAL mode a killed process
+loses nothing committed, and a power cut may lose the last moments of the log (or mark an
+update undone, so it is answered twice), which is worth not paying an fsync a question.
+
+A failed write (full disk, I/O error, a lock held too long) on those paths is logged once, and
+the call returns ``None`` or nothing: the bot keeps answering. Once writes work again a new
+failure is logged anew, but not within ``WARN_AGAIN_AFTER`` of the last warning: a nearly full
+disk takes small writes and refuses large ones, and must not log one warning a question.
+``record_updates`` raises ``StoreWriteError`` instead (and shares the same one warning).
+
+PTB runs handlers on one event loop, but callers may also use worker threads, so connections
+are shared (``check_same_thread=False``) and every call holds a lock for its whole transaction;
+each is well under a millisecond. Reports, which read a month of questions (tens to hundreds of
+milliseconds at 100,000), run on a second, read-only connection with its own lock: in WAL mode
+readers never wait for the writer, so ``/stats`` never holds up an answer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from bot.store import questions as question_log
+from bot.store import reports
+from bot.store import updates as update_log
+from bot.store.errors import StoreError, StoreWriteError
+from bot.store.models import (
+    DayStats,
+    FeedbackItem,
+    LoggedQuestion,
+    Pruned,
+    QuestionEntry,
+    Totals,
+    UnansweredGroup,
+)
+from bot.store.privacy import hash_user
+from bot.store.times import Clock, days_before, stamp
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+Work = Callable[[sqlite3.Connection], T]
+WARN_AGAIN_AFTER = timedelta(minutes=10)
+
+
+class SqliteStore:
+    """A ``StateStore`` in one SQLite file; make one with ``open_store``."""
+
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        reader: sqlite3.Connection,
+        path: Path,
+        *,
+        salt: str,
+        clock: Clock,
+    ) -> None:
+        self.path = path
+        self._db = db
+        self._reader = reader
+        self._reader_lock = threading.Lock()
+        self._salt = salt
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._failing = False
+        self._warned_at: datetime | None = None
+
+    @property
+    def write_failing(self) -> bool:
+        """The last write failed (and was logged): reports may be missing recent questions."""
+        return self._failing
+
+    # --- updates -------------------------------------------------------------------------
+    def record_updates(self, updates: Sequence[tuple[int, str]]) -> list[int]:
+        """Store updates durably in one transaction; the ids never seen before.
+
+        Raises ``StoreWriteError`` if they could not be recorded: answer them all anyway.
+        """
+        if not updates:
+            return []
+        with self._lock:
+            try:
+                new = self._transaction(
+                    lambda db: update_log.record(db, updates, self._now()), True
+                )
+            except sqlite3.ProgrammingError:
+                raise
+            except sqlite3.DatabaseError as error:
+                self._failed(error)
+                raise StoreWriteError(self.path, f"updates not recorded: {error}") from error
+            self._succeeded()
+            return new
+
+    def finish_update(self, update_id: int) -> None:
+        """Mark an update answered."""
+        self._write(lambda db: update_log.finish(db, update_id, self._now()), None)
+
+    def unfinished_updates(self) -> list[tuple[int, str]]:
+        """Recorded and not finished, oldest first."""
+        return self._read(update_log.unfinished)
+
+    # --- the question log and votes ------------------------------------------------------
+    def user_hash(self, user_id: int) -> str:
+        """The salted hash standing for ``user_id`` in this store (see ``privacy``)."""
+        return hash_user(self._salt, user_id)
+
+    def log_question(self, entry: QuestionEntry) -> int | None:
+        """Log a question; its id, or ``None`` if the write failed."""
+        return self._write(lambda db: question_log.log(db, entry, self._now()), None)
+
+    def logged_question(self, question_id: int) -> LoggedQuestion | None:
+        """A logged question with its votes; ``None`` if unknown, pruned or unreadable."""
+        try:
+            return self._read(lambda db: question_log.get(db, question_id))
+        except StoreError as error:
+            logger.warning("%s", error)
+            return None
+
+    def vote(self, question_id: int, voter_hash: str, value: int) -> Totals | None:
+        """Set one voter's vote (+1 or -1); the answer's totals, ``None`` if it is gone."""
+        if value not in (1, -1):
+            raise ValueError(f"a vote is +1 or -1, not {value}")
+        return self._write(
+            lambda db: question_log.vote(db, question_id, voter_hash, value, self._now()), None
+        )
+
+    # --- reports and retention -----------------------------------------------------------
+    def unanswered(self, since: datetime, limit: int = 20) -> list[UnansweredGroup]:
+        """The most asked unanswered questions since ``since``, grouped by key."""
+        return self._report(lambda db: reports.unanswered(db, stamp(since), limit))
+
+    def stats(self, since: datetime) -> list[DayStats]:
+        """Per UTC day since ``since``."""
+        return self._report(lambda db: reports.stats(db, stamp(since)))
+
+    def feedback(self, limit: int = 20) -> list[FeedbackItem]:
+        """The answers most recently voted down."""
+        return self._report(lambda db: reports.feedback(db, limit))
+
+    def questions(self, since: datetime) -> list[LoggedQuestion]:
+        """Every question since ``since`` with its votes, oldest first."""
+        return self._report(lambda db: reports.questions(db, stamp(since)))
+
+    def prune(self, now: datetime, question_days: int) -> Pruned:
+        """Delete questions older than ``question_days`` days and updates done a day ago."""
+        asked_before, done_before = days_before(now, question_days), days_before(now, 1)
+
+        def work(db: sqlite3.Connection) -> Pruned:
+            questions, votes = question_log.prune(db, asked_before)
+            return Pruned(
+                questions=questions, votes=votes, updates=update_log.prune(db, done_before)
+            )
+
+        return self._write(work, Pruned())
+
+    def close(self) -> None:
+        """Close the connections; the last one checkpoints the WAL into the file."""
+        with self._reader_lock:
+            self._reader.close()
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- plumbing ------------------------------------------------------------------------
+    def _now(self) -> str:
+        return stamp(self._clock())
+
+    def _transaction(self, work: Work[T], durable: bool = False) -> T:
+        """Run ``work`` in one write transaction (FULL sync if ``durable``); hold the lock."""
+        if durable:
+            self._db.execute("PRAGMA synchronous = FULL")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            result = work(self._db)
+            self._db.execute("COMMIT")
+            return result
+        finally:
+            if self._db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+            if durable:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("PRAGMA synchronous = NORMAL")
+
+    def _write(self, work: Work[T], fallback: T) -> T:
+        """A write whose failure the bot can live with: logged once, ``fallback`` returned."""
+        with self._lock:
+            try:
+                result = self._transaction(work)
+            except sqlite3.ProgrammingError:
+                raise  # misuse (a closed store, wrong parameters) is a bug, not a full disk
+            except sqlite3.DatabaseError as error:
+                self._failed(error)
+                return fallback
+            self._succeeded()
+            return result
+
+    def _read(self, work: Work[T], *, report: bool = False) -> T:
+        """Run ``work`` on the writer's connection, or on the reports' one."""
+        db, lock = (self._reader, self._reader_lock) if report else (self._db, self._lock)
+        try:
+            with lock:
+                return work(db)
+        except sqlite3.ProgrammingError:
+            raise
+        except sqlite3.DatabaseError as error:
+            raise StoreError(self.path, f"cannot read: {error}") from error
+
+    def _report(self, work: Work[T]) -> T:
+        return self._read(work, report=True)
+
+    def _failed(self, error: sqlite3.DatabaseError) -> None:
+        now = self._clock()
+        quiet = self._warned_at is not None and now - self._warned_at < WARN_AGAIN_AFTER
+        if not self._failing and not quiet:
+            self._warned_at = now
+            logger.warning(
+                "state store %s: writes failing, the bot answers without recording them"
+                " (no more warnings until they work again): %s",
+                self.path,
+                error,
+            )
+        self._failing = True
+
+    def _succeeded(self) -> None:
+        if self._failing:
+            logger.info("state store %s: writes work again", self.path)
+        self._failing = False

@@ -1,0 +1,117 @@
+"""Updates recorded before they are relied on: no question lost to a crash, none answered twice."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from bot.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_new_ids_are_returned_and_redeliveries_are_not(store):
+    assert store.record_updates([(10, '{"update_id": 10}'), (11, "{}")]) == [10, 11]
+    assert store.record_updates([(11, "{}"), (12, "{}"), (12, "{}")]) == [12]
+    store.finish_update(10)
+    assert store.record_updates([(10, "{}")]) == []  # done or not, seen is seen
+    assert store.record_updates([]) == []
+
+
+def test_unfinished_updates_come_back_in_arrival_order_with_their_json(store):
+    # Telegram restarts ids at random after a week without updates: order is arrival order.
+    store.record_updates([(900, '{"a": 1}'), (5, '{"b": 2}')])
+    store.record_updates([(7, '{"c": 3}')])
+    store.finish_update(5)
+    store.finish_update(5)  # twice is harmless
+    store.finish_update(404)  # unknown is harmless
+    assert store.unfinished_updates() == [(900, '{"a": 1}'), (7, '{"c": 3}')]
+
+
+def test_unfinished_updates_survive_a_restart(tmp_path, store_clock):
+    path = tmp_path / "state.db"
+    with open_store(path, clock=store_clock) as store:
+        store.record_updates([(1, "one"), (2, "two")])
+        store.finish_update(1)
+    with open_store(path, clock=store_clock) as store:
+        assert store.unfinished_updates() == [(2, "two")]
+        assert store.record_updates([(2, "two")]) == []
+
+
+def test_record_updates_syncs_fully_then_returns_to_normal(store):
+    store.record_updates([(1, "{}")])
+    assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL again
+
+
+def test_done_updates_are_pruned_after_a_day_and_unfinished_ones_kept(store, store_clock):
+    store.record_updates([(1, "{}"), (2, "{}"), (3, "{}")])
+    store.finish_update(1)
+    store_clock.advance(hours=20)
+    store.finish_update(2)
+    pruned = store.prune(store_clock.now + timedelta(hours=5), 30)
+    assert pruned.updates == 1  # 1 was done 25 hours before; 2 only 5
+    assert store.unfinished_updates() == [(3, "{}")]
+    assert store.record_updates([(1, "{}"), (2, "{}")]) == [1]  # forgotten, so new again
+
+
+# The writer commits batches of 50 updates (and a question), printing each batch's number once
+# committed; killed with SIGKILL at some point, usually inside a transaction.
+WRITER = """
+import sys
+from pathlib import Path
+from bot.store import QuestionEntry, open_store
+
+store = open_store(Path(sys.argv[1]))
+base = int(sys.argv[2])
+payload = "x" * 3000
+batch = 0
+while True:
+    first = base + batch * 50
+    store.record_updates([(first + i, payload) for i in range(50)])
+    store.log_question(QuestionEntry(chat_type="group", text=payload, group_key="k", latency_ms=1))
+    batch += 1
+    print(batch, flush=True)
+"""
+
+
+def _write_until_killed(path: Path, base: int, batches: int) -> int:
+    """Run the writer, kill it after ``batches`` commits; how many it reported committed."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    committed = 0
+    with subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), str(base)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    ) as writer:
+        assert writer.stdout is not None
+        for line in writer.stdout:
+            committed = int(line)
+            if committed >= batches:
+                break
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+    assert writer.returncode == -signal.SIGKILL
+    return committed
+
+
+def test_a_writer_killed_mid_transaction_leaves_a_sound_store_with_every_commit(tmp_path):
+    path = tmp_path / "state.db"
+    reported = 0
+    for round_, batches in enumerate((5, 40, 15)):
+        reported += _write_until_killed(path, base=round_ * 1_000_000, batches=batches)
+        raw = sqlite3.connect(path)
+        assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        raw.close()
+        with open_store(path) as store:
+            stored = store.unfinished_updates()
+        # Every batch reported committed is there, and no batch is there in part.
+        assert len(stored) >= reported * 50
+        assert len(stored) % 50 == 0
+        reported = len(stored) // 50
