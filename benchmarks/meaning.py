@@ -1,49 +1,168 @@
-"""What the sentence model costs: embedding speed, answer latency, memory, restart.
+"""What the sentence model costs: embedding, int8 cosines, answer latency, memory, restart.
 
-    python -m benchmarks.meaning [--model DIR] [--sizes N ...] [--embed N]
+    python -m benchmarks.meaning [--model DIR] [--sizes N ...] [--embed N] [--restart N ...]
 
-Embedding every sentence of a large corpus takes minutes (about 90 sentences a second on two
+Embedding every sentence of a large corpus takes minutes (100 to 200 sentences a second on two
 cores), so the rate is measured on ``--embed`` real sentences, and the answer latency at each
 size is measured over vectors made of those real ones repeated and, past them, random unit
-vectors: the cost of a question (encoding it, one matrix-vector product over every sentence,
-fusing 60 candidates, abstaining) does not depend on what the vectors say. The answerer, BM25
-ratios and agreement are in ``benchmarks.run``; this prints the model's part beside the same
-answerer by words alone, in the same process.
+vectors: the cost of a question (encoding it, one product over every sentence's vector, fusing
+60 candidates, abstaining) does not depend on what the vectors say. The answerer, BM25 ratios
+and agreement are in ``benchmarks.run``; this prints the model's part beside the same answerer
+by words alone, in the same process. The real vectors also measure what holding them as int8
+(``bot.core.search.vectors``) does to the cosines of real questions.
+
+Memory: the vectors as the answerer holds them (int8 codes and one scale a sentence), and the
+RSS the model adds, once loaded and once it has embedded.
+
+Restart: a new process (spawned, so its memory is its own) loads the model, the cached index
+and the stored vectors and answers one question; it is timed, and its RSS growth compared with
+a process that restarts from the same cache by words alone. Up to ``REAL_UP_TO`` sentences the
+stored vectors are real (embedded once, kept under the work folder). Past that, embedding would
+take many minutes for nothing a restart measures: a restart's cost is reading and holding the
+vectors, not making them. So the large corpus's vectors are stored by ``SyntheticEncoder``,
+which has the real model's ``identity`` and ``dimension`` but returns random unit vectors at
+once: the same files, of the same sizes, under the same names, which the restarted process
+loads with the real model (in a cache folder of their own, never mixed with real ones).
+
+Speeds vary with whatever else the machine runs; memory figures do not.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import multiprocessing
 import tempfile
 import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
-from benchmarks.corpus import make_corpus
-from benchmarks.measure import peak_rss_mb, time_each
-from benchmarks.run import SQUAD, build, questions
+from benchmarks.corpus import Corpus, make_corpus
+from benchmarks.measure import peak_rss_mb, reset_peak_rss, rss_mb, time_each
+from benchmarks.run import SQUAD, build, engine, questions
 from bot.core import EngineConfig, SentenceEncoder, build_answerer
-from bot.core.search.vectors import Meaning, SentenceVectors, document_texts
+from bot.core.analysis.encoder import TokenStates
+from bot.core.ingest.loading import load_knowledge
+from bot.core.search.vectors import (
+    Meaning,
+    Progress,
+    SentenceVectors,
+    build_vectors,
+    document_texts,
+)
 from bot.model_install import default_model_dir
 
 SIZES = (10_000, 100_000)
+# Restart with real stored vectors up to this many sentences (minutes of embedding, once);
+# synthetic ones past it (see the module doc).
+REAL_UP_TO = 20_000
+MB = 2**20
+Floats32 = npt.NDArray[np.float32]
 
 
-def embedding_rate(encoder: SentenceEncoder, texts: list[str]) -> float:
-    """Sentences embedded per second (batches sorted by length, as the index does)."""
-    started = time.perf_counter()
-    encoder.encode(texts)
-    return len(texts) / (time.perf_counter() - started)
+class SyntheticEncoder:
+    """The real encoder's identity and dimension, and random unit vectors made at once.
+
+    Only for storing the vectors a restart reads (see the module doc); a question is still read
+    by the real model.
+    """
+
+    def __init__(self, real: SentenceEncoder, seed: int = 11) -> None:
+        self.identity = real.identity
+        self.dimension = real.dimension
+        self._real = real
+        self._rng = np.random.default_rng(seed)
+
+    def encode(self, texts: Sequence[str], *, progress: Progress | None = None) -> Floats32:
+        """One random unit vector a text."""
+        vectors = self._rng.standard_normal((len(texts), self.dimension)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        if progress is not None:
+            progress(len(texts), len(texts))
+        return vectors
+
+    def encode_tokens(self, text: str) -> TokenStates:
+        """The real model's reading (a restart never calls it here)."""
+        return self._real.encode_tokens(text)
 
 
-def vectors_for(count: int, real: np.ndarray, seed: int = 7) -> np.ndarray:
-    """``count`` unit vectors: the real ones first, then random ones (see the module doc)."""
+def vectors_for(count: int, real: Floats32, seed: int = 7) -> npt.NDArray[np.float16]:
+    """``count`` unit vectors as stored on disk: the real ones first, then random ones."""
     rng = np.random.default_rng(seed)
     extra = rng.standard_normal((max(0, count - len(real)), real.shape[1])).astype(np.float32)
     extra /= np.linalg.norm(extra, axis=1, keepdims=True)
-    halves = np.concatenate([real[:count], extra]).astype(np.float16)  # as stored on disk
-    return halves.astype(np.float32)
+    return np.concatenate([real[:count], extra]).astype(np.float16)
+
+
+def held_mb(vectors: SentenceVectors) -> float:
+    """What the answerer holds for the vectors: the int8 codes and the scales."""
+    return (vectors.codes.nbytes + vectors.scales.nbytes) / MB
+
+
+def int8_error(encoder: SentenceEncoder, real: Floats32, asked: list[str]) -> str:
+    """How far the int8 cosines of real questions are from float32 and float16 ones."""
+    stored = real.astype(np.float16)
+    vectors = SentenceVectors.from_floats(stored, encoder.identity)
+    queries = encoder.encode(asked)
+    exact = real @ queries.T
+    halves = stored.astype(np.float32) @ queries.T
+    int8 = np.stack([vectors.cosines(query) for query in queries], axis=1)
+    same = np.mean(np.argmax(int8, axis=0) == np.argmax(exact, axis=0))
+    return (
+        f"int8 cosines of {len(asked)} real questions with {len(real):,} real sentences: at"
+        f" most {np.abs(int8 - exact).max():.4f} from float32 (mean"
+        f" {np.abs(int8 - exact).mean():.5f}; float16 as on disk: at most"
+        f" {np.abs(halves - exact).max():.4f}); same nearest sentence for {same:.1%}"
+    )
+
+
+@dataclass(frozen=True)
+class Restart:
+    """One restart in a new process: seconds to the first answer, RSS added, what it holds."""
+
+    seconds: float
+    peak_mb: float  # peak RSS over the process's RSS once the engine is imported
+    after_mb: float  # the same, after the first answer
+    semantic: bool
+    vectors_mb: float
+
+
+def restart(config: EngineConfig, model: Path | None, question: str) -> Restart:
+    """In a new process: load the model (if any), the index and vectors cached, answer once."""
+    gc.collect()
+    before = rss_mb()
+    reset_peak_rss()
+    started = time.perf_counter()
+    encoder = SentenceEncoder(model) if model is not None else None
+    answerer = build_answerer(config, encoder, vectors="cached")
+    answerer.ask(question)
+    seconds = time.perf_counter() - started
+    vectors = held_mb(answerer.meaning.vectors) if answerer.meaning is not None else 0.0
+    return Restart(seconds, peak_rss_mb() - before, rss_mb() - before, answerer.semantic, vectors)
+
+
+def restarted(config: EngineConfig, model: Path | None, question: str) -> Restart:
+    """``restart`` in a freshly spawned process."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(restart, config, model, question).result()
+
+
+def stored(corpus: Corpus, encoder: SentenceEncoder, work: Path) -> tuple[EngineConfig, str]:
+    """A config whose cache holds the corpus's index and vectors, and what the vectors are."""
+    if corpus.sentences <= REAL_UP_TO:
+        config = engine(corpus.directory, work / "meaning-cache")
+        build_answerer(config, encoder)  # embeds what is not stored yet
+        return config, "real"
+    config = engine(corpus.directory, work / "meaning-synthetic-cache")
+    base = build_answerer(config).base  # and the index, cached for the restart
+    build_vectors(base, SyntheticEncoder(encoder), config.vector_dir)
+    return config, "synthetic"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,53 +171,65 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=default_model_dir(), help="model dir")
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--embed", type=int, default=2000, help="real sentences to embed")
+    parser.add_argument("--restart", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--squad", type=Path, default=SQUAD)
     args = parser.parse_args(argv)
     work = Path(tempfile.gettempdir()) / "briefing-bot-bench"
     asked = questions(args.squad)
-    before = peak_rss_mb()
+    source = load_knowledge(args.squad / "knowledge", max_bytes=50_000_000)
+    sample = [t for d in source.documents for t in document_texts(d)][: args.embed]
+    gc.collect()
+    before = rss_mb()
+    reset_peak_rss()
     started = time.perf_counter()
     encoder = SentenceEncoder(args.model)
     loaded = time.perf_counter() - started
-    print(f"model loaded in {loaded:.2f} s, peak RSS +{peak_rss_mb() - before:.0f} MB")
+    model_mb, model_peak = rss_mb() - before, peak_rss_mb() - before
+    started = time.perf_counter()
+    real = encoder.encode(sample)
+    rate = len(sample) / (time.perf_counter() - started)
+    print(
+        f"model loaded in {loaded:.2f} s: RSS +{model_mb:.0f} MB (peak +{model_peak:.0f} MB);"
+        f" after embedding {len(sample):,} sentences +{rss_mb() - before:.0f} MB"
+        f" (peak +{peak_rss_mb() - before:.0f} MB); embedding {rate:.0f} sentences/s",
+        flush=True,
+    )
+    print(int8_error(encoder, real, asked[:200]), flush=True)
     for size in args.sizes:
         corpus = make_corpus(args.squad / "knowledge", size, work)
         answerer, _, _ = build(corpus)
-        texts = [t for d in answerer.base.documents for t in document_texts(d)]
-        sample = texts[: args.embed]
-        rate = embedding_rate(encoder, sample)
-        real = encoder.encode(sample)
-        matrix = vectors_for(len(texts), real)
-        vectors = SentenceVectors(matrix, encoder.identity)
+        count = answerer.base.sentence_count
+        vectors = SentenceVectors.from_floats(vectors_for(count, real), encoder.identity)
         semantic = answerer.with_meaning(Meaning(vectors, encoder))
         for question in asked[:20]:
             semantic.ask(question)
             answerer.ask(question)
         words = time_each(answerer.ask, asked)
         meaning = time_each(semantic.ask, asked)
-        minutes = len(texts) / rate / 60
         print(
-            f"{corpus.sentences:,} sentences: embedding {rate:.0f} sentences/s"
-            f" ({minutes:.1f} min for all, once); vectors {matrix.nbytes / 2**20:.0f} MB;"
-            f" answer p50 {meaning.p50_ms:.2f} ms, p99 {meaning.p99_ms:.2f} ms with the model"
+            f"{count:,} sentences: vectors held in {held_mb(vectors):.1f} MB (int8 and a scale"
+            f" a sentence; float32 would be {count * encoder.dimension * 4 / MB:.0f} MB);"
+            f" embedding all {count / rate / 60:.1f} min, once; answer p50"
+            f" {meaning.p50_ms:.2f} ms, p99 {meaning.p99_ms:.2f} ms with the model"
             f" ({meaning.p50_ms / words.p50_ms:.0f}x the {words.p50_ms:.2f} ms by words alone)",
             flush=True,
         )
-    corpus = make_corpus(args.squad / "knowledge", 10_000, work)
-    cache = work / "meaning-cache"
-    config = EngineConfig(
-        knowledge_dir=corpus.directory, max_file_bytes=50_000_000, cache_dir=cache
-    )
-    first = build_answerer(config, encoder)  # embeds what is not stored yet
-    started = time.perf_counter()
-    fresh = SentenceEncoder(args.model)
-    restarted = build_answerer(config, fresh, vectors="cached")
-    restarted.ask(asked[0])
-    print(
-        f"restart at {corpus.sentences:,} sentences with stored vectors: model, index, vectors"
-        f" and the first answer in {time.perf_counter() - started:.2f} s"
-        f" (semantic: {restarted.semantic}; {len(first.base.documents)} documents)"
-    )
+        del answerer, semantic, vectors
+    for size in args.restart:
+        corpus = make_corpus(args.squad / "knowledge", size, work)
+        config, kind = stored(corpus, encoder, work)
+        alone = restarted(config, None, asked[0])
+        both = restarted(config, args.model, asked[0])
+        print(
+            f"restart at {corpus.sentences:,} sentences, {kind} stored vectors: model, index,"
+            f" vectors and the first answer in {both.seconds:.2f} s (semantic: {both.semantic};"
+            f" by words alone {alone.seconds:.2f} s); RSS +{both.after_mb:.0f} MB after the"
+            f" answer, peak +{both.peak_mb:.0f} MB (words alone +{alone.after_mb:.0f},"
+            f" peak +{alone.peak_mb:.0f}): the model and vectors add"
+            f" {both.after_mb - alone.after_mb:.0f} MB, of which the vectors"
+            f" {both.vectors_mb:.1f} MB",
+            flush=True,
+        )
     return 0
 
 

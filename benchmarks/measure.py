@@ -1,4 +1,4 @@
-"""Timing and memory helpers: latency percentiles, peak RSS since a reset."""
+"""Timing and memory helpers: latency percentiles, resident memory now and at peak."""
 
 from __future__ import annotations
 
@@ -30,6 +30,17 @@ def peak_rss_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_mb() -> float:
+    """Resident memory now, in MB (Linux; elsewhere the peak, the nearest there is)."""
+    try:
+        for line in _STATUS.read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return peak_rss_mb()
 
 
 @dataclass(frozen=True)
