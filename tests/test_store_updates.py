@@ -43,6 +43,15 @@ def test_unfinished_updates_survive_a_restart(tmp_path, store_clock):
         assert store.record_updates([(2, "two")]) == []
 
 
+def test_an_answered_update_keeps_only_its_id(store):
+    """The raw update names who asked and where: it goes as soon as the update is answered."""
+    store.record_updates([(1, '{"from": {"id": 987654321}}'), (2, '{"from": {"id": 5}}')])
+    store.finish_update(1)
+    payloads = dict(store._db.execute("SELECT update_id, payload FROM updates").fetchall())
+    assert payloads == {1: "", 2: '{"from": {"id": 5}}'}
+    assert store.record_updates([(1, "{}")]) == []  # still known, so still not answered twice
+
+
 def test_record_updates_syncs_fully_then_returns_to_normal(store):
     store.record_updates([(1, "{}")])
     assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL again

@@ -64,16 +64,29 @@ def test_questions_in_private_and_groups(bot_process):
     bot.reply_to(make.message("/sources", user=USER_ID, chat=GROUP_ID))  # processed after it
     assert sends_replying_to(bot.fake.calls, chatter["message"]["message_id"]) == []
 
-    bot.fake.push(make.callback("more", private.result, user=USER_ID))
+    more, up, _ = (
+        b["callback_data"] for b in private.params["reply_markup"]["inline_keyboard"][0]
+    )
+    bot.fake.push(make.callback(more, private.result, user=USER_ID))
     calls = bot.fake.wait_for(lambda cs: any(c.method == "editMessageText" for c in cs))
     edit = next(c for c in calls if c.method == "editMessageText")
     assert edit.status == 200
     assert edit.params["message_id"] == private.result["message_id"]
 
+    bot.fake.push(make.callback(up, private.result, user=USER_ID))  # a vote
+    calls = bot.fake.wait_for(
+        lambda cs: any("\U0001f44d 1" in c.params.get("text", "") for c in cs), timeout=10
+    )
+    assert [c for c in calls if c.method == "answerCallbackQuery"][-1].status == 200
+    unasked = make.message("what is the currency of Armenia?", user=USER_ID)
+    assert "<blockquote>" not in check_reply(bot.reply_to(unasked), USER_ID)  # no quote
+    report = check_reply(bot.reply_to(make.message("/unanswered", user=ADMIN_ID)), ADMIN_ID)
+    assert "- once: what is the currency of Armenia?" in report
+
     commands = bot.fake.sent("setMyCommands")
     scopes = {c.params["scope"]["type"] for c in commands}
     assert {"all_private_chats", "all_group_chats"} <= scopes
-    assert len(bot.fake.sent()) == 6  # one per question, nothing for the chatter
+    assert len(bot.fake.sent()) == 8  # one per question and the report; none for the chatter
     assert TOKEN not in bot.stop()
 
 

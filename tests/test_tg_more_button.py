@@ -51,3 +51,34 @@ async def test_a_double_tap_is_harmless(tg_app, fake_telegram, updates):
     )
     await feed(tg_app, updates.callback("less", answer, user=USER_ID))
     assert len(fake_telegram.sent()) == 1  # no apology: nothing went wrong for the user
+
+
+async def test_more_works_on_an_answer_sent_before_a_restart(
+    stored_app, tg_settings, fake_telegram, updates, live_store
+):
+    from bot.core import build_answerer
+    from bot.tg.app import build_application
+    from testkit.fake_bot_api import RecordingRequest
+
+    await feed(stored_app, updates.message("when is Kalbajar handed over?", user=USER_ID))
+    sent = fake_telegram.sent()[0]
+    more = sent.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    answer = dict(sent.result)
+    answer.pop("reply_to_message", None)  # the question itself cannot be read from it
+    restarted = build_application(  # nothing remembered in memory: only the store
+        tg_settings,
+        build_answerer(tg_settings.engine()),
+        store=live_store,
+        request=RecordingRequest(fake_telegram),
+    )
+    await restarted.initialize()
+    try:
+        await feed(restarted, updates.callback(more, answer, user=USER_ID))
+    finally:
+        await restarted.shutdown()
+    edit = fake_telegram.sent("editMessageText")[0].params
+    assert KALBAJAR in edit["text"]
+    assert "Also relevant" in edit["text"]
+    buttons = [b["callback_data"] for b in edit["reply_markup"]["inline_keyboard"][0]]
+    question_id = more.split(":")[1]
+    assert buttons == [f"less:{question_id}", f"up:{question_id}", f"down:{question_id}"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -165,3 +166,30 @@ def test_run_bot_with_a_missing_model_says_so(tg_settings, monkeypatch, caplog, 
         run_bot(settings)
     assert "answering by words alone (no sentence model)" in caplog.messages
     assert any(m.startswith("answering by words alone: ") for m in caplog.messages)
+
+
+def test_the_bot_records_into_its_state_store_and_closes_it(tg_settings, monkeypatch, tmp_path):
+    served = []
+    monkeypatch.setattr(runner, "configure_logging", lambda level, secrets: None)
+    monkeypatch.setattr(runner, "serve", lambda app, settings: served.append(app))
+    settings = tg_settings.model_copy(update={"state_db": tmp_path / "state" / "bot.sqlite3"})
+    assert run_bot(settings) == 0
+    store = served[0].bot_data[STATE_KEY].store
+    assert store is not None
+    assert (tmp_path / "state" / "bot.sqlite3").is_file()
+    with pytest.raises(sqlite3.ProgrammingError):  # closed when the bot stopped
+        store.unfinished_updates()
+
+
+def test_a_damaged_state_store_stops_the_start_in_one_line_and_is_kept(
+    tg_settings, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(runner, "configure_logging", lambda level, secrets: None)
+    monkeypatch.setattr(runner, "serve", lambda app, settings: pytest.fail("must not serve"))
+    damaged = tmp_path / "state.sqlite3"
+    damaged.write_bytes(b"\0garbage" * 512)
+    with pytest.raises(runner.StateStoreError) as caught:
+        run_bot(tg_settings.model_copy(update={"state_db": damaged}))
+    assert str(damaged) in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert damaged.read_bytes() == b"\0garbage" * 512

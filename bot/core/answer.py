@@ -75,12 +75,13 @@ class Answerer:
         """
         read = self.read(question)
         count = answer_count or self.options.answer_count
+        # An answer without matches keeps the terms too: they group similar unanswered questions.
         if not len(self.index) or (self.meaning is None and not read.terms):
-            return Answer(question=read.text)
+            return Answer(question=read.text, terms=read.terms)
         reading = self.meaning.read(read.text) if self.meaning is not None else None
         ranked = self.rank(read, count, reading.cosines if reading is not None else None)
         if not ranked or self._too_weak(read, ranked[0][0], reading):
-            return Answer(question=read.text)
+            return Answer(question=read.text, terms=read.terms)
         matches = tuple(self._match(i, s) for i, s in ranked)
         return Answer(question=read.text, matches=matches, terms=read.terms)
 

@@ -34,7 +34,11 @@ class Answer(BaseModel):
     question: str
     matches: tuple[Match, ...] = ()
     terms: tuple[str, ...] = Field(
-        default=(), description="the terms searched for, to mark in a quote (see term_spans)"
+        default=(),
+        description=(
+            "the terms searched for, to mark in a quote (see term_spans); also without an"
+            " answer, so reports can group questions that asked the same thing"
+        ),
     )
 
     @property

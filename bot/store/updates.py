@@ -27,9 +27,14 @@ def record(db: sqlite3.Connection, updates: Sequence[tuple[int, str]], now: str)
 
 
 def finish(db: sqlite3.Connection, update_id: int, now: str) -> None:
-    """Mark an update answered (the first time only: done_at says when it was)."""
+    """Mark an update answered (the first time only: done_at says when it was).
+
+    Its raw JSON is dropped at once: it names the sender and the chat, and once answered only
+    the id is needed (to recognise a redelivery). So who asked stays in the store only while
+    the question is in flight.
+    """
     db.execute(
-        "UPDATE updates SET done_at = ? WHERE update_id = ? AND done_at IS NULL",
+        "UPDATE updates SET done_at = ?, payload = '' WHERE update_id = ? AND done_at IS NULL",
         (now, update_id),
     )
 

@@ -19,10 +19,10 @@ REFUSAL = "Sorry, only the bot's admins can change the briefings I read."
 MAX_DETAIL = 3000
 
 
-async def _admin_message(
-    update: Update, context: ContextTypes.DEFAULT_TYPE
+async def admin_message(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, refusal: str = REFUSAL
 ) -> tuple[Message, BotState] | None:
-    """Return the message and state if an admin sent it; refuse anyone else."""
+    """Return the message and state if an admin sent it; refuse anyone else (``refusal``)."""
     message = update.effective_message
     if message is None:
         return None
@@ -30,7 +30,7 @@ async def _admin_message(
     user = update.effective_user
     if not state.is_admin(user.id if user else None):
         logger.info("refused admin action from user %s", user.id if user else None)
-        await reply_html(message, escape(REFUSAL))
+        await reply_html(message, escape(refusal))
         return None
     return message, state
 
@@ -45,7 +45,7 @@ def _failure(what: str, exc: BaseException, state: BotState) -> str:
 
 async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Rebuild the index from ``KNOWLEDGE_DIR`` and report what changed."""
-    found = await _admin_message(update, context)
+    found = await admin_message(update, context)
     if found is None:
         return
     message, state = found
@@ -61,7 +61,7 @@ async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Validate, save and load a ``.md`` or ``.txt`` briefing sent in a private chat."""
-    found = await _admin_message(update, context)
+    found = await admin_message(update, context)
     if found is None or found[0].document is None:
         return
     message, state = found

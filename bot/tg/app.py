@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram import BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
 from telegram import BotCommandScopeChat as ChatScope
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -14,13 +14,16 @@ from telegram.ext import (
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
 
 from bot.config import Settings, SettingsError
 from bot.core import Answerer, SentenceEncoder
+from bot.store import StateStore
 from bot.tg.admin import document_upload, reload_command
+from bot.tg.durable import FINISHED_GROUP, RecordingQueue, finished, replay_unfinished
 from bot.tg.error_handler import on_error
 from bot.tg.help import (
     ADMIN_COMMANDS,
@@ -33,10 +36,13 @@ from bot.tg.help import (
 from bot.tg.inline import inline_query
 from bot.tg.meaning import schedule_meaning, stop_meaning
 from bot.tg.more_button import more_button_pressed
+from bot.tg.pruning import schedule_pruning, stop_pruning
 from bot.tg.questions import ask_command, follow_up, private_text
 from bot.tg.rate_limiter import RetryingLimiter
-from bot.tg.replies import LESS, MORE
+from bot.tg.replies import MORE_OR_LESS, VOTE
+from bot.tg.reports import feedback_command, stats_command, unanswered_command
 from bot.tg.state import STATE_KEY, BotState
+from bot.tg.votes import vote_pressed
 
 logger = logging.getLogger(__name__)
 
@@ -59,13 +65,15 @@ def build_application(
     answerer: Answerer,
     *,
     encoder: SentenceEncoder | None = None,
+    store: StateStore | None = None,
     request: BaseRequest | None = None,
     updates_request: BaseRequest | None = None,
 ) -> BotApp:
     """Build the Application; ``request`` replaces HTTP for tests and the fake Bot API.
 
     With ``encoder``, the sentence vectors ``answerer`` lacks are embedded in the background
-    once the bot runs (``bot.tg.meaning``).
+    once the bot runs (``bot.tg.meaning``). With ``store``, every update is recorded before
+    Telegram is told it arrived (``bot.tg.durable``) and questions and votes are logged.
     """
     builder = (
         Application.builder()
@@ -74,6 +82,7 @@ def build_application(
         .base_file_url(settings.telegram_base_file_url)
         .rate_limiter(RetryingLimiter())
         .concurrent_updates(CONCURRENT_UPDATES)
+        .update_queue(RecordingQueue(store))
         .post_init(start_up)
         .post_shutdown(shut_down)
     )
@@ -82,7 +91,9 @@ def build_application(
     if updates_request is not None:
         builder = builder.get_updates_request(updates_request)
     app: BotApp = builder.build()
-    app.bot_data[STATE_KEY] = BotState(settings=settings, answerer=answerer, encoder=encoder)
+    app.bot_data[STATE_KEY] = BotState(
+        settings=settings, answerer=answerer, encoder=encoder, store=store
+    )
     add_handlers(app)
     return app
 
@@ -96,14 +107,20 @@ def add_handlers(app: BotApp) -> None:
     app.add_handler(CommandHandler("ask", ask_command, filters=new))
     app.add_handler(CommandHandler("sources", sources_command, filters=new))
     app.add_handler(CommandHandler("reload", reload_command, filters=new))
+    app.add_handler(CommandHandler("unanswered", unanswered_command, filters=new))
+    app.add_handler(CommandHandler("stats", stats_command, filters=new))
+    app.add_handler(CommandHandler("feedback", feedback_command, filters=new))
     app.add_handler(MessageHandler(private & filters.Document.ALL, document_upload))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, private_text))
     app.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
     app.add_handler(
         MessageHandler(groups & filters.REPLY & filters.TEXT & ~filters.COMMAND, follow_up)
     )
-    app.add_handler(CallbackQueryHandler(more_button_pressed, pattern=f"^({MORE}|{LESS})$"))
+    app.add_handler(CallbackQueryHandler(more_button_pressed, pattern=MORE_OR_LESS))
+    app.add_handler(CallbackQueryHandler(vote_pressed, pattern=VOTE))
     app.add_handler(InlineQueryHandler(inline_query))
+    # Last, after every group that answers (a failed handler still reaches it).
+    app.add_handler(TypeHandler(Update, finished), group=FINISHED_GROUP)
     app.add_error_handler(on_error)
 
 
@@ -114,14 +131,23 @@ def _state(app: BotApp) -> BotState:
 
 
 async def start_up(app: BotApp) -> None:
-    """Once connected: the command menu, then the missing sentence vectors, in the background."""
+    """Once connected: the command menu and the updates the last run left unfinished.
+
+    Then, in the background, the missing sentence vectors and the question log's retention.
+    """
     await register_commands(app)
-    schedule_meaning(_state(app))
+    if isinstance(app.update_queue, RecordingQueue):
+        await replay_unfinished(app.update_queue, app.bot)
+    state = _state(app)
+    schedule_meaning(state)
+    schedule_pruning(state)
 
 
 async def shut_down(app: BotApp) -> None:
-    """After the last update is handled: stop embedding sentence vectors."""
-    await stop_meaning(_state(app))
+    """After the last update is handled: stop embedding sentence vectors and pruning."""
+    state = _state(app)
+    await stop_meaning(state)
+    await stop_pruning(state)
 
 
 async def register_commands(app: BotApp) -> None:

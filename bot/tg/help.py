@@ -20,7 +20,13 @@ GROUP_COMMANDS = (
     BotCommand("sources", "The briefings I have read"),
     BotCommand("help", "How to ask me"),
 )
-ADMIN_COMMANDS = (*PRIVATE_COMMANDS, BotCommand("reload", "Reload the briefings (admins)"))
+ADMIN_COMMANDS = (
+    *PRIVATE_COMMANDS,
+    BotCommand("reload", "Reload the briefings (admins)"),
+    BotCommand("unanswered", "Most asked questions I could not answer, last week (admins)"),
+    BotCommand("stats", "Questions, answers and votes a day, last week (admins)"),
+    BotCommand("feedback", "Answers people voted down (admins)"),
+)
 SHOWN_SOURCES = 5
 
 
@@ -42,7 +48,11 @@ def help_text(base: KnowledgeBase, username: str, is_admin: bool) -> str:
         *titles,
     ]
     if is_admin:
-        lines += ["", "<b>Admin:</b> /reload, or send me a .md or .txt briefing here."]
+        lines += [
+            "",
+            "<b>Admin:</b> /reload, or send me a .md or .txt briefing here. "
+            "What people ask: /unanswered, /stats, /feedback.",
+        ]
     return "\n".join(lines)
 
 

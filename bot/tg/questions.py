@@ -15,6 +15,7 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot.core import Answer, Answerer, QuestionError
+from bot.tg import question_log
 from bot.tg.render import escape, render_answer
 from bot.tg.replies import more_button, reply_html
 from bot.tg.state import BotState, get_state
@@ -97,7 +98,11 @@ async def answer_question(
         log_question(message.chat.type, started, Answer(question=question[:80]))
         return
     answered = time.perf_counter()
-    markup = more_button() if answer.best else None
+    user = message.from_user
+    logged = question_log.record(
+        state, message.chat.type, answer, (answered - started) * 1000, user.id if user else None
+    )
+    markup = more_button(question_id=logged) if answer.best else None
     sent = await reply_html(message, render_answer(answer), markup)
     if answer.best:
         state.recent.remember(sent.chat_id, sent.message_id, answer.question)

@@ -17,12 +17,37 @@ from telegram.constants import ParseMode
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MORE = "more"
 LESS = "less"
+UP = "up"
+DOWN = "down"
+# Callback data of the answer buttons: "more", "less" (answers sent before the store existed),
+# or an action and the logged question's id, "more:42", so buttons work after a restart.
+MORE_OR_LESS = rf"^({MORE}|{LESS})(:\d+)?$"
+VOTE = rf"^({UP}|{DOWN}):\d+$"
 
 
-def more_button(expanded: bool = False) -> InlineKeyboardMarkup:
-    """Offer "More" on a short answer, "Less" on an expanded one."""
-    label, data = ("Less", LESS) if expanded else ("More", MORE)
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
+def more_button(expanded: bool = False, question_id: int | None = None) -> InlineKeyboardMarkup:
+    """Offer "More" on a short answer, "Less" on an expanded one, and a vote if it is logged.
+
+    Votes need the logged question's id (``bot.store``); without it, only "More" is offered.
+    """
+    label, action = ("Less", LESS) if expanded else ("More", MORE)
+    if question_id is None:
+        return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=action)]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(label, callback_data=f"{action}:{question_id}"),
+                InlineKeyboardButton("\U0001f44d", callback_data=f"{UP}:{question_id}"),
+                InlineKeyboardButton("\U0001f44e", callback_data=f"{DOWN}:{question_id}"),
+            ]
+        ]
+    )
+
+
+def callback_id(data: str | None) -> int | None:
+    """The logged question's id in a button's callback data, if it carries one."""
+    _, _, number = (data or "").partition(":")
+    return int(number) if number.isdigit() else None
 
 
 async def reply_html(

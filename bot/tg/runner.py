@@ -19,6 +19,7 @@ from telegram.error import InvalidToken, TelegramError
 
 from bot.config import Settings, SettingsError
 from bot.core import BriefingBotError, build_answerer, load_encoder, settle
+from bot.store import SqliteStore, StoreError, open_store
 from bot.tg.app import BotApp, build_application, require_token
 from bot.tg.meaning import ANSWERING, answering
 
@@ -109,7 +110,8 @@ def run_bot(settings: Settings) -> int:
     if encoder is None:  # a missing model was logged by load_encoder
         why = " (no sentence model)" if settings.semantic else " (SEMANTIC=false)"
     logger.info("answering %s%s", ANSWERING[answering(answerer, encoder)], why)
-    app = build_application(settings, answerer, encoder=encoder)
+    store = open_state(settings)
+    app = build_application(settings, answerer, encoder=encoder, store=store)
     try:
         serve(app, settings)
     except InvalidToken:
@@ -120,4 +122,21 @@ def run_bot(settings: Settings) -> int:
         # PTB puts the token in some messages: never print them raw.
         reason = str(exc).replace(token, "[redacted]")
         raise StartupError(f"cannot start the bot: {reason}") from None
+    finally:
+        store.close()
     return 0
+
+
+class StateStoreError(BriefingBotError):
+    """The state store cannot be opened: damaged, from a newer version, or not writable."""
+
+
+def open_state(settings: Settings) -> SqliteStore:
+    """Open the state store, or raise ``StateStoreError`` in one line naming the file."""
+    path = settings.state_db_path()
+    try:
+        store = open_store(path)
+    except StoreError as exc:
+        raise StateStoreError(str(exc)) from None
+    logger.info("state store %s", path)
+    return store

@@ -20,6 +20,7 @@ from telegram.ext import ContextTypes
 
 from bot.config import Settings
 from bot.core import Answerer, SentenceEncoder
+from bot.store import StateStore
 
 STATE_KEY = "briefing_state"
 INLINE_FACTOR = 3
@@ -102,6 +103,8 @@ class BotState:
     settings: Settings
     answerer: Answerer
     encoder: SentenceEncoder | None = None  # the sentence model; None: words alone
+    # Updates until answered, the question log, votes (``bot.store``); None: none of those.
+    store: StateStore | None = None
     recent: RecentQuestions = field(default_factory=RecentQuestions)
     throttle: UserThrottle = field(init=False)
     inline_throttle: UserThrottle = field(init=False)
@@ -109,6 +112,7 @@ class BotState:
     # The background task embedding sentence vectors (``bot.tg.meaning``), while it runs, and
     # whether its thread is waiting for an embedding process (set until that wait is over).
     meaning_task: asyncio.Task[None] | None = field(default=None, repr=False)
+    pruning_task: asyncio.Task[None] | None = field(default=None, repr=False)
     embedding: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def __post_init__(self) -> None:
@@ -117,7 +121,7 @@ class BotState:
         self.inline_throttle = UserThrottle(self.settings.rate_limit_per_minute * INLINE_FACTOR)
 
     def is_admin(self, user_id: int | None) -> bool:
-        """Whether a user may reload or upload knowledge."""
+        """Whether a user may reload or upload knowledge, and read the question reports."""
         return user_id is not None and user_id in self.settings.admin_user_ids
 
 
