@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -142,7 +143,7 @@ def post_update(url: str, update: dict, secret: str) -> int:
             time.sleep(0.1)
 
 
-def test_webhook_mode_checks_the_secret(bot_process):
+def test_webhook_mode_checks_the_secret(bot_process, knowledge_copy):
     port = free_port()
     url = f"http://127.0.0.1:{port}/tg/hook"
     bot = bot_process(
@@ -161,6 +162,10 @@ def test_webhook_mode_checks_the_secret(bot_process):
     update = make.message("when is Kalbajar handed over?", user=USER_ID)
     update["update_id"] = 2
     assert post_update(url, update, "s3cret") == 200
+    # Recorded in the state store before the 200: Telegram forgets it once it has that.
+    with sqlite3.connect(knowledge_copy / ".index-cache" / "state.sqlite3") as store:
+        recorded = [row[0] for row in store.execute("SELECT update_id FROM updates")]
+    assert recorded == [2]
     bot.fake.wait_for(
         lambda calls: bool(sends_replying_to(calls, update["message"]["message_id"]))
     )
