@@ -74,6 +74,8 @@ def test_words_aligned_in_meaning_vouch_only_when_needed(briefing):
     assert not weak(0.6, options, aligned(0.8))  # 0.6 + 0.4
     assert weak(0.6, options, aligned(0.6))  # 0.6 + 0.3
     assert asked == [0.8, 0.6]
+    assert not weak(0.6, options, aligned(0.0), 0.8)  # the floor known without the model does
+    assert asked == [0.8, 0.6]
 
 
 def test_a_sentence_without_the_kind_of_answer_asked_for_is_too_weak(briefing):

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from bot.core.analysis.encoder import TokenStates
-from bot.core.ranking.alignment import aligned_share, content_rows
+from bot.core.ranking.alignment import aligned_share, content_rows, verbatim_share
 from testkit.fake_encoder import FakeEncoder
 
 
@@ -37,3 +37,17 @@ def test_synonyms_align_and_other_words_do_not():
     sentence = encoder.encode_tokens("Notes: Armenia has three million people.")
     assert aligned_share(encoder.encode_tokens("citizens of Armenia"), sentence, 0.4) == 1.0
     assert aligned_share(encoder.encode_tokens("currency of Armenia"), sentence, 0.4) == 0.5
+
+
+def test_a_word_held_verbatim_is_aligned_without_the_model():
+    encoder = FakeEncoder()
+    question = encoder.encode_tokens("Which currency does Armenia use?")
+    text = "Notes: Armenia uses the dram."
+    words = [question.words[i] for i in content_rows(question)]
+    floor = verbatim_share(question, text)
+    assert floor == pytest.approx(sum(w in ("armenia",) for w in words) / len(words))
+    assert floor > 0
+    unread = TokenStates(np.zeros(256, np.float32), (), np.zeros((0, 256), np.float32))
+    assert aligned_share(question, unread, 0.4, text) == floor  # verbatim words only
+    assert aligned_share(question, encoder.encode_tokens(text), 0.4, text) >= floor
+    assert verbatim_share(question, "") == 0.0

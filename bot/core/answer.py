@@ -20,7 +20,7 @@ from bot.core.ingest.documents import KnowledgeBase
 from bot.core.options import AnswerOptions
 from bot.core.question import Question, read_question
 from bot.core.ranking.abstention import meaning_too_weak, too_weak
-from bot.core.ranking.alignment import aligned_share
+from bot.core.ranking.alignment import aligned_share, verbatim_share
 from bot.core.ranking.answer_types import REFINE_DEPTH, refine
 from bot.core.ranking.candidates import distinct_best
 from bot.core.ranking.fusion import fuse
@@ -89,14 +89,15 @@ class Answerer:
         if reading is None or self.meaning is None:
             return too_weak(self.index, question, best, self.options)
         meaning, similarity = self.meaning, self.options.aligned_similarity
+        entry = self.index.entries[best]
+        text = embedded_text(entry.document.title, entry.paragraph.section, entry.text)
 
         def aligned() -> float:
-            entry = self.index.entries[best]
-            text = embedded_text(entry.document.title, entry.paragraph.section, entry.text)
-            return aligned_share(reading.tokens, meaning.tokens(text), similarity)
+            return aligned_share(reading.tokens, meaning.tokens(text), similarity, text)
 
         cosine = float(reading.cosines[best])
-        return meaning_too_weak(self.index, question, best, cosine, self.options, aligned)
+        floor = verbatim_share(reading.tokens, text)
+        return meaning_too_weak(self.index, question, best, cosine, self.options, aligned, floor)
 
     def rank(
         self, question: Question, count: int, cosines: Floats32 | None = None

@@ -73,6 +73,7 @@ def meaning_too_weak(
     cosine: float,
     options: AnswerOptions,
     aligned: Callable[[], float] = lambda: 0.0,
+    aligned_at_least: float = 0.0,
 ) -> bool:
     """Whether the best sentence, found with the sentence vectors, is too poor to quote.
 
@@ -81,7 +82,8 @@ def meaning_too_weak(
     (``aligned``, see ``alignment``), must reach ``min_meaning``. So a close paraphrase passes
     without a shared word, and a sentence on the question's subject that says nothing of what
     was asked ("currency" put to a sentence about Armenia's people) does not. ``aligned`` costs
-    a run of the model, so it is only called when the other two leave the outcome open.
+    a run of the model, so it is only called when the rest, with ``aligned_at_least`` (a floor
+    for it known without the model), leaves the outcome open.
 
     A question that asks for a number or a date is not answered by a sentence that holds none:
     on questions about the right page that it does not answer, that is what a near miss most
@@ -91,7 +93,7 @@ def meaning_too_weak(
         return True
     share = coverage(index, question.terms, best)  # 0 for a question without terms
     score = cosine + options.meaning_coverage_weight * share
-    if score >= options.min_meaning:
+    if score + options.alignment_weight * aligned_at_least >= options.min_meaning:
         return False
     if score + options.alignment_weight < options.min_meaning:
         return True  # not even every word aligned would do

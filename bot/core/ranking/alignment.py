@@ -19,8 +19,15 @@ apart, not 1. With all-MiniLM-L6-v2 the words a paraphrase swaps ("citizens" and
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
+import numpy.typing as npt
+
 from bot.core.analysis.encoder import TokenStates
 from bot.core.lexicon import STOP_WORDS
+
+_WORD = re.compile(r"\w+")
 
 
 def content_rows(question: TokenStates) -> list[int]:
@@ -32,13 +39,36 @@ def content_rows(question: TokenStates) -> list[int]:
     ]
 
 
-def aligned_share(question: TokenStates, sentence: TokenStates, similarity: float) -> float:
-    """Share of the question's content words with a piece of ``sentence`` this close or closer.
+def verbatim(question: TokenStates, text: str) -> npt.NDArray[np.bool_]:
+    """Which of the question's content words ``text`` holds as they are (case aside)."""
+    held = {word.lower() for word in _WORD.findall(text)}
+    words = [question.words[row].lower() for row in content_rows(question)]
+    return np.array([word in held for word in words], dtype=bool)
 
-    0.0 for a question of stop words only, or an empty sentence: nothing to vouch for.
+
+def verbatim_share(question: TokenStates, text: str) -> float:
+    """Share of the question's content words ``text`` holds as they are: no model run needed.
+
+    A word held verbatim counts as aligned (``aligned_share``), so this is a floor for it:
+    abstention asks the model only when the floor does not settle the question already.
+    """
+    held = verbatim(question, text)
+    return float(held.mean()) if len(held) else 0.0
+
+
+def aligned_share(
+    question: TokenStates, sentence: TokenStates, similarity: float, text: str = ""
+) -> float:
+    """Share of the question's content words that ``sentence`` speaks to.
+
+    A word is aligned when ``text`` (what ``sentence`` was read from) holds it verbatim, or some
+    piece of ``sentence`` is within ``similarity`` of it. 0.0 for a question of stop words only:
+    nothing to vouch for.
     """
     rows = content_rows(question)
-    if not rows or not len(sentence.states):
+    if not rows:
         return 0.0
-    closest = (question.states[rows] @ sentence.states.T).max(axis=1)
-    return float((closest >= similarity).mean())
+    held = verbatim(question, text)
+    if len(sentence.states):
+        held |= (question.states[rows] @ sentence.states.T).max(axis=1) >= similarity
+    return float(held.mean())
