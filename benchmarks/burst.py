@@ -16,9 +16,11 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -68,15 +70,30 @@ class BurstResult:
         )
 
 
-def _start(api: FakeBotApi, knowledge: Path, cache: Path, log: Path) -> subprocess.Popen[bytes]:
-    env = bot_env(
-        api,
-        knowledge,
-        CACHE_DIR=str(cache),
-        ADMIN_USER_IDS="1",
-        LOG_LEVEL="INFO",
-        RATE_LIMIT_PER_MINUTE=str(PER_CHAT * 2),
-    )
+def start_bot(
+    api: FakeBotApi,
+    knowledge: Path,
+    cache: Path,
+    log: Path,
+    *,
+    client: str | None = None,
+    **settings: str,
+) -> subprocess.Popen[bytes]:
+    """Start ``python -m bot run`` on ``api``, logging to ``log``; ``settings`` override.
+
+    With ``client``, the fake records the process's calls under that name (``Call.client``).
+    The state store is a new one unless ``STATE_DB`` is given: every fake Telegram numbers its
+    updates from 1, and a store shared with an earlier run (in ``cache``, by default) would take
+    them for redeliveries of the updates it answered then, and drop them unanswered.
+    """
+    defaults = {
+        "CACHE_DIR": str(cache),
+        "STATE_DB": str(log.parent / f"state-{uuid.uuid4().hex}.sqlite3"),
+        "ADMIN_USER_IDS": "1",
+        "LOG_LEVEL": "INFO",
+        "RATE_LIMIT_PER_MINUTE": str(PER_CHAT * 2),
+    }
+    env = bot_env(api, knowledge, client=client, **(defaults | settings))
     with log.open("wb") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "bot", "run"],
@@ -96,13 +113,28 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _replies(api: FakeBotApi) -> Counter[int]:
-    """How many successful replies each question message got."""
+def replies(api: FakeBotApi, client: str | None = None) -> Counter[int]:
+    """How many successful replies each question message got (from ``client``, if given)."""
     return Counter(
         c.params["reply_parameters"]["message_id"]
         for c in api.fake.sent()
-        if c.params.get("reply_parameters")
+        if c.params.get("reply_parameters") and client in (None, c.client)
     )
+
+
+def burst_updates(questions: list[str], chats: int, per_chat: int) -> list[dict[str, Any]]:
+    """``chats * per_chat`` questions, chat after chat in turn: even chats private, odd groups."""
+    make = UpdateMaker()
+    updates = []
+    for i in range(chats * per_chat):
+        chat = i % chats
+        user = 1000 + chat
+        text = questions[i % len(questions)]
+        if chat % 2:
+            updates.append(make.message(f"/ask {text}", user=user, chat=-100_000 - chat))
+        else:
+            updates.append(make.message(text, user=user))
+    return updates
 
 
 def first_answer_after_start(api: FakeBotApi, knowledge: Path, cache: Path, work: Path) -> float:
@@ -110,15 +142,16 @@ def first_answer_after_start(api: FakeBotApi, knowledge: Path, cache: Path, work
     make = UpdateMaker()
     api.fake.push(make.message("when was the Super Bowl 50 game played?", user=99))
     started = time.perf_counter()
-    process = _start(api, knowledge, cache, work / "bot-start.log")
+    process = start_bot(api, knowledge, cache, work / "bot-start.log")
     try:
         api.fake.wait_for(lambda calls: any(c.method == "sendMessage" for c in calls), 120)
         return time.perf_counter() - started
     finally:
-        _stop(process)
+        stop_bot(process)
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_bot(process: subprocess.Popen[bytes]) -> None:
+    """Stop the bot with SIGTERM, with SIGKILL if it has not exited within 20 s."""
     process.send_signal(signal.SIGTERM)
     try:
         process.wait(timeout=20)
@@ -137,36 +170,27 @@ def burst(
         start_s = first_answer_after_start(api, knowledge, cache, work)
     with FakeBotApi() as api:
         log = work / "bot-burst.log"
-        process = _start(api, knowledge, cache, log)
+        process = start_bot(api, knowledge, cache, log)
         try:
             api.fake.wait_for(lambda cs: any(c.method == "deleteWebhook" for c in cs), 120)
-            make = UpdateMaker()
-            updates = []
-            for i in range(chats * PER_CHAT):
-                chat = i % chats
-                user = 1000 + chat
-                text = questions[i % len(questions)]
-                if chat % 2:
-                    updates.append(make.message(f"/ask {text}", user=user, chat=-100_000 - chat))
-                else:
-                    updates.append(make.message(text, user=user))
+            updates = burst_updates(questions, chats, PER_CHAT)
             asked = [u["message"]["message_id"] for u in updates]
             started, cpu = time.perf_counter(), _cpu_seconds(process.pid)
             for update in updates:
                 api.fake.push(update)
             total = len(asked)
-            api.fake.wait_for(lambda cs: len(_replies(api)) >= total, 600)
+            api.fake.wait_for(lambda cs: len(replies(api)) >= total, 600)
             seconds = time.perf_counter() - started
             cpu = _cpu_seconds(process.pid) - cpu
             time.sleep(1.0)  # any duplicate would arrive now
-            replies = _replies(api)
+            replied = replies(api)
         finally:
-            _stop(process)
+            stop_bot(process)
     logged = [tuple(map(float, m.groups())) for m in _LOGGED.finditer(log.read_text())]
     return BurstResult(
         questions=total,
-        replied=sum(1 for m in asked if replies.get(m)),
-        duplicated=sum(1 for m in asked if replies.get(m, 0) > 1),
+        replied=sum(1 for m in asked if replied.get(m)),
+        duplicated=sum(1 for m in asked if replied.get(m, 0) > 1),
         seconds=seconds,
         answer_ms=[a for _, a in logged],
         latency_ms=[lat for lat, _ in logged],

@@ -15,15 +15,18 @@ REPO = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 20.0
 
 
-def bot_env(api: FakeBotApi, knowledge: Path, **settings: str) -> dict[str, str]:
+def bot_env(
+    api: FakeBotApi, knowledge: Path, *, client: str | None = None, **settings: str
+) -> dict[str, str]:
     """Environment for a bot process talking to ``api``, plus ``settings``.
 
     No Telegram settings of the machine leak in, and 127.0.0.1 is reached without a proxy.
+    With ``client``, the fake records the process's calls under that name (``Call.client``).
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
     env.update(
         TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_BASE_URL=api.base_url,
+        TELEGRAM_BASE_URL=api.url_for(client) if client else api.base_url,
         TELEGRAM_BASE_FILE_URL=api.base_file_url,
         KNOWLEDGE_DIR=str(knowledge),
         PYTHONPATH=str(REPO),
@@ -34,15 +37,32 @@ def bot_env(api: FakeBotApi, knowledge: Path, **settings: str) -> dict[str, str]
 
 
 class BotProcess:
-    """The bot process and its fake Telegram; ``stop`` ends it and returns its log."""
+    """The bot process and its fake Telegram; ``stop`` ends it and returns its log.
+
+    Several may run one after another on the same ``FakeBotApi`` and knowledge directory (so
+    the same state store), as a restart: give each its own ``name``. The log is
+    ``workdir / f"{name}.log"``, and the fake records the process's calls as from ``name``
+    (``Call.client``), even those it answers after the process was killed.
+    """
 
     def __init__(
-        self, api: FakeBotApi, knowledge: Path, workdir: Path, admins: str, **extra_env: str
+        self,
+        api: FakeBotApi,
+        knowledge: Path,
+        workdir: Path,
+        admins: str,
+        *,
+        name: str = "bot",
+        **extra_env: str,
     ) -> None:
         self.api = api
         self.fake = api.fake
-        self.log_path = workdir / "bot.log"
-        env = bot_env(api, knowledge, ADMIN_USER_IDS=admins, LOG_LEVEL="DEBUG", **extra_env)
+        self.name = name
+        self.log_path = workdir / f"{name}.log"
+        self._calls_before = len(self.fake.calls)  # what earlier processes asked the fake
+        env = bot_env(
+            api, knowledge, client=name, ADMIN_USER_IDS=admins, LOG_LEVEL="DEBUG", **extra_env
+        )
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"],
@@ -57,7 +77,10 @@ class BotProcess:
         try:
             # deleteWebhook (polling) or setWebhook comes last; updates pushed from now on queue
             self.fake.wait_for(
-                lambda calls: any(c.method in {"deleteWebhook", "setWebhook"} for c in calls),
+                lambda calls: any(
+                    c.method in {"deleteWebhook", "setWebhook"}
+                    for c in calls[self._calls_before :]
+                ),
                 START_TIMEOUT,
             )
         except AssertionError:
@@ -91,6 +114,14 @@ class BotProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
+        self._log.close()
+        return self.log_path.read_text()
+
+    def kill(self) -> str:
+        """Kill the bot with SIGKILL, as a crash or the OOM killer would; return its log."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=5)
         self._log.close()
         return self.log_path.read_text()
 

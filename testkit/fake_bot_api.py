@@ -5,7 +5,14 @@ HTTP for the end-to-end tests, and ``RecordingRequest`` plugs it straight into P
 tests, so both kinds of test see the same Telegram. ``testkit.telegram_updates`` builds the
 updates; ``testkit.telegram_html`` checks HTML as Telegram would. Faults are injected with
 ``FakeTelegram.fault``: a function of the method and parameters that returns an HTTP status and
-error body, or ``None`` to answer normally.
+error body, or ``None`` to answer normally; ``FakeTelegram.latency`` delays every answer but
+getUpdates's after the call is carried out, as a distant Bot API does.
+
+``getUpdates`` keeps Telegram's offset rules: an update is delivered again by every call until
+one is made with an offset above its id, which confirms (forgets) every update below it; at
+most ``limit`` (1-100, default 100) at once. A client that hangs up mid long poll (a killed bot)
+ends that poll at once, and its updates stay pending. Calls made through ``FakeBotApi.url_for``
+are recorded with the client's name, so two bot processes on one fake are told apart.
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ import email.parser
 import email.policy
 import itertools
 import json
+import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -57,18 +66,27 @@ JSON_FIELDS = {
     "is_personal",
 }
 DROP = 0  # a fault "status": hang up instead of answering
+MAX_LIMIT = 100  # getUpdates: ``limit`` is 1-100, 100 when not given
+CLIENT = "client"  # /client/<name>/bot<token>/...: a call from a named client (``url_for``)
+POLL_CHECK = 0.2  # seconds between checks that a long-polling client is still there
 Fault = Callable[[str, dict[str, Any]], tuple[int, dict[str, Any]] | None]
+Gone = Callable[[], bool]
 
 
 @dataclass
 class Call:
-    """One Bot API call as the fake saw it: method, parameters, and what it answered."""
+    """One Bot API call as the fake saw it: method, parameters, and what it answered.
+
+    ``client`` names the caller when it used a ``FakeBotApi.url_for`` address (one per bot
+    process, so calls still answered after a process was killed are told apart).
+    """
 
     method: str
     params: dict[str, Any]
     status: int = 200
     result: Any = None
     at: float = field(default_factory=time.monotonic)
+    client: str | None = None
 
 
 def error(status: int, description: str, **extra: Any) -> tuple[int, dict[str, Any]]:
@@ -100,6 +118,9 @@ class FakeTelegram:
         self.pending: list[dict[str, Any]] = []
         self.files: dict[str, bytes] = {}
         self.fault: Fault | None = None
+        # Seconds between carrying out a call and answering it, the way back of a distant Bot
+        # API: a send is already done (recorded) while the bot waits. getUpdates is not slowed.
+        self.latency = 0.0
         self.closed = False
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(5000)
@@ -143,18 +164,35 @@ class FakeTelegram:
             self.cond.notify_all()
 
     # -- answering -----------------------------------------------------------------------------
-    def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        """Answer one call (or inject the fault for it) and record it."""
+    def handle(
+        self,
+        method: str,
+        params: dict[str, Any],
+        gone: Gone | None = None,
+        client: str | None = None,
+    ) -> tuple[int, dict[str, Any]]:
+        """Answer one call (or inject the fault for it) and record it, from ``client``.
+
+        ``gone`` tells whether the client has hung up: a long poll then ends at once, answering
+        ``DROP`` and delivering nothing (its updates stay pending, as on Telegram).
+        """
         injected = self.fault(method, params) if self.fault else None
-        status, body = injected or self._answer(method, params)
+        status, body = injected or self._answer(method, params, gone)
         with self.cond:
-            self.calls.append(Call(method, params, status, body.get("result")))
+            self.calls.append(Call(method, params, status, body.get("result"), client=client))
             self.cond.notify_all()
+        if self.latency and method != "getUpdates":
+            time.sleep(self.latency)
         return status, body
 
-    def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def _answer(
+        self, method: str, params: dict[str, Any], gone: Gone | None = None
+    ) -> tuple[int, dict[str, Any]]:
         if method == "getUpdates":
-            return 200, {"ok": True, "result": self._updates(params)}
+            updates = self._updates(params, gone)
+            if updates is None:
+                return drop()
+            return 200, {"ok": True, "result": updates}
         answers: dict[str, Callable[[dict[str, Any]], Any]] = {
             "getMe": lambda p: BOT_USER,
             "sendMessage": self._message,
@@ -179,14 +217,29 @@ class FakeTelegram:
             return 200, {"ok": True, "result": True}
         return error(400, f"Bad Request: method {method} is not faked")
 
-    def _updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+    def _updates(
+        self, params: dict[str, Any], gone: Gone | None = None
+    ) -> list[dict[str, Any]] | None:
+        """Telegram's offset rules: what ``getUpdates`` answers (``None``: the client left).
+
+        ``offset`` confirms every update below it, which is then forgotten; every other update
+        stays pending and is delivered again by each call until one confirms it. At most
+        ``limit`` (1-100, default 100) come at once, oldest first. With none pending, the call
+        waits up to ``timeout`` seconds for one (a long poll), ending early if ``gone()``.
+        """
         offset = int(params.get("offset") or 0)
+        limit = min(max(int(params.get("limit") or MAX_LIMIT), 1), MAX_LIMIT)
         deadline = time.monotonic() + float(params.get("timeout") or 0)
         with self.cond:
             self.pending = [u for u in self.pending if u["update_id"] >= offset]
-            while not self.pending and not self.closed and time.monotonic() < deadline:
-                self.cond.wait(deadline - time.monotonic())
-            return list(self.pending[: int(params.get("limit") or 100)])
+            while not self.pending and not self.closed:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self.cond.wait(min(left, POLL_CHECK) if gone else left)
+                if gone is not None and gone():
+                    return None
+            return list(self.pending[:limit])
 
     def _message(self, params: dict[str, Any]) -> dict[str, Any]:
         text = str(params.get("text", ""))
@@ -254,15 +307,30 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _api(self, fields: dict[str, str]) -> None:
         prefix = f"/bot{self.server.fake.token}/"
-        if not self.path.startswith(prefix):
+        path, client = self.path, None
+        if path.startswith(f"/{CLIENT}/"):  # /client/<name>/bot<token>/<method>
+            client, _, rest = path[len(CLIENT) + 2 :].partition("/")
+            path = f"/{rest}"
+        if not path.startswith(prefix):
             status, payload = error(401, "Unauthorized")
         else:
-            method = self.path[len(prefix) :]
-            status, payload = self.server.fake.handle(method, decode_form(fields))
+            method = path[len(prefix) :]
+            params = decode_form(fields)
+            status, payload = self.server.fake.handle(method, params, self._gone, client)
         if status == DROP:
             self.close_connection = True  # hang up without a word, like a dropped connection
             return
         self._send(status, json.dumps(payload).encode(), "application/json")
+
+    def _gone(self) -> bool:
+        """Whether the client hung up (its process was killed): the socket reads as closed."""
+        connection: socket.socket = self.connection
+        try:
+            return not connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        except BlockingIOError:  # nothing to read: still there, waiting for the answer
+            return False
+        except OSError:  # reset by the peer, or already closed
+            return True
 
     def _send(self, status: int, data: bytes, kind: str) -> None:
         self.send_response(status)
@@ -289,7 +357,9 @@ class _Server(ThreadingHTTPServer):
     fake: FakeTelegram
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        """Ignore clients that hang up mid-answer (the bot stopping during a long poll)."""
+        """Ignore clients that hang up mid-answer (a bot stopped or killed); report the rest."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class FakeBotApi:
@@ -305,6 +375,12 @@ class FakeBotApi:
     def base_url(self) -> str:
         """What to set ``TELEGRAM_BASE_URL`` to."""
         return f"http://127.0.0.1:{self.server.server_address[1]}/bot"
+
+    def url_for(self, client: str) -> str:
+        """``base_url`` for one client: its calls are recorded with ``Call.client == client``."""
+        if not client or "/" in client:
+            raise ValueError(f"a client name is a non-empty path segment, not {client!r}")
+        return f"http://127.0.0.1:{self.server.server_address[1]}/{CLIENT}/{client}/bot"
 
     @property
     def base_file_url(self) -> str:

@@ -11,9 +11,12 @@ handler group marks it done. On start, updates recorded and not done are answere
 An update Telegram delivers twice (it was never confirmed, so it comes again after a restart)
 is recorded once and answered once: the store says it is not new, and it is dropped here.
 
-The one window left: Telegram has accepted the answer and the process dies before the store
-marks the update done. The update is then answered again after the restart, so that person gets
-the same answer twice. Nothing is lost in any order of events; at worst one answer repeats.
+The window left: Telegram has accepted an answer and the process dies before the store marks
+its update done. That update is answered again after the restart, so that person gets the same
+answer twice. At a kill, every answer on its way is in that window: measured here, 0 to 1 with
+a quick Bot API, 6 to 15 when it takes 200 ms to answer (about the send rate, 30 a second, times
+its response time). Telegram's sendMessage takes no idempotency key, so the window cannot be
+closed from this side. Nothing is lost in any order of events.
 """
 
 from __future__ import annotations
@@ -45,10 +48,16 @@ class RecordingQueue(asyncio.Queue[object]):
         self.store = store
 
     async def put(self, item: object) -> None:
-        """Record ``item`` (if it is an update) durably, then queue it; drop a redelivery."""
-        if isinstance(item, Update) and self.store is not None and not self._record(item):
-            return
-        await super().put(item)
+        """Record ``item`` (if it is an update) durably, then queue it; drop a redelivery.
+
+        The write waits for the disk (an fsync), so it runs in a worker thread: other chats'
+        answers go on meanwhile. PTB awaits this before it confirms the update to Telegram.
+        """
+        recorded = True
+        if isinstance(item, Update) and self.store is not None:
+            recorded = await asyncio.to_thread(self._record, item)
+        if recorded:
+            await super().put(item)
 
     async def replay(self, update: Update) -> None:
         """Queue an update already recorded (left unfinished by the last run)."""
