@@ -3,10 +3,13 @@
     python -m benchmarks.meaning [--model DIR] [--sizes N ...] [--embed N] [--restart N ...]
 
 Embedding every sentence of a large corpus takes minutes (100 to 200 sentences a second on two
-cores), so the rate is measured on ``--embed`` real sentences, and the answer latency at each
-size is measured over vectors made of those real ones repeated and, past them, random unit
-vectors: the cost of a question (encoding it, one product over every sentence's vector, fusing
-60 candidates, abstaining) does not depend on what the vectors say. The answerer, BM25 ratios
+cores), so the rate is measured on ``--embed`` real sentences. The corpora are copies of the
+SQuAD articles (``benchmarks.corpus``), so the answer latency at each size is measured over the
+real vectors of the articles' sentences (embedded once and kept under the work folder), each
+copy of an article given its original's: the copies' titles differ by a number, which moves a
+vector very little. Real vectors matter here: whether abstention needs one more run of the
+model (``ranking.alignment``) depends on how close the best sentence is, and random vectors
+would make nearly every question need it. The answerer, BM25 ratios
 and agreement are in ``benchmarks.run``; this prints the model's part beside the same answerer
 by words alone, in the same process. The real vectors also measure what holding them as int8
 (``bot.core.search.vectors``) does to the cosines of real questions.
@@ -45,7 +48,7 @@ import numpy.typing as npt
 from benchmarks.corpus import Corpus, make_corpus
 from benchmarks.measure import peak_rss_mb, reset_peak_rss, rss_mb, time_each
 from benchmarks.run import SQUAD, build, engine, questions
-from bot.core import EngineConfig, SentenceEncoder, build_answerer
+from bot.core import EngineConfig, KnowledgeBase, SentenceEncoder, build_answerer
 from bot.core.analysis.encoder import TokenStates
 from bot.core.ingest.loading import load_knowledge
 from bot.core.search.vectors import (
@@ -91,12 +94,29 @@ class SyntheticEncoder:
         return self._real.encode_tokens(text)
 
 
-def vectors_for(count: int, real: Floats32, seed: int = 7) -> npt.NDArray[np.float16]:
-    """``count`` unit vectors as stored on disk: the real ones first, then random ones."""
-    rng = np.random.default_rng(seed)
-    extra = rng.standard_normal((max(0, count - len(real)), real.shape[1])).astype(np.float32)
-    extra /= np.linalg.norm(extra, axis=1, keepdims=True)
-    return np.concatenate([real[:count], extra]).astype(np.float16)
+def article_vectors(encoder: SentenceEncoder, source: Path, work: Path) -> dict[str, Floats32]:
+    """The real vectors of every sentence of each article in ``source``, by file stem.
+
+    Embedded once (about a minute) and kept under ``work``, named by the model's identity.
+    """
+    base = load_knowledge(source, max_bytes=50_000_000)
+    path = work / f"article-vectors-{encoder.identity[:16]}.npz"
+    if path.is_file():
+        with np.load(path) as kept:
+            return {name: kept[name] for name in kept.files}
+    vectors = {
+        Path(d.path).stem: encoder.encode(document_texts(d)).astype(np.float32)
+        for d in base.documents
+    }
+    work.mkdir(parents=True, exist_ok=True)
+    np.savez(path, **vectors)  # type: ignore[arg-type]
+    return vectors
+
+
+def corpus_vectors(base: KnowledgeBase, articles: dict[str, Floats32]) -> Floats32:
+    """Each document of a corpus of copies ("Super_Bowl_50_v3") with its article's vectors."""
+    parts = [articles[Path(d.path).stem.rsplit("_v", 1)[0]] for d in base.documents]
+    return np.concatenate(parts).astype(np.float16).astype(np.float32)
 
 
 def held_mb(vectors: SentenceVectors) -> float:
@@ -195,11 +215,13 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     print(int8_error(encoder, real, asked[:200]), flush=True)
+    articles = article_vectors(encoder, args.squad / "knowledge", work)
     for size in args.sizes:
         corpus = make_corpus(args.squad / "knowledge", size, work)
         answerer, _, _ = build(corpus)
         count = answerer.base.sentence_count
-        vectors = SentenceVectors.from_floats(vectors_for(count, real), encoder.identity)
+        matrix = corpus_vectors(answerer.base, articles)
+        vectors = SentenceVectors.from_floats(matrix, encoder.identity)
         semantic = answerer.with_meaning(Meaning(vectors, encoder))
         for question in asked[:20]:
             semantic.ask(question)
