@@ -96,7 +96,10 @@ class RetryingLimiter(BaseRateLimiter[None]):
         self.base_delay = base_delay
         self.max_delay = max_delay
         self.max_retry_after = max_retry_after
-        self._overall = AsyncLimiter(per_second, 1)
+        # One send every 1/per_second seconds, not per_second at once then a pause: after any
+        # stall a bucket of 30 would let 30 sends out together (over Telegram's pace, and all
+        # of them repeated if the bot is killed right then; see bot.tg.durable).
+        self._overall = AsyncLimiter(1, 1 / per_second)
         self._group_rate = group_per_minute
         self._groups: OrderedDict[int | str, AsyncLimiter] = OrderedDict()
         self._flooded_until: dict[object, float] = {}
