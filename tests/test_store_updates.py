@@ -52,6 +52,17 @@ def test_an_answered_update_keeps_only_its_id(store):
     assert store.record_updates([(1, "{}")]) == []  # still known, so still not answered twice
 
 
+def test_an_update_left_unfinished_run_after_run_is_given_up(store):
+    """One that kills the process while answered would otherwise kill every start."""
+    store.record_updates([(1, "one"), (2, "two")])
+    assert store.take_unfinished(2) == ([(1, "one"), (2, "two")], [])  # start 2
+    store.finish_update(2)  # answered this time
+    assert store.take_unfinished(2) == ([(1, "one")], [])  # start 3: 1 still unfinished
+    assert store.take_unfinished(2) == ([], [1])  # start 4: replayed twice, given up
+    assert store.unfinished_updates() == []
+    assert store.record_updates([(1, "one")]) == []  # and never taken as new
+
+
 def test_record_updates_syncs_fully_then_returns_to_normal(store):
     store.record_updates([(1, "{}")])
     assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL again

@@ -7,7 +7,7 @@ import json
 from telegram import Update
 
 from bot.store import StoreWriteError
-from bot.tg.durable import RecordingQueue, replay_unfinished
+from bot.tg.durable import MAX_REPLAYS, RecordingQueue, replay_unfinished
 from testkit.telegram_updates import feed
 from tests.conftest import USER_ID
 
@@ -70,6 +70,18 @@ async def test_updates_left_unfinished_are_replayed_first(stored_app, updates, l
     assert queue.empty()
     # The unreadable one is marked done; the replayed one is done once it is answered.
     assert [i for i, _ in live_store.unfinished_updates()] == [second["update_id"]]
+
+
+async def test_an_update_that_keeps_killing_the_bot_is_given_up(stored_app, updates, live_store):
+    raw = updates.message("when is Kalbajar handed over?", user=USER_ID)
+    live_store.record_updates([(raw["update_id"], json.dumps(raw))])
+    queue = stored_app.update_queue
+    for _ in range(MAX_REPLAYS):  # each start replays it, and (say) dies answering it
+        assert await replay_unfinished(queue, stored_app.bot) == 1
+        queue.get_nowait()
+    assert await replay_unfinished(queue, stored_app.bot) == 0  # the next start gives up
+    assert queue.empty()
+    assert live_store.unfinished_updates() == []
 
 
 class FailingStore:

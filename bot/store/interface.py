@@ -42,6 +42,14 @@ class StateStore(Protocol):
         """Recorded and not finished, oldest first: what to answer first after a crash."""
         ...
 
+    def take_unfinished(self, max_replays: int) -> tuple[list[tuple[int, str]], list[int]]:
+        """Unfinished updates to answer again at a start, and those given up on.
+
+        Each is counted (durably) as one more replay; one already replayed ``max_replays``
+        times is marked done instead and returned among the given up.
+        """
+        ...
+
     def user_hash(self, user_id: int) -> str:
         """A stable, salted, one-way stand-in for a user id (never store the id itself)."""
         ...

@@ -73,7 +73,16 @@ def _create_v1(db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO meta (key, value) VALUES ('salt', ?)", (new_salt(),))
 
 
-MIGRATIONS: tuple[Migration, ...] = (_create_v1,)
+def _count_replays_v2(db: sqlite3.Connection) -> None:
+    """Version 2: how often each unfinished update was answered again after a restart.
+
+    An update whose answering kills the process itself (a crash in a library, memory running
+    out on one huge message) would otherwise be replayed, and kill it, at every start.
+    """
+    db.execute("ALTER TABLE updates ADD COLUMN replays INTEGER NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_create_v1, _count_replays_v2)
 
 
 def inspect(db: sqlite3.Connection, path: Path, known: int) -> int:

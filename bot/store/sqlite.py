@@ -108,6 +108,26 @@ class SqliteStore:
         """Recorded and not finished, oldest first."""
         return self._read(update_log.unfinished)
 
+    def take_unfinished(self, max_replays: int) -> tuple[list[tuple[int, str]], list[int]]:
+        """Unfinished updates to replay, counted durably; and those given up (marked done).
+
+        Raises ``StoreWriteError`` if the count cannot be written: replaying without it could
+        replay a process-killing update for ever, so the caller falls back to
+        ``unfinished_updates`` knowingly.
+        """
+        with self._lock:
+            try:
+                taken = self._transaction(
+                    lambda db: update_log.take_unfinished(db, max_replays, self._now()), True
+                )
+            except sqlite3.ProgrammingError:
+                raise
+            except sqlite3.DatabaseError as error:
+                self._failed(error)
+                raise StoreWriteError(self.path, f"replays not counted: {error}") from error
+            self._succeeded()
+            return taken
+
     # --- the question log and votes ------------------------------------------------------
     def user_hash(self, user_id: int) -> str:
         """The salted hash standing for ``user_id`` in this store (see ``privacy``)."""

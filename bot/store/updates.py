@@ -47,6 +47,26 @@ def unfinished(db: sqlite3.Connection) -> list[tuple[int, str]]:
     return [(int(row[0]), str(row[1])) for row in rows]
 
 
+def take_unfinished(
+    db: sqlite3.Connection, max_replays: int, now: str
+) -> tuple[list[tuple[int, str]], list[int]]:
+    """The unfinished updates to answer again, and the ids of those given up on.
+
+    Each one returned is counted as replayed once more; one already replayed ``max_replays``
+    times is marked done instead (its JSON blanked, as for an answered one).
+    """
+    rows = db.execute(
+        "SELECT update_id, payload, replays FROM updates WHERE done_at IS NULL ORDER BY seq"
+    ).fetchall()
+    given_up = [int(row[0]) for row in rows if row[2] >= max_replays]
+    db.executemany(
+        "UPDATE updates SET done_at = ?, payload = '' WHERE update_id = ?",
+        [(now, update_id) for update_id in given_up],
+    )
+    db.execute("UPDATE updates SET replays = replays + 1 WHERE done_at IS NULL")
+    return [(int(row[0]), str(row[1])) for row in rows if row[2] < max_replays], given_up
+
+
 def prune(db: sqlite3.Connection, before: str) -> int:
     """Forget updates done before ``before``: Telegram keeps none longer than a day."""
     cursor = db.execute("DELETE FROM updates WHERE done_at IS NOT NULL AND done_at < ?", (before,))

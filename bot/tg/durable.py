@@ -38,6 +38,9 @@ logger = logging.getLogger(__name__)
 
 # The handler group that marks an update done: after every group that answers.
 FINISHED_GROUP = 1_000
+# Starts at which an unfinished update is answered again before it is given up on: an update
+# that kills the process while it is answered would otherwise kill every start after it.
+MAX_REPLAYS = 2
 
 
 class RecordingQueue(asyncio.Queue[object]):
@@ -86,17 +89,25 @@ async def finished(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def replay_unfinished(queue: RecordingQueue, bot: Bot) -> int:
     """Queue the updates the last run recorded and did not finish; how many were queued.
 
-    An update the bot can no longer read (a future PTB, a damaged row) is logged and marked
-    done, so it never blocks the start again.
+    Each replay is counted first; an update already replayed ``MAX_REPLAYS`` times (so probably
+    what killed those runs) is given up on, with a warning. An update the bot can no longer read
+    (a future PTB, a damaged row) is logged and marked done, so it never blocks a start again.
     """
     store = queue.store
     if store is None:
         return 0
     try:
-        unfinished = store.unfinished_updates()
+        unfinished, given_up = store.take_unfinished(MAX_REPLAYS)
+    except StoreWriteError as exc:  # cannot count: replay anyway, as before the count existed
+        logger.warning("replays not counted: %s", exc)
+        unfinished, given_up = _unfinished(store), []
     except StoreError as exc:
         logger.warning("updates left unfinished could not be read: %s", exc)
         return 0
+    for update_id in given_up:
+        logger.warning(
+            "update %d given up: left unfinished by %d runs in a row", update_id, MAX_REPLAYS + 1
+        )
     queued = 0
     for update_id, payload in unfinished:
         try:
@@ -111,3 +122,11 @@ async def replay_unfinished(queue: RecordingQueue, bot: Bot) -> int:
     if queued:
         logger.info("answering %d updates left unfinished by the last run", queued)
     return queued
+
+
+def _unfinished(store: StateStore) -> list[tuple[int, str]]:
+    try:
+        return store.unfinished_updates()
+    except StoreError as exc:
+        logger.warning("updates left unfinished could not be read: %s", exc)
+        return []
