@@ -12,10 +12,9 @@ from collections.abc import Sequence
 import bm25s
 import numpy as np
 
-from bot.core import Answerer
+from bot.core import Answerer, ExhaustiveAnswerer
 from bot.core.analysis.terms import tokenize
 from bot.core.search.build import SENTENCE_B, SENTENCE_K1
-from testkit.reference import ExhaustiveAnswerer
 
 TOP = 10
 

@@ -26,7 +26,16 @@ from benchmarks.burst import CHATS, burst
 from benchmarks.corpus import MAX_BYTES, Corpus, make_corpus
 from benchmarks.measure import Latency, peak_rss_mb, reset_peak_rss, time_each
 from benchmarks.reload import reload_under_load
-from bot.core import Answerer, EngineConfig, build_answerer, build_in_process, settle
+from bot.core import (
+    Answerer,
+    EngineConfig,
+    ExhaustiveAnswerer,
+    build_answerer,
+    build_in_process,
+    same_first,
+    same_up_to_ties,
+    settle,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 SQUAD = REPO / "tests" / "fixtures" / "squad-dev"
@@ -63,27 +72,20 @@ def build(corpus: Corpus) -> tuple[Answerer, float, float]:
     return answerer, time.perf_counter() - started, peak_rss_mb()
 
 
-def _same_up_to_ties(a: list[tuple[str, float]], b: list[tuple[str, float]]) -> bool:
-    return a == b or sorted(a, key=lambda m: (-m[1], m[0])) == sorted(
-        b, key=lambda m: (-m[1], m[0])
-    )
-
-
 def agreement(answerer: Answerer, asked: list[str]) -> tuple[float, float, float, float]:
     """Top-1 and top-10 agreement with exhaustive rank-bm25 scoring, and latencies.
 
     Returns the two shares, then rank-bm25's p50 and the project's on the same questions (ms).
     """
     from benchmarks.baselines import rank_bm25_top
-    from testkit.reference import ExhaustiveAnswerer
 
     reference = ExhaustiveAnswerer(answerer)
     top1 = top10 = 0
     for question in asked:
         fast = [(m.text, m.score) for m in answerer.ask(question, answer_count=10).matches]
         slow = [(m.text, m.score) for m in reference.ask(question, answer_count=10).matches]
-        top1 += fast[:1] == slow[:1]
-        top10 += _same_up_to_ties(fast, slow)
+        top1 += same_first(fast, slow)
+        top10 += same_up_to_ties(fast, slow)
     terms = [answerer.read(q).terms for q in asked]
     plain = time_each(
         lambda i: rank_bm25_top(reference, terms[int(i)]), map(str, range(len(asked)))

@@ -12,20 +12,25 @@ import json
 import logging
 import sys
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
 from bot import report_text
 from bot.config import Settings, load_settings
 from bot.core import (
+    DEFAULT_SAMPLE,
+    DEFAULT_SEED,
     RANK_DEPTH,
     Answer,
     Answerer,
     BriefingBotError,
     EvalCase,
     EvalReport,
+    FirstSentence,
     HeldOutReport,
     Match,
+    VerificationReport,
     build_answerer,
     evaluate,
     every_tenth,
@@ -33,6 +38,8 @@ from bot.core import (
     load_encoder,
     read_cases,
     read_documents,
+    served_answerer,
+    verify,
 )
 from bot.model_install import default_model_root, install_model
 from bot.store import StoreError, open_store, utc_now
@@ -40,6 +47,7 @@ from bot.store import StoreError, open_store, utc_now
 EXIT_PROBLEM = 1
 EXIT_ERROR = 2
 QUOTE_MARKS = frozenset("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb")
+DISAGREEMENT_EXAMPLES = 5  # disagreeing questions ``check --verify`` prints
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,6 +60,23 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--top", type=int, default=1, metavar="K", help="answers per question")
     ask.add_argument("--json", action="store_true", help="one JSON object a line")
     check = commands.add_parser("check", help="validate the knowledge directory")
+    check.add_argument(
+        "--verify",
+        action="store_true",
+        help="also rank sample questions with rank-bm25 and compare with the index (BM25 stage)",
+    )
+    check.add_argument(
+        "--sample",
+        type=int,
+        metavar="N",
+        help=f"questions --verify checks (default {DEFAULT_SAMPLE})",
+    )
+    check.add_argument(
+        "--seed",
+        type=int,
+        metavar="N",
+        help=f"which random sample --verify takes (default {DEFAULT_SEED})",
+    )
     evaluation = commands.add_parser("eval", help="measure answer quality on a question set")
     evaluation.add_argument("file", type=Path, help="question set (JSON lines)")
     evaluation.add_argument(
@@ -142,7 +167,12 @@ def _ask(args: argparse.Namespace, answerer: Answerer, out: TextIO, stdin: TextI
     return 0
 
 
-def _check(directory: Path, settings: Settings, out: TextIO) -> int:
+def _check(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    if (args.sample is not None or args.seed is not None) and not args.verify:
+        raise BriefingBotError("--sample and --seed go with --verify")
+    if args.sample is not None and args.sample < 1:
+        raise BriefingBotError("--sample must be at least 1")
+    directory = settings.knowledge_dir
     if not directory.is_dir():
         raise BriefingBotError(f"{directory}: not a directory (or does not exist)")
     documents, problems = read_documents(directory, max_bytes=settings.max_file_bytes)
@@ -157,7 +187,96 @@ def _check(directory: Path, settings: Settings, out: TextIO) -> int:
     print(f"{len(documents)} documents, {sentences} sentences, {len(problems)} problems", file=out)
     for problem in problems:
         print(f"problem: {problem}", file=out)
-    return EXIT_PROBLEM if problems else 0
+    if problems:
+        if args.verify:
+            print(
+                "verify: not run, the knowledge has problems (the bot would not load it)", file=out
+            )
+        return EXIT_PROBLEM
+    return _verify(args, settings, out) if args.verify else 0
+
+
+def _verify(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """Rank a sample of questions with the served index and with rank-bm25; 1 unless equal.
+
+    Nothing is written: the index comes from a fresh index cache if there is one, else from
+    the files, and the question log is only read, where it already exists.
+    """
+    answerer, cache = served_answerer(settings.engine())
+    logged, log_note = _logged_questions(settings)
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    report = verify(answerer, sample=args.sample or DEFAULT_SAMPLE, seed=seed, logged=logged)
+    index = f"the index cache {cache}" if cache else "built from the files (no fresh cache)"
+    print(
+        "verify: the BM25 stage (the ranking by words), the served index against rank-bm25",
+        f"index: {index}",
+        f"question log: {log_note}",
+        sep="\n",
+        file=out,
+    )
+    if settings.semantic:
+        print(
+            "(SEMANTIC is on: the sentence model's nearest sentences join this ranking later;"
+            " that fusion is not compared)",
+            file=out,
+        )
+    print(format_verification(report, seed), file=out)
+    return 0 if report.exact else EXIT_PROBLEM
+
+
+def _logged_questions(settings: Settings) -> tuple[list[str], str]:
+    """The questions of the bot's question log, if it has one, and a line saying where from."""
+    path = settings.state_db_path()
+    if not path.is_file():  # never create a store just to find it empty
+        return [], f"none at {path}"
+    try:
+        with open_store(path) as store:
+            since = utc_now() - timedelta(days=settings.question_log_days)
+            logged = [q.text for q in store.questions(since)]
+    except (StoreError, OSError) as exc:
+        return [], f"not read ({exc})"
+    return logged, f"{len(logged)} questions at {path}"
+
+
+def _first_line(label: str, first: FirstSentence | None) -> str:
+    if first is None:
+        return f"    {label}: (nothing ranked)"
+    return f"    {label}: {quoted(first.text)} (score {first.score:.4f})"
+
+
+def _share(part: int, whole: int) -> str:
+    """``part`` of ``whole`` as a percentage that reads 100% only when it is all."""
+    share = f"{part / whole:.1%}" if whole else "-"
+    return "99.9%" if share == "100.0%" and part < whole else share
+
+
+def format_verification(report: VerificationReport, seed: int) -> str:
+    """The figures of a verification, then the first few questions that disagree."""
+    count = report.questions
+    lines = [
+        f"questions checked: {count} ({report.logged} from the question log,"
+        f" {report.made} made from the knowledge's sentences, seed {seed})",
+        f"top-1 agreement: {report.top1} of {count} ({_share(report.top1, count)})",
+        f"top-10 agreement: {report.top10} of {count} ({_share(report.top10, count)})",
+        f"time: {report.seconds:.1f} s",
+    ]
+    shown = report.disagreements[:DISAGREEMENT_EXAMPLES]
+    if shown:
+        first = f", the first {len(shown)}" if len(shown) < len(report.disagreements) else ""
+        lines.append(f"disagreements: {len(report.disagreements)} questions{first}:")
+    for disagreement in shown:
+        where = "below the first sentence" if disagreement.top1 else "the first sentence"
+        lines.append(f"- {quoted(disagreement.question)} ({where} differs)")
+        lines.append(_first_line("served index", disagreement.served))
+        lines.append(_first_line("rank-bm25   ", disagreement.reference))
+    if report.exact:
+        lines.append("exact: the served index ranks every question as rank-bm25 does")
+    else:
+        lines.append(
+            "NOT exact: the served index ranks differently from rank-bm25; this is a bug,"
+            " please report it with the questions above"
+        )
+    return "\n".join(lines)
 
 
 def format_figures(report: EvalReport) -> list[str]:
@@ -214,7 +333,7 @@ def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     if args.command == "run":
         return _run(settings)
     if args.command == "check":
-        return _check(settings.knowledge_dir, settings, out)
+        return _check(args, settings, out)
     if args.command == "report":
         return _report(args, args.db or settings.state_db_path(), out)
     if args.command == "model":

@@ -4,7 +4,8 @@
 * ``telegram_updates``: update JSON shaped like Telegram's, and ``feed`` to hand it to PTB;
 * ``telegram_html``: what Telegram's ``parse_mode=HTML`` accepts, as a checker;
 * ``bot_process``: the real bot (``python -m bot run``) as a subprocess against the fake API;
-* ``reference``: the exhaustive rank-bm25 scorer the engine's fast paths are checked against.
+* ``reference``: the fast index's scores in dense form, for tests to compare with the exhaustive
+  rank-bm25 scorer (which is the engine's own: ``bot.core.verification``).
 
 It lives beside ``tests/`` rather than in it so that ``benchmarks/`` can use it without
 importing the tests; ``pyproject.toml`` packages only ``bot``, so none of it ships.

@@ -22,6 +22,7 @@ STAGES = {
     "answer": 5,
     "engine": 6,
     "evaluation": 6,
+    "verification": 6,
 }
 
 

@@ -250,3 +250,97 @@ def test_report_on_a_damaged_store_names_it_and_keeps_it(capsys, tmp_path):
     assert str(db) in err
     assert len(err.splitlines()) == 1
     assert db.read_bytes().startswith(b"this is not a database")
+
+
+def test_check_verify_compares_the_bm25_stage_with_rank_bm25(capsys, tmp_path):
+    assert main(["check", *KB, "--verify"]) == 0
+    out = capsys.readouterr().out
+    assert "1 documents, 23 sentences, 0 problems" in out
+    assert "verify: the BM25 stage (the ranking by words)" in out
+    assert "index: built from the files (no fresh cache)" in out
+    assert f"question log: none at {tmp_path / 'cache' / 'state.sqlite3'}" in out
+    assert "questions checked: 200 (0 from the question log, 200 made" in out
+    assert "top-1 agreement: 200 of 200 (100.0%)" in out
+    assert "top-10 agreement: 200 of 200 (100.0%)" in out
+    assert "\ntime: " in out
+    assert "SEMANTIC is on" not in out
+    assert out.rstrip().endswith("exact: the served index ranks every question as rank-bm25 does")
+
+
+def test_check_verify_takes_a_sample_size_and_a_seed(capsys):
+    assert main(["check", *KB, "--verify", "--sample", "7"]) == 0
+    first = capsys.readouterr().out
+    assert "questions checked: 7 (0 from the question log, 7 made" in first
+    assert "top-10 agreement: 7 of 7 (100.0%)" in first
+    assert main(["check", *KB, "--verify", "--sample", "7", "--seed", "5"]) == 0
+    assert "seed 5)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--sample", "5"], "--sample and --seed go with --verify"),
+        (["--verify", "--sample", "0"], "--sample must be at least 1"),
+    ],
+)
+def test_check_verify_options_are_checked(capsys, argv, message):
+    assert main(["check", *KB, *argv]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_check_verify_fails_and_names_the_questions_when_the_index_is_wrong(capsys, monkeypatch):
+    real = cli.served_answerer
+
+    def corrupted(config):
+        answerer, path = real(config)
+        answerer.index.arrays.windows.scores[:] *= 1.5  # every window score a little off
+        return answerer, path
+
+    monkeypatch.setattr(cli, "served_answerer", corrupted)
+    assert main(["check", *KB, "--verify", "--sample", "20"]) == 1
+    out = capsys.readouterr().out
+    assert "top-1 agreement: 0 of 20 (0.0%)" in out
+    assert "disagreements: 20 questions, the first 5:" in out
+    assert out.count("\n    served index: \u201c") == 5
+    assert out.count("\n    rank-bm25   : \u201c") == 5
+    assert "NOT exact" in out
+
+
+def test_check_verify_asks_the_logged_questions_too(capsys, monkeypatch, tmp_path):
+    db = tmp_path / "state.sqlite3"
+    _logged(db)
+    monkeypatch.setenv("STATE_DB", str(db))
+    assert main(["check", *KB, "--verify", "--sample", "10"]) == 0
+    out = capsys.readouterr().out
+    assert f"question log: 4 questions at {db}" in out
+    # Kalbajar and Lachin: the currency questions use no word of the briefing, so rank nothing
+    assert "questions checked: 10 (2 from the question log, 8 made" in out
+
+
+def test_check_verify_reads_a_fresh_index_cache(capsys, tmp_path):
+    assert main(["ask", *KB, "when is Kalbajar handed over?"]) == 0  # writes the cache
+    capsys.readouterr()
+    assert main(["check", *KB, "--verify", "--sample", "5"]) == 0
+    assert f"index: the index cache {tmp_path / 'cache' / cache.FILE_NAME}" in (
+        capsys.readouterr().out
+    )
+
+
+def test_check_verify_writes_nothing_and_needs_no_model(capsys, monkeypatch, write, tmp_path):
+    write("ports.md", "# Ports\n\nThe grain ship left Odesa in July. Snow fell early.\n")
+    monkeypatch.delenv("CACHE_DIR")  # the default places: inside the knowledge directory
+    monkeypatch.setenv("SEMANTIC", "true")
+    monkeypatch.setattr(cli, "load_encoder", lambda config: pytest.fail("loaded the model"))
+    before = sorted(tmp_path.rglob("*"))
+    assert main(["check", "--knowledge", str(tmp_path / "kb"), "--verify"]) == 0
+    out = capsys.readouterr().out
+    assert "SEMANTIC is on" in out
+    assert "exact:" in out
+    assert sorted(tmp_path.rglob("*")) == before  # no index cache, no state store
+
+
+def test_check_verify_is_not_run_on_knowledge_with_problems(capsys, write, tmp_path):
+    write("good.md", "Fine text.\n")
+    write("bad.txt", b"\xff\xfe")
+    assert main(["check", "--knowledge", str(tmp_path / "kb"), "--verify"]) == 1
+    assert "verify: not run, the knowledge has problems" in capsys.readouterr().out

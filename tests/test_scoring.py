@@ -5,9 +5,16 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core import Answerer, AnswerOptions, Document, DocumentMeta, KnowledgeBase
+from bot.core import (
+    Answerer,
+    AnswerOptions,
+    Document,
+    DocumentMeta,
+    ExhaustiveAnswerer,
+    KnowledgeBase,
+)
 from bot.core.ingest.documents import Paragraph
-from testkit.reference import ExhaustiveAnswerer, dense_scores
+from testkit.reference import dense_scores
 
 # A small vocabulary, so that terms repeat, fill over half the documents (negative IDF) and
 # tie often: the cases where a fast path would most easily drift.

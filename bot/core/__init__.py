@@ -13,6 +13,9 @@ in order (see ``tests/test_architecture.py``):
     ranking/     answer types, word pairs, words and meaning fused, ordering, abstention
     answer.py    question -> candidates -> ranking -> abstention -> cited matches
     engine.py    an ``EngineConfig`` -> a ready answerer, here or in another process
+    verification.py
+                 the served index against rank-bm25 scoring every sentence, question by
+                 question (``check --verify``, the tests, the benchmark)
 """
 
 from bot.core.analysis.encoder import SentenceEncoder
@@ -47,8 +50,24 @@ from bot.core.options import AnswerOptions, EngineConfig
 from bot.core.question import MAX_QUESTION_CHARS
 from bot.core.results import Answer, Match
 from bot.core.search.vectors import every_tenth
+from bot.core.verification import (
+    DEFAULT_SAMPLE,
+    DEFAULT_SEED,
+    Disagreement,
+    ExhaustiveAnswerer,
+    FirstSentence,
+    ReferenceIndex,
+    VerificationReport,
+    made_questions,
+    same_first,
+    same_up_to_ties,
+    served_answerer,
+    verify,
+)
 
 __all__ = [
+    "DEFAULT_SAMPLE",
+    "DEFAULT_SEED",
     "KNOWN_SUFFIXES",
     "MAX_QUESTION_CHARS",
     "RANK_DEPTH",
@@ -56,11 +75,14 @@ __all__ = [
     "AnswerOptions",
     "Answerer",
     "BriefingBotError",
+    "Disagreement",
     "Document",
     "DocumentMeta",
     "EngineConfig",
     "EvalCase",
     "EvalReport",
+    "ExhaustiveAnswerer",
+    "FirstSentence",
     "HeldOutReport",
     "KnowledgeBase",
     "KnowledgeDirectoryError",
@@ -69,7 +91,9 @@ __all__ = [
     "ModelError",
     "Paragraph",
     "QuestionError",
+    "ReferenceIndex",
     "SentenceEncoder",
+    "VerificationReport",
     "build_answerer",
     "build_in_process",
     "embed_in_process",
@@ -78,8 +102,13 @@ __all__ = [
     "held_out",
     "load_encoder",
     "load_file",
+    "made_questions",
     "read_cases",
     "read_documents",
+    "same_first",
+    "same_up_to_ties",
+    "served_answerer",
     "settle",
     "term_spans",
+    "verify",
 ]
