@@ -202,3 +202,119 @@ async def stored_app(
     await app.initialize()
     yield app
     await app.shutdown()
+
+
+# --- PDF and web page fixtures (bot/core/ingest: pdf, pdf_layout, webpage) --------------------
+SAVED_PAGE = FIXTURES / "saved-news-page.html"
+HARBOUR_URL = "https://gazette.example.org/world/2024/03/05/harbour-talks-resume"
+# The saved page's article as a Markdown briefing, with two paragraphs longer than on the page
+# (so that its PDF runs over page breaks mid-sentence). Made up for the tests, like the page.
+HARBOUR = """# Harbour Talks Resume in Valdora
+
+Negotiators from Norland and Sudmark returned to the table in Valdora on Monday, three weeks
+after the last round of harbour talks collapsed without a deal.
+
+The mediator, a retired judge from Zürich, said both delegations had agreed to discuss the
+shared customs post first.
+
+## Customs post
+
+The customs post on the north pier handles about 4,000 lorries a week. Sudmark wants its own
+officers there by the summer, while Norland proposes joint patrols under a rotating command
+that would change hands every six months.
+
+Port workers have complained for months about queues that reach the ring road on Fridays. The
+harbour authority says a second lane would halve the waiting time, but neither government has
+offered to pay for it, and the authority cannot borrow without their guarantee. Lorry drivers
+say they lose a full working day on every crossing, and some haulage firms now send their
+lorries the long way round, over the mountain pass at Edrin, which snow closes for much of
+the winter.
+
+## Fishing rights
+
+Fishing rights in the bay are the second item on the agenda. The last agreement on them expired
+in December 2023, and boats from both countries have since been fined at sea.
+
+A café owner on the quay said the fishermen hoped for a deal before the spring season. Most of
+the boats that still work the bay are owned by families who have fished there for generations
+and who sell their catch at the morning market in the old town.
+
+## What comes next
+
+The talks are scheduled to last until Friday. A joint statement is expected on March 8 if the
+delegations settle the customs question.
+"""
+
+
+def make_pdf(
+    markdown: str,
+    *,
+    header: str | None = "The Example Gazette \u00b7 World",
+    footer_url: str | None = HARBOUR_URL,
+    title: str | None = None,
+    info: dict[str, str] | None = None,
+    encrypt: object = None,
+) -> bytes:
+    """A news page as a PDF, typeset by reportlab from ``#``/``##`` headings and paragraphs.
+
+    Every page has a running ``header`` and a footer with ``footer_url`` at the left and the
+    page number at the right, as a browser prints a web page. ``info`` entries (such as
+    ``/CreationDate``) are written into the file's metadata afterwards, with pypdf.
+    """
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from reportlab.lib.pagesizes import A6
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    styles = getSampleStyleSheet()
+
+    def furniture(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 6)
+        if header:
+            canvas.drawString(8 * mm, A6[1] - 7 * mm, header)
+        if footer_url:
+            canvas.drawString(8 * mm, 5 * mm, footer_url)
+        canvas.drawRightString(A6[0] - 8 * mm, 5 * mm, str(doc.page))
+        canvas.restoreState()
+
+    story = []
+    for block in markdown.strip().split("\n\n"):
+        style = {"# ": "Heading1", "##": "Heading2"}.get(block[:2], "BodyText")
+        story.append(Paragraph(" ".join(block.lstrip("#").split()), styles[style]))
+    out = io.BytesIO()
+    margins = {f"{side}Margin": 10 * mm for side in ("left", "right", "top", "bottom")}
+    doc = SimpleDocTemplate(out, pagesize=A6, title=title or "", encrypt=encrypt, **margins)
+    doc.build(story, onFirstPage=furniture, onLaterPages=furniture)
+    if not info:
+        return out.getvalue()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(out.getvalue())))
+    writer.add_metadata(info)
+    final = io.BytesIO()
+    writer.write(final)
+    return final.getvalue()
+
+
+def textless_pdf(*, image: bool) -> bytes:
+    """A one-page PDF with no text layer: a picture (as a scan is) or vector shapes only."""
+    import io
+
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out)
+    if image:
+        picture = Image.new("L", (64, 32), color=200)
+        canvas.drawImage(ImageReader(picture), 50, 500, width=400, height=200)
+    else:
+        canvas.rect(50, 500, 400, 200, fill=1)
+        canvas.line(50, 400, 450, 300)
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()

@@ -127,3 +127,19 @@ def test_the_key_follows_every_engine_source_file_walked_not_listed(tmp_path, mo
 def test_the_real_engine_key_covers_its_packages():
     files = {p.relative_to(cache.ENGINE).as_posix() for p in cache.ENGINE.rglob("*.py")}
     assert {"answer.py", "search/build.py", "ingest/splitting.py", "analysis/terms.py"} <= files
+
+
+def test_a_changed_pdf_rebuilds(kb):
+    from tests.conftest import HARBOUR, make_pdf
+
+    (kb / "harbour.pdf").write_bytes(make_pdf(HARBOUR))
+    assert "4,000" in _build(kb).ask("how many lorries a week at the customs post?").best.text
+    changed = HARBOUR.replace("about 4,000 lorries", "about 7,500 lorries")
+    (kb / "harbour.pdf").write_bytes(make_pdf(changed))
+    assert "7,500" in _build(kb).ask("how many lorries a week at the customs post?").best.text
+
+
+def test_another_version_of_an_extractor_misses(kb, monkeypatch):
+    key = cache.cache_key(cache.files_on_disk(kb), MAX_BYTES)
+    monkeypatch.setattr(cache, "extractor_versions", lambda: {"pypdf": "0.0", "trafilatura": "0"})
+    assert cache.cache_key(cache.files_on_disk(kb), MAX_BYTES) != key

@@ -1,8 +1,19 @@
+import datetime as dt
+
 import pytest
 
-from bot.core import KnowledgeDirectoryError, KnowledgeFileError
+from bot.core import KNOWN_SUFFIXES, KnowledgeDirectoryError, KnowledgeFileError, SourceFormat
+from bot.core.ingest import loading
 from bot.core.ingest.loading import load_file, load_knowledge, title_from_name
-from tests.conftest import MAX_BYTES, REPO_KNOWLEDGE
+from tests.conftest import (
+    HARBOUR,
+    HARBOUR_URL,
+    MAX_BYTES,
+    REPO_KNOWLEDGE,
+    SAVED_PAGE,
+    make_pdf,
+    textless_pdf,
+)
 
 GOOD = "---\ntitle: Good\nsource: https://example.org/a\n---\n## Part\n\nOne sentence. Two.\n"
 
@@ -41,7 +52,10 @@ def test_title_falls_back_to_the_first_heading_then_the_file_name(write):
         ("latin.txt", "line one\ncaf\u00e9\n".encode("latin-1"), "not UTF-8", 2),
         ("empty.md", b"  \n\n", "empty file", None),
         ("nothing.md", "---\ntitle: X\n---\n", "no sentences", None),
-        ("notes.pdf", b"%PDF", "unknown extension", None),
+        ("notes.docx", b"PK", "unknown extension", None),
+        ("notes.pdf", b"%PDF", "damaged PDF", None),
+        ("scan.pdf", textless_pdf(image=True), "no text layer; OCR is not supported", None),
+        ("menu.html", b"<html><body><nav>Home</nav></body></html>", "no article text", None),
         ("broken.md", "---\ntitle: [x\n---\nText.\n", "not valid YAML", 3),
         ("badlink.md", "---\ntitle: X\nsource: ftp://x\n---\nText.\n", "source", 2),
         ("baddate.md", "---\ntitle: X\npublished: someday\n---\nText.\n", "published", 2),
@@ -101,3 +115,86 @@ def test_digests_change_with_content(write, tmp_path):
     after = load_knowledge(tmp_path / "kb", max_bytes=MAX_BYTES).digests()
     assert before.keys() == after.keys()
     assert before != after
+
+
+def _with_sections(document):
+    return [(p.section, s) for p in document.paragraphs for s in p.sentences]
+
+
+def test_every_format_is_known_to_the_loader_reload_and_uploads():
+    assert {".md", ".markdown", ".txt", ".pdf", ".html", ".htm"} == KNOWN_SUFFIXES
+
+
+def test_a_pdf_loads_into_the_sentences_and_sections_of_its_text(write):
+    pdf = load_file(write("harbour.pdf", make_pdf(HARBOUR)), max_bytes=MAX_BYTES)
+    markdown = load_file(write("harbour.md", HARBOUR), max_bytes=MAX_BYTES)
+    assert _with_sections(pdf) == _with_sections(markdown)
+    assert any(
+        s.endswith("which snow closes for much of the winter.") for _, s in _with_sections(pdf)
+    )
+    assert pdf.title == markdown.title == "Harbour Talks Resume in Valdora"
+    assert pdf.meta.source == HARBOUR_URL
+    assert pdf.format is SourceFormat.PDF
+    assert markdown.format is SourceFormat.MARKDOWN
+
+
+def test_a_pdf_s_metadata_gives_its_title_and_date(write):
+    info = {"/Title": "Valdora harbour talks", "/CreationDate": "D:20240305083000Z"}
+    document = load_file(write("talks.pdf", make_pdf(HARBOUR, info=info)), max_bytes=MAX_BYTES)
+    assert document.title == "Valdora harbour talks"
+    assert document.meta.published == dt.date(2024, 3, 5)
+    assert document.meta.publisher is None  # /Author is a person, not the publisher
+
+
+def test_a_pdf_without_a_title_is_named_by_its_first_line_or_its_file(write):
+    headline = load_file(write("a.pdf", make_pdf(HARBOUR)), max_bytes=MAX_BYTES)
+    assert headline.title == "Harbour Talks Resume in Valdora"
+    body = HARBOUR.split("\n\n", 1)[1].replace("## ", "")
+    named = load_file(write("07_Harbour_talks.pdf", make_pdf(body)), max_bytes=MAX_BYTES)
+    assert named.title == "Harbour talks"
+
+
+def test_a_saved_web_page_loads_into_its_article_only(write):
+    page = load_file(write("page.html", SAVED_PAGE.read_bytes()), max_bytes=MAX_BYTES)
+    assert page.format is SourceFormat.HTML
+    assert (page.title, page.meta.publisher, page.meta.source, page.meta.published) == (
+        "Harbour Talks Resume in Valdora",
+        "The Example Gazette",
+        HARBOUR_URL,
+        dt.date(2024, 3, 5),
+    )
+    assert page.sections == ("Customs post", "Fishing rights", "What comes next")
+    sentences = [s for _, s in _with_sections(page)]
+    assert sentences[0].startswith("Negotiators from Norland and Sudmark")
+    assert sentences[-1].startswith("A joint statement is expected on March 8")
+    assert len(sentences) == 9
+    assert not any("flights" in s or "cruise" in s or "never work" in s for s in sentences)
+
+
+def test_an_htm_page_and_its_markdown_file_load_alike(write):
+    from bot.core import extract_html
+
+    page = load_file(write("page.htm", SAVED_PAGE.read_bytes()), max_bytes=MAX_BYTES)
+    saved = extract_html(SAVED_PAGE.read_bytes()).markdown_file()
+    markdown = load_file(write("page.md", saved), max_bytes=MAX_BYTES)
+    assert _with_sections(page) == _with_sections(markdown)
+    assert page.meta == markdown.meta
+
+
+def test_the_size_limit_applies_before_any_parser_sees_the_file(write, monkeypatch):
+    monkeypatch.setattr(loading, "extract_pdf", lambda data: pytest.fail("parsed"))
+    monkeypatch.setattr(loading, "extract_html", lambda data: pytest.fail("parsed"))
+    for name, data in [("big.pdf", make_pdf(HARBOUR)), ("big.html", SAVED_PAGE.read_bytes())]:
+        with pytest.raises(KnowledgeFileError, match="over the 1,000-byte limit"):
+            load_file(write(name, data), max_bytes=1_000)
+
+
+def test_originals_are_only_read_never_written(write, tmp_path):
+    files = {"a.pdf": make_pdf(HARBOUR), "b.html": SAVED_PAGE.read_bytes(), "c.md": GOOD.encode()}
+    paths = {name: write(name, data) for name, data in files.items()}
+    base = load_knowledge(tmp_path / "kb", max_bytes=MAX_BYTES)
+    assert sorted(p.name for p in (tmp_path / "kb").iterdir()) == sorted(files)
+    for document in base.documents:
+        assert base.original(document) == paths[document.path]
+        assert base.original(document).read_bytes() == files[document.path]
+    assert [d.format.extracted for d in base.documents] == [True, True, False]

@@ -43,3 +43,9 @@ def test_broken_front_matter_says_where_and_why(text, line, reason):
     with pytest.raises(FrontMatterError, match=reason) as caught:
         split_front_matter(text)
     assert caught.value.line == line
+
+
+def test_markdown_made_from_a_page_has_no_front_matter_a_first_rule_is_a_rule():
+    parsed = parse_markdown("---\n\nA sentence.\n\n---\n", front_matter=False)
+    assert parsed.meta == {}
+    assert [(b.text, b.line) for b in parsed.blocks] == [("A sentence.", 3)]

@@ -87,8 +87,8 @@ async def test_upload_is_rolled_back_when_the_reload_fails(
 async def test_upload_of_other_kinds_and_by_others_is_refused(
     tg_app, fake_telegram, updates, tg_settings
 ):
-    fake_telegram.add_file("f4", b"%PDF-1.4")
-    await feed(tg_app, updates.document("report.pdf", "f4", 8, user=ADMIN_ID))
+    fake_telegram.add_file("f4", b"PK\x03\x04")
+    await feed(tg_app, updates.document("report.docx", "f4", 4, user=ADMIN_ID))
     assert "not a knowledge file" in last_text(fake_telegram)
     fake_telegram.add_file("f5", LITHIUM.encode())
     await feed(tg_app, updates.document("lithium.md", "f5", len(LITHIUM), user=USER_ID))

@@ -4,7 +4,8 @@ This package's names are the engine's public face: the command line and the Tele
 import only from here. Nothing in the engine imports ``telegram``, and a test keeps the stages
 in order (see ``tests/test_architecture.py``):
 
-    ingest/      knowledge files -> documents (loading, Markdown, raw exports, sentences)
+    ingest/      knowledge files -> documents (loading, Markdown, raw exports, PDFs, web
+                 pages, sentences)
     analysis/    text -> terms, the same for index and question; what a sentence holds;
                  text -> meaning vector (the sentence model, onnxruntime, no torch)
     question.py  a question read once: terms, names, the kind of answer it wants
@@ -30,6 +31,7 @@ from bot.core.engine import (
 )
 from bot.core.errors import (
     BriefingBotError,
+    ExtractionError,
     KnowledgeDirectoryError,
     KnowledgeFileError,
     ModelError,
@@ -44,8 +46,16 @@ from bot.core.evaluation import (
     held_out,
     read_cases,
 )
-from bot.core.ingest.documents import Document, DocumentMeta, KnowledgeBase, Paragraph
+from bot.core.ingest.documents import (
+    Document,
+    DocumentMeta,
+    KnowledgeBase,
+    Paragraph,
+    SourceFormat,
+)
 from bot.core.ingest.loading import KNOWN_SUFFIXES, load_file, read_documents
+from bot.core.ingest.pdf import ExtractedPdf, extract_pdf
+from bot.core.ingest.webpage import ExtractedPage, extract_html
 from bot.core.options import AnswerOptions, EngineConfig
 from bot.core.question import MAX_QUESTION_CHARS
 from bot.core.results import Answer, Match
@@ -82,6 +92,9 @@ __all__ = [
     "EvalCase",
     "EvalReport",
     "ExhaustiveAnswerer",
+    "ExtractedPage",
+    "ExtractedPdf",
+    "ExtractionError",
     "FirstSentence",
     "HeldOutReport",
     "KnowledgeBase",
@@ -93,12 +106,15 @@ __all__ = [
     "QuestionError",
     "ReferenceIndex",
     "SentenceEncoder",
+    "SourceFormat",
     "VerificationReport",
     "build_answerer",
     "build_in_process",
     "embed_in_process",
     "evaluate",
     "every_tenth",
+    "extract_html",
+    "extract_pdf",
     "held_out",
     "load_encoder",
     "load_file",

@@ -5,6 +5,9 @@ The hierarchy is small on purpose::
     BriefingBotError             anything the engine refuses to do, with a message for people
     ├── KnowledgeFileError       one knowledge file is unusable (names the file, maybe the line)
     ├── KnowledgeDirectoryError  a knowledge directory has problems; lists every file error
+    ├── ExtractionError          a PDF or web page whose text cannot be got out (no text layer,
+    │                            encrypted, damaged, no article); the loader reports it as a
+    │                            KnowledgeFileError naming the file
     ├── QuestionError            a question that cannot be asked at all (empty, too long)
     └── ModelError               a sentence model that cannot be used (the engine then answers
                                  by words alone)
@@ -54,6 +57,14 @@ class KnowledgeDirectoryError(BriefingBotError):
     def __reduce__(self) -> tuple[type[KnowledgeDirectoryError], tuple[str, list[str]]]:
         """Pickle by the constructor's arguments (a build in another process raises these)."""
         return type(self), (self.directory, self.problems)
+
+
+class ExtractionError(BriefingBotError):
+    """A PDF or a web page that yields no text to index, and why, in one line.
+
+    Raised by the extractors, which see bytes and no file name (a page fetched by URL has
+    none): whoever knows the name wraps it, as the loader does in a ``KnowledgeFileError``.
+    """
 
 
 class QuestionError(BriefingBotError):

@@ -8,9 +8,43 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
+from enum import StrEnum
+from pathlib import Path, PurePath
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class SourceFormat(StrEnum):
+    """What a knowledge file is, told by its extension, and so how its text was got.
+
+    PDFs and web pages are the originals that admins receive; their text is *extracted*, so a
+    better extractor can always get it again from the file, which the loader never changes.
+    """
+
+    MARKDOWN = "markdown"
+    TEXT = "text"
+    PDF = "pdf"
+    HTML = "html"
+
+    @property
+    def extracted(self) -> bool:
+        """Whether the text is extracted from an original (PDF, web page), not written as text."""
+        return self in (SourceFormat.PDF, SourceFormat.HTML)
+
+    @classmethod
+    def of(cls, path: str | PurePath) -> SourceFormat | None:
+        """The format of a file by its extension, or ``None`` for one the loader does not read."""
+        return SUFFIX_FORMATS.get(PurePath(path).suffix.lower())
+
+
+SUFFIX_FORMATS = {
+    ".md": SourceFormat.MARKDOWN,
+    ".markdown": SourceFormat.MARKDOWN,
+    ".txt": SourceFormat.TEXT,
+    ".pdf": SourceFormat.PDF,
+    ".html": SourceFormat.HTML,
+    ".htm": SourceFormat.HTML,
+}
 
 
 class DocumentMeta(BaseModel):
@@ -51,12 +85,22 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """One knowledge file, cleaned and split."""
+    """One knowledge file, cleaned and split.
+
+    ``path`` names the original file (relative to the knowledge directory) and ``digest`` its
+    bytes, so a PDF or a web page is always kept as the admin gave it: the extracted text
+    lives only here, and the original can be read again (``KnowledgeBase.original``).
+    """
 
     path: str
     meta: DocumentMeta
     paragraphs: tuple[Paragraph, ...]
     digest: str
+
+    @property
+    def format(self) -> SourceFormat | None:
+        """The original file's format (``None`` only for a document not made from a file)."""
+        return SourceFormat.of(self.path)
 
     @property
     def title(self) -> str:
@@ -90,6 +134,10 @@ class KnowledgeBase:
     def digests(self) -> dict[str, str]:
         """Each file's content digest by path, to tell what a reload added, changed or removed."""
         return {d.path: d.digest for d in self.documents}
+
+    def original(self, document: Document) -> Path:
+        """The file ``document`` was made from: for a PDF or web page, the untouched original."""
+        return self.directory / document.path
 
     def without(self, path: str) -> KnowledgeBase:
         """The same knowledge less the document at ``path`` (for held-out evaluation)."""

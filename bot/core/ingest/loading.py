@@ -2,6 +2,10 @@
 
 Every file is read and checked before anything is served: one bad file fails the whole load
 with a report naming every problem, so the bot never answers from a half-loaded directory.
+Every format goes the same way (extension, size limit, read, parse, at least one sentence):
+Markdown is parsed as such; a text file, and the text of a PDF, are cleaned as raw exports;
+a web page's article is extracted as Markdown. Files are only ever read: a PDF or a web page
+stays the original, and its text is extracted again at every load that is not cached.
 """
 
 from __future__ import annotations
@@ -9,20 +13,43 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from importlib import metadata
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.core.errors import KnowledgeDirectoryError, KnowledgeFileError
+from bot.core.errors import ExtractionError, KnowledgeDirectoryError, KnowledgeFileError
 from bot.core.ingest.cleaning import Block, clean_export
-from bot.core.ingest.documents import Document, DocumentMeta, KnowledgeBase, Paragraph
+from bot.core.ingest.documents import (
+    SUFFIX_FORMATS,
+    Document,
+    DocumentMeta,
+    KnowledgeBase,
+    Paragraph,
+    SourceFormat,
+)
 from bot.core.ingest.markdown import FrontMatterError, parse_markdown
+from bot.core.ingest.pdf import extract_pdf
 from bot.core.ingest.splitting import split_sentences
+from bot.core.ingest.webpage import extract_html
 
-MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
-TEXT_SUFFIXES = frozenset({".txt"})
-KNOWN_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES
+KNOWN_SUFFIXES = frozenset(SUFFIX_FORMATS)
+EXTRACTORS = ("pypdf", "trafilatura")  # the libraries that get the text of PDFs and web pages
 _ORDER_PREFIX = re.compile(r"^\d+[_\-\s.]+(?=\S)")
+
+
+def extractor_versions() -> dict[str, str]:
+    """The installed version of each extracting library, for the index cache's key.
+
+    A new version may get other text out of the same PDF or page, so it must rebuild.
+    """
+    versions = {}
+    for name in EXTRACTORS:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "missing"
+    return versions
 
 
 def title_from_name(path: Path) -> str:
@@ -64,29 +91,70 @@ def _meta(path: Path, raw: dict[str, object], line: int) -> DocumentMeta:
         raise KnowledgeFileError(path, f"front matter {field}: {first['msg']}", line) from None
 
 
-def parse_document(path: Path, text: str, *, name: str, digest: str) -> Document:
-    """Turn a file's text into a document; ``name`` is the path shown in citations."""
-    if path.suffix.lower() in MARKDOWN_SUFFIXES:
-        try:
-            parsed = parse_markdown(text)
-        except FrontMatterError as exc:
-            raise KnowledgeFileError(name, str(exc), exc.line) from None
-        raw = dict(parsed.meta)
-        raw.setdefault("title", parsed.title or title_from_name(path))
-        meta = _meta(Path(name), raw, 2)
-        blocks = parsed.blocks
-    else:
-        cleaned = clean_export(text)
-        meta = DocumentMeta(title=cleaned.title or title_from_name(path), source=cleaned.source)
-        blocks = cleaned.blocks
+def _document(name: str, meta: DocumentMeta, blocks: Iterable[Block], digest: str) -> Document:
     paragraphs = _paragraphs(blocks)
     if not paragraphs:
         raise KnowledgeFileError(name, "empty: no sentences to index")
     return Document(path=name, meta=meta, paragraphs=paragraphs, digest=digest)
 
 
+def parse_document(path: Path, text: str, *, name: str, digest: str) -> Document:
+    """Turn a text file's text (Markdown or a raw export); ``name`` is shown in citations."""
+    if SourceFormat.of(path) is SourceFormat.MARKDOWN:
+        try:
+            parsed = parse_markdown(text)
+        except FrontMatterError as exc:
+            raise KnowledgeFileError(name, str(exc), exc.line) from None
+        raw = dict(parsed.meta)
+        raw.setdefault("title", parsed.title or title_from_name(path))
+        return _document(name, _meta(Path(name), raw, 2), parsed.blocks, digest)
+    cleaned = clean_export(text)
+    meta = DocumentMeta(title=cleaned.title or title_from_name(path), source=cleaned.source)
+    return _document(name, meta, cleaned.blocks, digest)
+
+
+def _pdf_document(path: Path, data: bytes, *, name: str, digest: str) -> Document:
+    """A PDF's text cleaned as a raw export; its metadata's title and date come first."""
+    pdf = extract_pdf(data)
+    cleaned = clean_export(pdf.text)
+    meta = DocumentMeta(
+        title=pdf.title or cleaned.title or title_from_name(path),
+        source=cleaned.source or pdf.source,
+        published=pdf.published,
+    )
+    return _document(name, meta, cleaned.blocks, digest)
+
+
+def _html_document(path: Path, data: bytes, *, name: str, digest: str) -> Document:
+    """A web page's article, read as Markdown: its headings are the document's sections."""
+    page = extract_html(data)
+    parsed = parse_markdown(page.markdown, front_matter=False)
+    meta = DocumentMeta(
+        title=page.title or parsed.title or title_from_name(path),
+        publisher=page.publisher,
+        source=page.source,
+        published=page.published,
+    )
+    return _document(name, meta, parsed.blocks, digest)
+
+
+def parse_file(path: Path, data: bytes, *, name: str, digest: str) -> Document:
+    """Turn a knowledge file's bytes into a document by its format, or say why not."""
+    try:
+        if SourceFormat.of(path) is SourceFormat.PDF:
+            return _pdf_document(path, data, name=name, digest=digest)
+        if SourceFormat.of(path) is SourceFormat.HTML:
+            return _html_document(path, data, name=name, digest=digest)
+    except ExtractionError as exc:
+        raise KnowledgeFileError(name, str(exc)) from None
+    return parse_document(path, _decode(Path(name), data), name=name, digest=digest)
+
+
 def load_file(path: Path, *, root: Path | None = None, max_bytes: int) -> Document:
-    """Read and parse one knowledge file, or raise ``KnowledgeFileError`` saying why not."""
+    """Read and parse one knowledge file, or raise ``KnowledgeFileError`` saying why not.
+
+    The size limit is checked before the file is read, so no parser ever sees a larger one.
+    """
     name = str(path.relative_to(root)) if root is not None else path.name
     if path.suffix.lower() not in KNOWN_SUFFIXES:
         known = ", ".join(sorted(KNOWN_SUFFIXES))
@@ -100,11 +168,12 @@ def load_file(path: Path, *, root: Path | None = None, max_bytes: int) -> Docume
         data = path.read_bytes()
     except OSError as exc:
         raise KnowledgeFileError(name, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:  # grew between stat and read
+        raise KnowledgeFileError(name, f"{len(data):,} bytes is over the {max_bytes:,}-byte limit")
     if not data.strip():
         raise KnowledgeFileError(name, "empty file")
-    text = _decode(Path(name), data)
     digest = hashlib.sha256(data).hexdigest()
-    return parse_document(path, text, name=name, digest=digest)
+    return parse_file(path, data, name=name, digest=digest)
 
 
 def knowledge_files(directory: Path) -> list[Path]:

@@ -70,9 +70,13 @@ def _plain(inline: Token) -> str:
     return " ".join("".join(parts).split())
 
 
-def parse_markdown(text: str) -> MarkdownText:
-    """Parse a Markdown knowledge file into metadata, title and blocks."""
-    meta, body, offset = split_front_matter(text)
+def parse_markdown(text: str, *, front_matter: bool = True) -> MarkdownText:
+    """Parse a Markdown knowledge file into metadata, title and blocks.
+
+    ``front_matter=False`` reads Markdown made from a web page, where a first ``---`` is a
+    rule in the article, not the start of metadata.
+    """
+    meta, body, offset = split_front_matter(text) if front_matter else ({}, text, 1)
     tokens = MarkdownIt("commonmark").parse(body)
     title: str | None = None
     blocks: list[Block] = []

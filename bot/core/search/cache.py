@@ -4,11 +4,11 @@ The cache is one ``.npz`` file of plain arrays (read with ``allow_pickle=False``
 damaged file can at worst fail to load, never run code), holding the documents (text,
 paragraphs, metadata as JSON) and every array of ``IndexArrays``. A JSON header names the
 format, the key and a SHA-256 of every array. The key is a digest of the engine's code (every
-source file under ``bot/core``), the file size limit and every
-knowledge file's path and content digest: any change to either makes the cache miss and the
-index be rebuilt. A file that is torn, truncated, foreign or tampered with fails the checks and
-is ignored. Writing goes to a temporary file renamed into place, so readers never see half a
-cache.
+source file under ``bot/core``, and the versions of the PDF and web page extractors), the file
+size limit and every knowledge file's path and content digest: any change to either makes the
+cache miss and the index be rebuilt. A file that is torn, truncated, foreign or tampered with
+fails the checks and is ignored. Writing goes to a temporary file renamed into place, so
+readers never see half a cache.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from bot.core.ingest.documents import KnowledgeBase
-from bot.core.ingest.loading import knowledge_files, load_knowledge
+from bot.core.ingest.loading import extractor_versions, knowledge_files, load_knowledge
 from bot.core.search import serialise
 from bot.core.search.build import IndexArrays, build_arrays
 
@@ -50,8 +50,12 @@ def code_version() -> str:
 
 
 def cache_key(files: list[tuple[str, str]], max_bytes: int) -> str:
-    """Digest of the code, the size limit and every knowledge file's path and content digest."""
-    payload = json.dumps([serialise.FORMAT, code_version(), max_bytes, files])
+    """Digest of the code, the size limit and every knowledge file's path and content digest.
+
+    The versions of the libraries that extract PDFs and web pages count as code too.
+    """
+    engine = [code_version(), extractor_versions()]
+    payload = json.dumps([serialise.FORMAT, *engine, max_bytes, files])
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
