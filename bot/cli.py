@@ -10,6 +10,7 @@ import argparse
 import functools
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot import report_text
+from bot.adding import keep_original, prepare_file, prepare_link, unused_name
 from bot.config import Settings, load_settings
 from bot.core import (
     DEFAULT_SAMPLE,
@@ -84,7 +86,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help='ask each question without its own "file": every answer is then a wrong one',
     )
-    for sub in (ask, check, evaluation):
+    add = commands.add_parser("add", help="add a briefing from a link or a file")
+    add.add_argument("source", help="an http(s) link, or a .pdf, .html, .md or .txt file")
+    for sub in (ask, check, evaluation, add):
         sub.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge directory")
     commands.add_parser("run", help="run the Telegram bot (settings from the environment)")
     report = commands.add_parser("report", help="what people asked the bot, from its question log")
@@ -336,6 +340,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         return _check(args, settings, out)
     if args.command == "report":
         return _report(args, args.db or settings.state_db_path(), out)
+    if args.command == "add":
+        return _add(args.source, settings, out)
     if args.command == "model":
         print(install_model(args.dir or default_model_root()), file=out)
         return 0
@@ -348,6 +354,40 @@ def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     answerer = build_answerer(config, load_encoder(config), progress=every_tenth(_progress))
     cases = read_cases(args.file)
     _evaluate(args, cases, answerer, out)
+    return 0
+
+
+def _add(source: str, settings: Settings, out: TextIO) -> int:
+    """Save a link or file as a knowledge file (kept only if the knowledge still loads)."""
+    directory, limit = settings.knowledge_dir, settings.max_file_bytes
+    if not directory.is_dir():
+        raise BriefingBotError(f"{directory}: no such knowledge directory")
+    if re.match(r"^https?://", source, re.IGNORECASE):
+        prepared = prepare_link(
+            source, max_bytes=limit, allow_private=settings.allow_private_links
+        )
+    else:
+        prepared = prepare_file(Path(source), max_bytes=limit)
+    prepared = unused_name(directory, prepared)
+    target = directory / prepared.name
+    previous = target.read_bytes() if target.is_file() else None
+    target.write_bytes(prepared.data)
+    try:
+        documents, problems = read_documents(directory, max_bytes=limit)
+        mine = [p for p in problems if prepared.name in p]
+        if mine:
+            raise BriefingBotError(mine[0])
+    except BaseException:
+        if previous is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_bytes(previous)
+        raise
+    kept = keep_original(directory, prepared)
+    print(f"added “{prepared.title}” as {target}", file=out)
+    if kept is not None:
+        print(f"original kept at {kept}", file=out)
+    print(f"{len(documents)} documents; reload the bot (/reload) to answer from it", file=out)
     return 0
 
 

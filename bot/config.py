@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=20, ge=1)
     log_level: str = "INFO"
 
+    allow_private_links: bool = False
+
     state_db: Path | None = None
     question_log_days: int = Field(default=90, ge=1, le=36_500)
     log_user_hash: bool = False

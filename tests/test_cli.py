@@ -344,3 +344,37 @@ def test_check_verify_is_not_run_on_knowledge_with_problems(capsys, write, tmp_p
     write("bad.txt", b"\xff\xfe")
     assert main(["check", "--knowledge", str(tmp_path / "kb"), "--verify"]) == 1
     assert "verify: not run, the knowledge has problems" in capsys.readouterr().out
+
+
+def test_add_saves_a_pdf_as_a_knowledge_file_and_ask_answers_from_it(capsys, tmp_path):
+    import shutil
+
+    from tests.conftest import HARBOUR, make_pdf
+
+    knowledge = tmp_path / "kb"
+    shutil.copytree(REPO_KNOWLEDGE, knowledge)
+    pdf = tmp_path / "Harbour talks.pdf"
+    pdf.write_bytes(make_pdf(HARBOUR, title="Harbour Talks Resume in Valdora"))
+    assert main(["add", str(pdf), "--knowledge", str(knowledge)]) == 0
+    out = capsys.readouterr().out
+    assert "as " + str(knowledge / "harbour-talks-resume-in-valdora.md") in out
+    assert (knowledge / ".originals" / "harbour-talks-resume-in-valdora.pdf").is_file()
+    assert "2 documents" in out
+    question = "how many lorries use the customs post?"
+    assert main(["ask", "--knowledge", str(knowledge), question]) == 0
+    assert "4,000 lorries" in capsys.readouterr().out
+
+
+def test_add_refuses_what_it_cannot_read_and_leaves_nothing(capsys, tmp_path):
+    import shutil
+
+    knowledge = tmp_path / "kb"
+    shutil.copytree(REPO_KNOWLEDGE, knowledge)
+    before = sorted(p.name for p in knowledge.rglob("*"))
+    picture = tmp_path / "scan.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+    assert main(["add", str(picture), "--knowledge", str(knowledge)]) == 2
+    assert capsys.readouterr().err.startswith("error: ")
+    assert main(["add", "http://127.0.0.1:9/x.html", "--knowledge", str(knowledge)]) == 2
+    assert "private or local address" in capsys.readouterr().err
+    assert sorted(p.name for p in knowledge.rglob("*")) == before

@@ -9,9 +9,13 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -20,9 +24,18 @@ from testkit.bot_process import REPO, sends_replying_to
 from testkit.fake_bot_api import TOKEN, FakeBotApi
 from testkit.telegram_html import html_problems
 from testkit.telegram_updates import UpdateMaker
-from tests.conftest import ADMIN_ID, GROUP_ID, LITHIUM, SQUAD_DIR, USER_ID
+from tests.conftest import (
+    ADMIN_ID,
+    GROUP_ID,
+    HARBOUR,
+    LITHIUM,
+    SQUAD_DIR,
+    USER_ID,
+    make_pdf,
+)
 
 KALBAJAR = "whose <b>handover</b> was delayed until November 25"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -116,6 +129,61 @@ def test_reload_and_upload_by_admins_only(bot_process, knowledge_copy):
     assert "Changed: lithium.md" in check_reply(upload, ADMIN_ID)
     assert "fell by half" in (knowledge_copy / "lithium.md").read_text()
     assert TOKEN not in bot.stop()
+
+
+def test_an_admin_sends_a_pdf_a_web_page_and_a_link_and_each_is_answered(
+    bot_process, knowledge_copy, tmp_path
+):
+    """PDF, HTML and a link through the real bot: each answerable a moment later."""
+    site = tmp_path / "site"
+    site.mkdir()
+    page = (FIXTURES / "saved-news-page.html").read_bytes()
+    (site / "lithium.html").write_text(LITHIUM_PAGE, encoding="utf-8")
+    handler = partial(_QuietFiles, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        bot = bot_process(ALLOW_PRIVATE_LINKS="true")
+        make = UpdateMaker()
+        pdf = make_pdf(HARBOUR, title="Harbour Talks Resume in Valdora")
+        bot.fake.add_file("pdf-1", pdf)
+        sent = bot.reply_to(make.document("harbour.pdf", "pdf-1", len(pdf), user=ADMIN_ID))
+        assert "Added: harbour.pdf" in check_reply(sent, ADMIN_ID)
+        lorries = bot.reply_to(
+            make.message("how many lorries use the customs post?", user=USER_ID)
+        )
+        assert "4,000" in check_reply(lorries, USER_ID)
+
+        bot.fake.add_file("html-1", page)
+        sent = bot.reply_to(make.document("gazette.html", "html-1", len(page), user=ADMIN_ID))
+        assert "Added: gazette.html" in check_reply(sent, ADMIN_ID)
+
+        url = f"http://127.0.0.1:{server.server_address[1]}/lithium.html"
+        added = bot.reply_to(make.message(f"/add {url}", user=ADMIN_ID), timeout=20)
+        assert "Added \u201cLithium prices\u201d" in check_reply(added, ADMIN_ID)
+        lithium = bot.reply_to(make.message("why did the lithium price fall?", user=USER_ID))
+        assert "Zimbabwe" in check_reply(lithium, USER_ID)
+        assert TOKEN not in bot.stop()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+LITHIUM_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Lithium prices | Example Wire</title>
+<meta property="og:site_name" content="Example Wire">
+<meta property="og:title" content="Lithium prices">
+</head><body><nav><a href="/">Home</a> <a href="/markets">Markets</a></nav>
+<article><h1>Lithium prices</h1>
+<p>The lithium price fell by a third in October as new mines in Zimbabwe opened.</p>
+<p>Traders expect the price to stay low until the spring, when two smelters close.</p>
+</article><footer>Subscribe to Example Wire for more.</footer></body></html>
+"""
+
+
+class _QuietFiles(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
 
 
 def free_port() -> int:

@@ -35,7 +35,8 @@ async def admin_message(
     return message, state
 
 
-def _failure(what: str, exc: BaseException, state: BotState) -> str:
+def failure(what: str, exc: BaseException, state: BotState) -> str:
+    """The reply to a failed change: what failed, why, and that the bot answers as before."""
     base = state.answerer.base
     return (
         f"<b>{escape(what)} failed.</b> {fit(str(exc), MAX_DETAIL)}\n"
@@ -53,7 +54,7 @@ async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         report = await reload_knowledge(state)
     except BriefingBotError as exc:
         logger.warning("reload failed: %s", exc)
-        await reply_html(message, _failure("Reload", exc, state))
+        await reply_html(message, failure("Reload", exc, state))
         return
     logger.info("reloaded: %s", report.summary().replace("\n", " "))
     await reply_html(message, escape(report.summary()))
@@ -71,7 +72,7 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     limit = state.settings.max_file_bytes
     if document.file_size and document.file_size > limit:
         detail = f"{name}: {document.file_size:,} bytes is over the {limit:,}-byte limit"
-        await reply_html(message, _failure("Upload", ValueError(detail), state))
+        await reply_html(message, failure("Upload", ValueError(detail), state))
         return
     try:
         safe_name(document.file_name)  # refuse a .pdf before downloading it
@@ -80,7 +81,7 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         report = await install_upload(state, document.file_name, data)
     except (BriefingBotError, OSError) as exc:
         logger.warning("upload of %s failed: %s", name, exc)
-        await reply_html(message, _failure(f"Upload of {name}", exc, state))
+        await reply_html(message, failure(f"Upload of {name}", exc, state))
         return
     logger.info("upload of %s: %s", name, report.summary().replace("\n", " "))
     await reply_html(message, escape(f"Saved {name}.\n{report.summary()}"))

@@ -34,6 +34,7 @@ from bot.tg.help import (
     unknown_command,
 )
 from bot.tg.inline import inline_query
+from bot.tg.links import LINK, add_command, link_message
 from bot.tg.meaning import schedule_meaning, stop_meaning
 from bot.tg.more_button import more_button_pressed
 from bot.tg.pruning import schedule_pruning, stop_pruning
@@ -111,6 +112,8 @@ def add_handlers(app: BotApp) -> None:
     app.add_handler(CommandHandler("stats", stats_command, filters=new))
     app.add_handler(CommandHandler("feedback", feedback_command, filters=new))
     app.add_handler(MessageHandler(private & filters.Document.ALL, document_upload))
+    app.add_handler(CommandHandler("add", add_command, filters=new))
+    app.add_handler(MessageHandler(private & filters.Regex(LINK) & ~filters.COMMAND, link_message))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, private_text))
     app.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
     app.add_handler(

@@ -23,6 +23,7 @@ GROUP_COMMANDS = (
 ADMIN_COMMANDS = (
     *PRIVATE_COMMANDS,
     BotCommand("reload", "Reload the briefings (admins)"),
+    BotCommand("add", "Add a briefing from a link: /add URL (admins)"),
     BotCommand("unanswered", "Most asked questions I could not answer, last week (admins)"),
     BotCommand("stats", "Questions, answers and votes a day, last week (admins)"),
     BotCommand("feedback", "Answers people voted down (admins)"),
@@ -50,7 +51,8 @@ def help_text(base: KnowledgeBase, username: str, is_admin: bool) -> str:
     if is_admin:
         lines += [
             "",
-            "<b>Admin:</b> /reload, or send me a .md or .txt briefing here. "
+            "<b>Admin:</b> /reload, /add a link, or send me a briefing file here "
+            "(.md, .txt, .pdf, .html). "
             "What people ask: /unanswered, /stats, /feedback.",
         ]
     return "\n".join(lines)
