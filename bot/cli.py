@@ -43,6 +43,7 @@ from bot.core import (
     served_answerer,
     verify,
 )
+from bot.log_levels import silence_extractors
 from bot.model_install import default_model_root, install_model
 from bot.store import StoreError, open_store, utc_now
 
@@ -334,6 +335,7 @@ def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    silence_extractors(logging.getLogger().level)
     if args.command == "run":
         return _run(settings)
     if args.command == "check":

@@ -19,6 +19,7 @@ from telegram.error import InvalidToken, TelegramError
 
 from bot.config import Settings, SettingsError
 from bot.core import BriefingBotError, build_answerer, load_encoder, settle
+from bot.log_levels import silence_extractors
 from bot.store import SqliteStore, StoreError, open_store
 from bot.tg.app import BotApp, build_application, require_token
 from bot.tg.meaning import ANSWERING, answering
@@ -62,6 +63,7 @@ def configure_logging(level: str, secrets: list[str]) -> None:
     root.setLevel(level)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
+    silence_extractors(root.level)
 
 
 def webhook_secret(settings: Settings) -> str | None:
