@@ -116,12 +116,11 @@ def quoted(text: str) -> str:
 
 
 def format_match(match: Match) -> str:
-    """A quote and its citation, for a terminal."""
+    """A quote and its citation (with its date, and other briefings holding it), for a terminal."""
     where = " \u203a ".join(p for p in (match.title, match.section) if p)
     lines = [quoted(match.text), f"  \u2014 {where}"]
-    origin = " \u00b7 ".join(p for p in (match.publisher, match.source) if p)
-    if origin:
-        lines.append(f"    {origin}")
+    origin = " \u00b7 ".join(p for p in (match.credit, match.source) if p)
+    lines += [f"    {line}" for line in (origin, match.repeated) if line]
     lines.append(f"    ({match.file}, sentence {match.position}, score {match.score:.2f})")
     return "\n".join(lines)
 
@@ -134,9 +133,15 @@ def format_answer(answer: Answer) -> str:
 
 
 def answer_json(answer: Answer) -> str:
-    """One JSON line: the question and its answers, best first, empty for no answer."""
+    """One JSON line: the question and its answers, best first, empty for no answer.
+
+    Dates are ISO (``"published": "2025-11-18"``).
+    """
     return json.dumps(
-        {"question": answer.question, "answers": [m.model_dump() for m in answer.matches]},
+        {
+            "question": answer.question,
+            "answers": [m.model_dump(mode="json") for m in answer.matches],
+        },
         ensure_ascii=False,
     )
 

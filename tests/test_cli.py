@@ -7,7 +7,7 @@ from bot import cli
 from bot.cli import main, quoted
 from bot.core.search import cache
 from testkit.fake_encoder import FakeEncoder
-from tests.conftest import DEV_QUESTIONS, REPO_KNOWLEDGE
+from tests.conftest import DEV_QUESTIONS, FIXTURES, REPO_KNOWLEDGE
 
 KB = ["--knowledge", str(REPO_KNOWLEDGE)]
 
@@ -48,8 +48,7 @@ def test_ask_prints_the_quote_and_its_citation(capsys):
     out = capsys.readouterr().out
     assert "handover was delayed until November 25" in out
     assert "Return of territory" in out
-    assert "The Moscow Times" in out
-    assert "https://www.themoscowtimes.com/" in out
+    assert "The Moscow Times, 18 Nov 2025 \u00b7 https://www.themoscowtimes.com/2025/11/18/" in out
 
 
 def test_ask_json_one_line_per_question_from_stdin(capsys):
@@ -60,7 +59,23 @@ def test_ask_json_one_line_per_question_from_stdin(capsys):
     assert first["question"] == "when is Kalbajar handed over?"
     assert 1 <= len(first["answers"]) <= 2
     assert {"text", "score", "title", "section", "source", "file"} <= first["answers"][0].keys()
+    assert first["answers"][0]["published"] == "2025-11-18"  # ISO, from the source link
+    assert first["answers"][0]["also_in"] == 0
     assert second == {"question": "thanks!", "answers": []}
+
+
+def test_a_repeated_sentence_is_cited_once_from_the_newest_briefing(capsys):
+    dated = ["--knowledge", str(FIXTURES / "dated-briefings" / "knowledge")]
+    assert main(["ask", *dated, "--top", "3", "What is the winter timetable of the ferry?"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("runs twice a day") == 1
+    assert (
+        "  \u2014 Port Elling morning briefing, Thursday \u203a Transport\n"
+        "    Elling Daily Brief, 20 Nov 2025 \u00b7 https://example.org/briefings/2025/11/20/"
+        "port-elling-morning-briefing\n"
+        "    Also in 3 earlier briefings\n"
+        "    (2025-11-20-elling-briefing.md, sentence 3,"
+    ) in out
 
 
 def test_each_quoted_argument_is_a_question(capsys):

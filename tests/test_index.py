@@ -68,3 +68,20 @@ def test_word_pairs_side_by_side_earn_a_bonus(write, tmp_path):
     pairs = pair_scores(index, ("grain", "ship"))
     assert pairs[0] > 0
     assert pairs[1] == 0
+
+
+def test_copies_are_the_same_text_whitespace_and_case_aside_anywhere(write, tmp_path):
+    write("a.md", "# A\n\nFerries run daily. Ferries run weekly.\n\nFerries run daily.\n")
+    write("b.md", "# B\n\nFERRIES RUN DAILY. Daily ferries run.\n")
+    index = SentenceIndex(load_knowledge(tmp_path / "kb", max_bytes=MAX_BYTES))
+    texts = [e.text for e in index.entries]
+    assert texts == [
+        "Ferries run daily.",
+        "Ferries run weekly.",
+        "Ferries run daily.",
+        "FERRIES RUN DAILY.",
+        "Daily ferries run.",  # the same terms in another order: another sentence
+    ]
+    assert index.copies(0) == index.copies(3) == [0, 2, 3]
+    assert index.copies(1) == [1]
+    assert index.copies(4) == [4]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
@@ -49,6 +50,41 @@ def test_knowledge_and_question_text_is_escaped():
     assert "&lt;Bold&gt; &amp; co" in html
     assert 'href="https://example.org/a?b=1&amp;c=2"' in html
     assert html_problems(html) == []
+
+
+def test_a_citation_gives_publisher_and_date():
+    day = dt.date(2025, 11, 18)
+    html = render_answer(Answer(question="q", matches=(match("Text.", published=day),)))
+    assert "<i>Title</i> \u00b7 Section \u00b7 Wire, 18 Nov 2025\n<a href=" in html
+    undated = render_answer(Answer(question="q", matches=(match("Text."),)))
+    assert "Section \u00b7 Wire\n<a href=" in undated
+    unsigned = match("Text.", publisher=None, source=None, published=day)
+    assert render_answer(Answer(question="q", matches=(unsigned,))).endswith(
+        "<i>Title</i> \u00b7 Section \u00b7 18 Nov 2025"
+    )
+
+
+@pytest.mark.parametrize(
+    ("also_in", "published", "line"),
+    [
+        (3, dt.date(2025, 11, 20), "Also in 3 earlier briefings"),
+        (1, dt.date(2025, 11, 20), "Also in 1 earlier briefing"),
+        (2, None, "Also in 2 other briefings"),  # undated: no telling which is earlier
+    ],
+)
+def test_a_repeated_sentence_says_how_many_briefings_also_hold_it(also_in, published, line):
+    repeat = match("Ferries run daily.", also_in=also_in, published=published)
+    html = render_answer(Answer(question="ferries?", matches=(repeat,)))
+    assert f"\n{line}\n<a href=" in html
+    assert html_problems(html) == []
+    assert "Also in" not in render_answer(Answer(question="q", matches=(match("Text."),)))
+
+
+def test_runners_up_show_their_date():
+    older = match("The handover is on November 20.", published=dt.date(2025, 11, 17))
+    newer = match("The handover was delayed to November 25.", published=dt.date(2025, 11, 19))
+    html = render_more(Answer(question="handover?", matches=(newer, older)), (newer.text,))
+    assert "<i>Title \u00b7 Section \u00b7 17 Nov 2025</i>" in html
 
 
 def test_searched_terms_are_marked_in_bold(handover_terms):
@@ -142,6 +178,20 @@ def test_sources_split_into_messages_at_document_boundaries(tmp_path):
         assert html_problems(html) == []
     joined = "\n".join(messages)
     assert all(f"Briefing {n} &lt;draft&gt;" in joined for n in range(150))
+
+
+def test_sources_are_listed_newest_first_with_dates_undated_last_in_order(tmp_path):
+    base = knowledge(tmp_path, 5)
+    days = [dt.date(2025, 11, 17), None, dt.date(2025, 11, 19), None, dt.date(2025, 11, 18)]
+    documents = tuple(
+        replace(d, meta=d.meta.model_copy(update={"published": day}))
+        for d, day in zip(base.documents, days, strict=True)
+    )
+    (html,) = render_sources(replace(base, documents=documents))
+    titles = [line.split(" &lt;")[0] for line in html.split("\n") if line.startswith("<b>")]
+    assert titles[1:] == [f"<b>{n}. Briefing {d}" for n, d in enumerate([2, 4, 0, 1, 3], 1)]
+    assert "Briefing 2 &lt;draft&gt;</b> \u2014 Wire, 19 Nov 2025" in html
+    assert "Briefing 1 &lt;draft&gt;</b> \u2014 Wire\n" in html
 
 
 def test_sources_of_an_empty_base(tmp_path):

@@ -195,6 +195,16 @@ def test_no_sentences_and_zero_vectors_have_cosine_zero():
     assert np.array_equal(vectors.cosines(np.zeros(DIMENSION, dtype=np.float32)), [0.0, 0.0])
 
 
+def test_similarities_between_sentences_are_their_cosines_within_the_bound():
+    matrix = _unit(50, seed=9)
+    vectors = SentenceVectors.from_floats(matrix, "m")
+    rows = [3, 17, 17, 42]
+    found = vectors.similarities(rows)
+    assert found.shape == (4, 4)
+    assert np.abs(found - matrix[rows] @ matrix[rows].T).max() <= BOUND
+    assert found[1, 2] == pytest.approx(1.0, abs=BOUND)
+
+
 def test_without_drops_the_marked_rows_and_keeps_the_rest_unchanged():
     matrix = _unit(10, seed=8)
     vectors = SentenceVectors.from_floats(matrix, "m")

@@ -6,8 +6,10 @@ word pairs, the coarse answer type); with sentence vectors (``search.vectors``),
 sentences join them and both are ranked together (``ranking.fusion``); the best candidates are
 refined by the fine answer type and ordered (``ranking``), the best is checked for whether it
 answers at all (``ranking.abstention``: by words alone, or with vectors by meaning, words, and
-the question's words aligned with the sentence's, ``ranking.alignment``), and the chosen
-sentences are cited.
+the question's words aligned with the sentence's, ``ranking.alignment``). Before the distinct
+best are picked, a newer document's sentence goes first where it scores close to an older one
+or says nearly the same (``ranking.recency``), and a sentence repeated in several documents is
+cited from the newest.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ from bot.core.ranking.answer_types import REFINE_DEPTH, refine
 from bot.core.ranking.candidates import distinct_best
 from bot.core.ranking.fusion import fuse
 from bot.core.ranking.pairs import pair_hits
+from bot.core.ranking.recency import cited_copy, recency_order
 from bot.core.results import Answer, Match
 from bot.core.search.build import IndexArrays
 from bot.core.search.index import SentenceIndex
+from bot.core.search.postings import Bools, Floats, Ints
 from bot.core.search.scoring import Scored, score_sentences
 from bot.core.search.vectors import Floats32, Meaning, Reading, embedded_text
 
@@ -46,6 +50,8 @@ class Answerer:
         self.options = options or AnswerOptions()
         self.index = SentenceIndex(base, arrays)
         self.meaning = self._fitting(meaning)
+        # Recency orders documents of different dates: fewer than two dates, nothing to order.
+        self._dated = len({d.meta.published for d in base.documents} - {None}) > 1
 
     def _fitting(self, meaning: Meaning | None) -> Meaning | None:
         """``meaning``, if it has a vector for every sentence of this index."""
@@ -112,14 +118,25 @@ class Answerer:
             depth = REFINE_DEPTH if question.wanted.anything and opts.fine_type_boost else 0
             scored = self._scored(question, depth)
             refine(question.wanted, scored.ids, scored.scores, text, opts.fine_type_boost)
-            return distinct_best(
-                scored.ids, scored.scores, scored.matched, text, count, opts.min_score
-            )
+            return self._distinct(scored.ids, scored.scores, scored.matched, count)
         scored = self._scored(question, opts.lexical_candidates)
         ids, scores = fuse(self.index, question, scored, cosines, opts)
         refine(question.wanted, ids, scores, text, opts.fine_type_boost)
         anyone = np.ones(len(ids), dtype=bool)  # meaning needs no shared word
-        return distinct_best(ids, scores, anyone, text, count, opts.min_score)
+        return self._distinct(ids, scores, anyone, count)
+
+    def _distinct(
+        self, ids: Ints, scores: Floats, matched: Bools, count: int
+    ) -> list[tuple[int, float]]:
+        """The ``count`` best distinct sentences, newer documents first where recency applies."""
+        vectors = self.meaning.vectors if self.meaning is not None else None
+        first = (
+            recency_order(self.index, vectors, ids, scores, matched, self.options)
+            if self._dated
+            else []
+        )
+        text, least = self.index.entries.text, self.options.min_score
+        return distinct_best(ids, scores, matched, text, count, least, first)
 
     def _scored(self, question: Question, depth: int) -> Scored:
         """BM25 (with context, pairs and the coarse answer type) of the sentences reached."""
@@ -133,7 +150,8 @@ class Answerer:
             depth=depth,
         )
 
-    def _match(self, sentence: int, score: float) -> Match:
+    def _match(self, ranked: int, score: float) -> Match:
+        sentence, also_in = cited_copy(self.index, ranked)
         entry = self.index.entries[sentence]
         meta = entry.document.meta
         return Match(
@@ -147,6 +165,8 @@ class Answerer:
             position=entry.position,
             paragraph=entry.paragraph_number,
             line=entry.paragraph.line,
+            published=meta.published,
+            also_in=also_in,
         )
 
     def context(self, match: Match) -> tuple[str, ...]:

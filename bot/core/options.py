@@ -67,6 +67,31 @@ class AnswerOptions(BaseModel):
     aligned_similarity: float = Field(
         default=0.4, ge=-1.0, le=1.0, description="closeness at which a word counts as aligned"
     )
+    recency_margin: float = Field(
+        default=0.05,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "share of a sentence's score within which a newer document's sentence goes before"
+            " it (see ranking.recency); 0 turns recency off, near-duplicates included"
+        ),
+    )
+    duplicate_cosine: float = Field(
+        default=0.85,
+        ge=-1.0,
+        le=1.01,
+        description="cosine of two sentences' vectors at which they say nearly the same (1.01: "
+        "never)",
+    )
+    duplicate_terms: float = Field(
+        default=0.4,
+        ge=0.0,
+        le=1.01,
+        description=(
+            "share of their terms in common (of all either holds) at which two sentences say"
+            " nearly the same (1.01: never)"
+        ),
+    )
 
 
 class EngineConfig(BaseModel):

@@ -6,7 +6,16 @@ dumps them), so they are validated, frozen pydantic models.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import BaseModel, ConfigDict, Field
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_text(day: dt.date) -> str:
+    """A date as citations show it, "18 Nov 2025", the same in every locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 class Match(BaseModel):
@@ -24,6 +33,29 @@ class Match(BaseModel):
     position: int = Field(description="1-based number of the sentence within its document")
     paragraph: int = Field(description="1-based number of the paragraph within its document")
     line: int = Field(description="line of the file where the sentence's paragraph starts")
+    published: dt.date | None = Field(
+        default=None, description="the document's date: front matter, file metadata or link"
+    )
+    also_in: int = Field(
+        default=0,
+        ge=0,
+        description="how many other documents hold the same sentence (whitespace and case aside);"
+        " the one cited is the newest",
+    )
+
+    @property
+    def credit(self) -> str | None:
+        """Publisher and date, as citations show them: "The Moscow Times, 18 Nov 2025"."""
+        day = day_text(self.published) if self.published is not None else None
+        return ", ".join(p for p in (self.publisher, day) if p) or None
+
+    @property
+    def repeated(self) -> str | None:
+        """A line for a sentence that other documents hold too: "Also in 3 earlier briefings"."""
+        if not self.also_in:
+            return None
+        which = "earlier" if self.published is not None else "other"
+        return f"Also in {self.also_in} {which} briefing{'s' if self.also_in > 1 else ''}"
 
 
 class Answer(BaseModel):

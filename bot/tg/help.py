@@ -6,7 +6,7 @@ from telegram import BotCommand, Update
 from telegram.ext import ContextTypes
 
 from bot.core import KnowledgeBase
-from bot.tg.render import escape, fit, render_sources
+from bot.tg.render import escape, fit, newest_first, render_sources
 from bot.tg.replies import reply_all, reply_html
 from bot.tg.state import get_state
 
@@ -33,7 +33,8 @@ SHOWN_SOURCES = 5
 
 def help_text(base: KnowledgeBase, username: str, is_admin: bool) -> str:
     """Explain what the bot has read and the ways to ask it."""
-    titles = [f"\u2022 <i>{fit(d.title, 200)}</i>" for d in base.documents[:SHOWN_SOURCES]]
+    newest = newest_first(base.documents)[:SHOWN_SOURCES]
+    titles = [f"\u2022 <i>{fit(d.title, 200)}</i>" for d in newest]
     if len(base.documents) > SHOWN_SOURCES:
         titles.append(f"\u2026 and {len(base.documents) - SHOWN_SOURCES} more: /sources")
     lines = [
@@ -74,7 +75,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List the documents, their sections, links and sentence counts."""
+    """List the documents newest first: dates, sections, links and sentence counts."""
     message = update.effective_message
     if message is not None:
         await reply_all(message, render_sources(get_state(context).answerer.base))

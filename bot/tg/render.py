@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Collection, Iterable, Sequence
 
-from bot.core import Answer, KnowledgeBase, Match, term_spans
+from bot.core import Answer, Document, KnowledgeBase, Match, day_text, term_spans
 
 MAX_MESSAGE = 4096
 ELLIPSIS = "\u2026"
@@ -98,10 +98,12 @@ def fit_html_block(block: str, limit: int) -> str:
 
 
 def citation(match: Match) -> str:
-    """Title, section, publisher and source link of a matched sentence."""
+    """Title, section, publisher and date, other briefings saying the same, source link."""
     parts = [f"<i>{fit(match.title, 300)}</i>"]
-    parts += [fit(p, 200) for p in (match.section, match.publisher) if p]
+    parts += [fit(p, 200) for p in (match.section, match.credit) if p]
     line = " \u00b7 ".join(parts)
+    if match.repeated:
+        line += f"\n{escape(match.repeated)}"
     if match.source:
         line += f'\n<a href="{attribute(match.source)}">Read the source</a>'
     return line
@@ -153,19 +155,30 @@ def _glue_headings(blocks: list[str]) -> list[str]:
 def runner_up(match: Match, terms: Collection[str]) -> str:
     """One more matching sentence, the searched ``terms`` in bold, with a short citation."""
     where = " \u00b7 ".join(fit(p, 300) for p in (match.title, match.section) if p)
+    if match.published is not None:
+        where += f" \u00b7 {day_text(match.published)}"
     return f"\u2022 {fit(match.text, 1500, terms)}\n<i>{where}</i>"
 
 
+def newest_first(documents: Sequence[Document]) -> list[Document]:
+    """Dated documents newest first, then the undated ones in the knowledge's order."""
+    dated = [(d.meta.published, d) for d in documents if d.meta.published is not None]
+    dated.sort(key=lambda pair: pair[0], reverse=True)  # stable: a day's keep their order
+    return [d for _, d in dated] + [d for d in documents if d.meta.published is None]
+
+
 def render_sources(base: KnowledgeBase) -> list[str]:
-    """List the documents the bot knows, as one or more messages."""
+    """List the documents the bot knows, newest first, as one or more messages."""
     if not base.documents:
         return ["I have no briefings loaded yet."]
     header = f"<b>I have read {len(base.documents)} briefing(s):</b>"
     blocks = [header]
-    for number, doc in enumerate(base.documents, 1):
+    for number, doc in enumerate(newest_first(base.documents), 1):
         lines = [f"<b>{number}. {fit(doc.title, 500)}</b>"]
-        if doc.meta.publisher:
-            lines[0] += f" \u2014 {fit(doc.meta.publisher, 200)}"
+        day = day_text(doc.meta.published) if doc.meta.published is not None else None
+        credit = ", ".join(p for p in (doc.meta.publisher, day) if p)
+        if credit:
+            lines[0] += f" \u2014 {fit(credit, 200)}"
         if doc.sections:
             lines.append("Sections: " + fit(", ".join(doc.sections), 2000))
         count = f"{doc.sentence_count} sentences"

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePath
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bot.core.ingest.dates import date_in_link
 
 
 class SourceFormat(StrEnum):
@@ -67,6 +69,17 @@ class DocumentMeta(BaseModel):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// link")
         return value or None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dated_by_its_link(cls, data: object) -> object:
+        """No ``published`` date given (front matter, file metadata): the source link's, if any."""
+        if isinstance(data, dict) and data.get("published") is None:
+            source = data.get("source")
+            day = date_in_link(source) if isinstance(source, str) else None
+            if day is not None:
+                return {**data, "published": day}
+        return data
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,13 @@ sentences out of thousands scored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
 from bot.core.search.postings import Bools, Floats, Ints
+from bot.core.search.sentence_table import text_key
 
 
 def top(scores: Floats, ids: Ints, count: int) -> Ints:
@@ -47,20 +49,31 @@ def distinct_best(
     text: Callable[[int], str],
     count: int,
     min_score: float,
+    first: Sequence[int] = (),
 ) -> list[tuple[int, float]]:
     """The ``count`` best sentences scoring above ``min_score``, as (sentence, score).
 
     A sentence is quoted only if it holds a question term itself (``matched``), and a text
-    repeated in the knowledge is quoted once.
+    repeated in the knowledge (whitespace and case aside) is quoted once. ``first`` are
+    positions to take before the rest, in that order (newer documents first, from
+    ``recency.recency_order``); they must score above ``min_score``.
     """
     ranked: list[tuple[int, float]] = []
     seen: set[str] = set()
-    for i in best_first(scores, ids):
+    for i in _walk(scores, ids, first):
         score = float(scores[i])
         if score <= min_score or len(ranked) == count:
             break
-        sentence = text(int(ids[i]))
+        sentence = text_key(text(int(ids[i])))
         if sentence not in seen and matched[i]:
             seen.add(sentence)
             ranked.append((int(ids[i]), score))
     return ranked
+
+
+def _walk(scores: Floats, ids: Ints, first: Sequence[int]) -> Iterator[int]:
+    """``first``, then every other position best first."""
+    if not first:
+        return best_first(scores, ids)
+    taken = set(first)
+    return itertools.chain(first, (i for i in best_first(scores, ids) if i not in taken))

@@ -23,7 +23,7 @@ from bot.core.ingest.documents import KnowledgeBase
 from bot.core.search.build import IndexArrays, build_arrays
 from bot.core.search.postings import Postings
 from bot.core.search.scoring import Fields
-from bot.core.search.sentence_table import Entries
+from bot.core.search.sentence_table import Entries, text_key
 
 
 class Bm25Field:
@@ -101,3 +101,22 @@ class SentenceIndex:
         found = rows.indices[rows.indptr[sentence] : rows.indptr[sentence + 1]].tolist()
         found += heads.indices[heads.indptr[heading] : heads.indptr[heading + 1]].tolist()
         return {self.arrays.terms[i] for i in found}
+
+    def copies(self, sentence: int) -> list[int]:
+        """Every sentence whose text is ``sentence``'s, whitespace and case aside (itself too).
+
+        Copies hold the same terms, so they are looked for among the sentences holding its two
+        rarest ones: the cost follows how common those are, not the size of the knowledge.
+        """
+        rows = self.arrays.sentence_terms
+        terms = rows.indices[rows.indptr[sentence] : rows.indptr[sentence + 1]]
+        if not len(terms):
+            return [sentence]
+        postings = self.sentences.postings
+        rarest = terms[np.argsort(postings.df[terms], kind="stable")[:2]]
+        found = postings.of(int(rarest[0]))[0].astype(np.int64)
+        for term in rarest[1:]:
+            found = np.intersect1d(found, postings.of(int(term))[0], assume_unique=True)
+        same_size = rows.indptr[found + 1] - rows.indptr[found] == len(terms)
+        key = text_key(self.entries.text(sentence))
+        return [int(i) for i in found[same_size] if text_key(self.entries.text(int(i))) == key]

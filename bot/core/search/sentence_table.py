@@ -18,6 +18,11 @@ from bot.core.ingest.documents import Document, KnowledgeBase, Paragraph
 from bot.core.search.postings import Ints
 
 
+def text_key(text: str) -> str:
+    """What two copies of a sentence share: its words, whitespace and case aside."""
+    return " ".join(text.split()).casefold()
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """Where an indexed sentence comes from."""
@@ -91,6 +96,10 @@ class Entries(Sequence[Entry]):
         """A sentence's text (the common case, without making an ``Entry``)."""
         p = int(self.paragraph_of[index])
         return self._paragraphs[p].sentences[index - int(self.paragraph_start[p])]
+
+    def document(self, index: int) -> Document:
+        """The document a sentence comes from (without making an ``Entry``)."""
+        return self._documents[self._doc_of[int(self.paragraph_of[index])]]
 
     def find(self, path: str, position: int) -> Entry | None:
         """The sentence at ``position`` (1-based) of the document at ``path``, if any."""

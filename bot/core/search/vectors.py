@@ -281,6 +281,13 @@ class SentenceVectors:
         cosines *= self.scales * scale[0]
         return cosines
 
+    def similarities(self, rows: Sequence[int]) -> Floats32:
+        """Cosines between the sentences ``rows``, each with each, as a square matrix."""
+        picked = np.asarray(rows, dtype=np.int64)
+        vectors = (self.codes[picked].astype(np.float32) - ZERO_POINT) * self.scales[picked, None]
+        products: Floats32 = vectors @ vectors.T
+        return products
+
     def without(self, rows: npt.NDArray[np.bool_]) -> SentenceVectors:
         """The vectors less the sentences marked in ``rows`` (a knowledge base less a file)."""
         return SentenceVectors(self.codes[~rows], self.scales[~rows], self.model)

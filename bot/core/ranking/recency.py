@@ -1,0 +1,140 @@
+"""Newer briefings first, when sentences of different days score alike or say nearly the same.
+
+Admins get a briefing a day, and a later one often updates an earlier one: Monday's says the
+handover is on November 20, Wednesday's that it was delayed to November 25. Both answer "when
+is the handover?", and words and meaning alone may well prefer Monday's wording. So after
+scoring (and fusion) and before the distinct best are picked (``candidates.distinct_best``),
+the best candidates are walked best first, and at each step the one in line gives way to a
+candidate from a newer document that
+
+- scores within ``recency_margin`` of it (a share of its score), or
+- says nearly the same: the same text (whitespace and case aside), vectors whose cosine is at
+  least ``duplicate_cosine``, or at least ``duplicate_terms`` of their terms in common.
+
+The newest such candidate goes first; the one passed over stays next in line, so it is still
+there under "More". Only dated documents are compared: an undated one neither moves nor is moved
+past, so knowledge without dates ranks exactly as it would without this step (the shared
+evaluation sets have none). A sentence repeated word for word in several briefings is cited
+from the newest (``cited_copy``), with the number of other documents that hold it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
+
+from bot.core.options import AnswerOptions
+from bot.core.ranking.candidates import top
+from bot.core.search.index import SentenceIndex
+from bot.core.search.postings import Bools, Floats, Ints
+from bot.core.search.sentence_table import text_key
+from bot.core.search.vectors import SentenceVectors
+
+RECENCY_DEPTH = 20  # candidates walked: an update that ranks lower than this is not looked for
+
+
+def newer_first(
+    scores: Sequence[float], days: Sequence[dt.date | None], alike: Bools, margin: float
+) -> list[int]:
+    """The candidates' order, as positions into ``scores`` (which are best first).
+
+    ``days`` are the candidates' documents' dates and ``alike[i, j]`` whether candidates i and
+    j say nearly the same.
+    """
+    remaining = list(range(len(scores)))
+    order: list[int] = []
+    while remaining:
+        pick = _newest_contender(remaining, scores, days, alike, margin)
+        order.append(pick)
+        remaining.remove(pick)
+    return order
+
+
+def _newest_contender(
+    remaining: list[int],
+    scores: Sequence[float],
+    days: Sequence[dt.date | None],
+    alike: Bools,
+    margin: float,
+) -> int:
+    """The candidate to take next: the newest that contends with the one in line, or that one."""
+    first = remaining[0]
+    pick, newest = first, days[first]
+    if newest is None:
+        return first
+    floor = scores[first] - margin * abs(scores[first])
+    for i in remaining[1:]:
+        day = days[i]
+        if day is not None and day > newest and (scores[i] >= floor or alike[first, i]):
+            pick, newest = i, day
+    return pick
+
+
+def alike(
+    index: SentenceIndex,
+    vectors: SentenceVectors | None,
+    sentences: Sequence[int],
+    options: AnswerOptions,
+) -> Bools:
+    """Whether each two of ``sentences`` say nearly the same, as a square matrix."""
+    keys = np.array([text_key(index.entries.text(s)) for s in sentences], dtype=object)
+    same = np.asarray(keys[:, None] == keys[None, :], dtype=bool)
+    held = (index.arrays.sentence_terms[np.asarray(sentences, dtype=np.int64)] > 0).astype(
+        np.float64
+    )
+    shared = np.asarray((held @ held.T).todense())
+    sizes = np.asarray(held.sum(axis=1)).ravel()
+    union = sizes[:, None] + sizes[None, :] - shared
+    overlap = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+    result: Bools = same | (overlap >= options.duplicate_terms)
+    if vectors is not None:
+        result |= vectors.similarities(sentences) >= options.duplicate_cosine
+    return result
+
+
+def recency_order(
+    index: SentenceIndex,
+    vectors: SentenceVectors | None,
+    ids: Ints,
+    scores: Floats,
+    eligible: Bools,
+    options: AnswerOptions,
+) -> list[int]:
+    """Positions (into ``ids``) of the best eligible candidates, in the order to take them.
+
+    Empty when recency changes nothing (off, or fewer than two dates among them): then the
+    scores alone decide.
+    """
+    if not options.recency_margin:
+        return []
+    keep = np.flatnonzero(eligible & (scores > options.min_score))
+    head = keep[top(scores[keep], ids[keep], RECENCY_DEPTH)]
+    sentences = [int(ids[p]) for p in head]
+    days = [_published(index, s) for s in sentences]
+    if len({d for d in days if d is not None}) < 2:
+        return []
+    similar = alike(index, vectors, sentences, options)
+    order = newer_first(scores[head].tolist(), days, similar, options.recency_margin)
+    return [int(head[i]) for i in order] if order != sorted(order) else []
+
+
+def cited_copy(index: SentenceIndex, sentence: int) -> tuple[int, int]:
+    """The copy of ``sentence`` to cite, and how many other documents hold its text.
+
+    The copy cited is the one in the newest dated document, or ``sentence`` itself when none
+    is newer than its own.
+    """
+    copies = index.copies(sentence)
+    cited, newest = sentence, _published(index, sentence)
+    for copy in copies:
+        day = _published(index, copy)
+        if newest is not None and day is not None and day > newest:
+            cited, newest = copy, day
+    documents = {index.entries.document(c).path for c in copies}
+    return cited, len(documents - {index.entries.document(cited).path})
+
+
+def _published(index: SentenceIndex, sentence: int) -> dt.date | None:
+    return index.entries.document(sentence).meta.published
