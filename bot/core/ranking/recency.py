@@ -126,14 +126,16 @@ def cited_copy(index: SentenceIndex, sentence: int) -> tuple[int, int]:
     The copy cited is the one in the newest dated document, or ``sentence`` itself when none
     is newer than its own.
     """
-    copies = index.copies(sentence)
-    cited, newest = sentence, _published(index, sentence)
-    for copy in copies:
-        day = _published(index, copy)
+    copies = index.copies(sentence)  # ``sentence`` among them
+    if len(copies) == 1:
+        return sentence, 0
+    documents = [index.entries.document(c) for c in copies]
+    cited, newest = sentence, index.entries.document(sentence).meta.published
+    for copy, document in zip(copies, documents, strict=True):
+        day = document.meta.published
         if newest is not None and day is not None and day > newest:
             cited, newest = copy, day
-    documents = {index.entries.document(c).path for c in copies}
-    return cited, len(documents - {index.entries.document(cited).path})
+    return cited, len({d.path for d in documents}) - 1
 
 
 def _published(index: SentenceIndex, sentence: int) -> dt.date | None:

@@ -22,6 +22,7 @@ from bot.core.analysis.spelling import Speller
 from bot.core.ingest.documents import KnowledgeBase
 from bot.core.search.build import IndexArrays, build_arrays
 from bot.core.search.postings import Postings
+from bot.core.search.repeats import Fingerprints
 from bot.core.search.scoring import Fields
 from bot.core.search.sentence_table import Entries, text_key
 
@@ -69,6 +70,7 @@ class SentenceIndex:
         )
         self.holds: dict[AnswerType, npt.NDArray[np.bool_]] = arrays.holds
         self.speller = Speller.from_counts(arrays.word_counts)
+        self.fingerprints = Fingerprints(arrays.sentence_terms)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -105,18 +107,14 @@ class SentenceIndex:
     def copies(self, sentence: int) -> list[int]:
         """Every sentence whose text is ``sentence``'s, whitespace and case aside (itself too).
 
-        Copies hold the same terms, so they are looked for among the sentences holding its two
-        rarest ones: the cost follows how common those are, not the size of the knowledge.
+        Only sentences with the same terms can be copies (``repeats``); their texts decide.
         """
-        rows = self.arrays.sentence_terms
-        terms = rows.indices[rows.indptr[sentence] : rows.indptr[sentence + 1]]
-        if not len(terms):
-            return [sentence]
-        postings = self.sentences.postings
-        rarest = terms[np.argsort(postings.df[terms], kind="stable")[:2]]
-        found = postings.of(int(rarest[0]))[0].astype(np.int64)
-        for term in rarest[1:]:
-            found = np.intersect1d(found, postings.of(int(term))[0], assume_unique=True)
-        same_size = rows.indptr[found + 1] - rows.indptr[found] == len(terms)
-        key = text_key(self.entries.text(sentence))
-        return [int(i) for i in found[same_size] if text_key(self.entries.text(int(i))) == key]
+        alike = self.fingerprints.alike(sentence)
+        if len(alike) == 1:
+            return alike
+        text = self.entries.text(sentence)
+        texts = [self.entries.text(i) for i in alike]
+        if all(t == text for t in texts):
+            return alike
+        key = text_key(text)
+        return [i for i, t in zip(alike, texts, strict=True) if t == text or text_key(t) == key]
