@@ -87,18 +87,9 @@ class SqliteStore:
         """
         if not updates:
             return []
-        with self._lock:
-            try:
-                new = self._transaction(
-                    lambda db: update_log.record(db, updates, self._now()), True
-                )
-            except sqlite3.ProgrammingError:
-                raise
-            except sqlite3.DatabaseError as error:
-                self._failed(error)
-                raise StoreWriteError(self.path, f"updates not recorded: {error}") from error
-            self._succeeded()
-            return new
+        return self._durable(
+            lambda db: update_log.record(db, updates, self._now()), "updates not recorded"
+        )
 
     def finish_update(self, update_id: int) -> None:
         """Mark an update answered."""
@@ -115,18 +106,10 @@ class SqliteStore:
         replay a process-killing update for ever, so the caller falls back to
         ``unfinished_updates`` knowingly.
         """
-        with self._lock:
-            try:
-                taken = self._transaction(
-                    lambda db: update_log.take_unfinished(db, max_replays, self._now()), True
-                )
-            except sqlite3.ProgrammingError:
-                raise
-            except sqlite3.DatabaseError as error:
-                self._failed(error)
-                raise StoreWriteError(self.path, f"replays not counted: {error}") from error
-            self._succeeded()
-            return taken
+        return self._durable(
+            lambda db: update_log.take_unfinished(db, max_replays, self._now()),
+            "replays not counted",
+        )
 
     # --- the question log and votes ------------------------------------------------------
     def user_hash(self, user_id: int) -> str:
@@ -215,6 +198,19 @@ class SqliteStore:
             if durable:
                 with contextlib.suppress(sqlite3.Error):
                     self._db.execute("PRAGMA synchronous = NORMAL")
+
+    def _durable(self, work: Work[T], failure: str) -> T:
+        """A write the caller relies on: fsynced, or ``StoreWriteError`` (``failure``: why)."""
+        with self._lock:
+            try:
+                result = self._transaction(work, True)
+            except sqlite3.ProgrammingError:
+                raise
+            except sqlite3.DatabaseError as error:
+                self._failed(error)
+                raise StoreWriteError(self.path, f"{failure}: {error}") from error
+            self._succeeded()
+            return result
 
     def _write(self, work: Work[T], fallback: T) -> T:
         """A write whose failure the bot can live with: logged once, ``fallback`` returned."""
