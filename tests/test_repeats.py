@@ -2,6 +2,8 @@
 
 import numpy as np
 import scipy.sparse as sp
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.core.ingest.loading import load_knowledge
 from bot.core.search.build import build_arrays
@@ -27,8 +29,7 @@ def test_sentences_with_the_same_terms_share_a_fingerprint_and_only_they(write, 
     assert prints.alike(0) == prints.alike(1) == prints.alike(3) == [0, 1, 3]
     assert prints.alike(2) == [2]
     assert prints.alike(4) == [4]
-    assert prints.shared.tolist() == [True, True, False, True, False]
-    assert prints.prints[0] == prints.prints[3] != prints.prints[4]
+    assert prints.group.tolist() == [0, 0, -1, 0, -1]
 
 
 def test_sentences_without_terms_are_never_looked_up(write, tmp_path):
@@ -39,4 +40,13 @@ def test_sentences_without_terms_are_never_looked_up(write, tmp_path):
 
 def test_no_sentences_no_fingerprints():
     prints = Fingerprints(sp.csr_matrix((0, 5), dtype=np.int64))
-    assert len(prints.shared) == 0
+    assert len(prints.group) == 0
+
+
+@given(st.lists(st.lists(st.integers(0, 2), min_size=4, max_size=4), max_size=30))
+def test_a_group_is_every_sentence_with_the_same_nonzero_term_counts(rows):
+    counts = sp.csr_matrix(np.array(rows, dtype=np.int64).reshape(-1, 4))
+    prints = Fingerprints(counts)
+    for i, row in enumerate(rows):
+        same = [j for j, other in enumerate(rows) if other == row]
+        assert prints.alike(i) == (same if any(row) and len(same) > 1 else [i])

@@ -130,7 +130,7 @@ def cited_copy(index: SentenceIndex, sentence: int) -> tuple[int, int]:
     if len(copies) == 1:
         return sentence, 0
     documents = [index.entries.document(c) for c in copies]
-    cited, newest = sentence, index.entries.document(sentence).meta.published
+    cited, newest = sentence, documents[copies.index(sentence)].meta.published
     for copy, document in zip(copies, documents, strict=True):
         day = document.meta.published
         if newest is not None and day is not None and day > newest:
