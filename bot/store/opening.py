@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.store import schema
+import bot.store.schema as schema
 from bot.store.errors import StoreError
 from bot.store.sqlite import SqliteStore
 from bot.store.times import Clock, utc_now

@@ -30,9 +30,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from bot.store import questions as question_log
-from bot.store import reports
-from bot.store import updates as update_log
+import bot.store.questions as question_log
+import bot.store.reports as reports
+import bot.store.updates as update_log
 from bot.store.errors import StoreError, StoreWriteError
 from bot.store.models import (
     DayStats,
