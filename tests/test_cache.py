@@ -92,14 +92,18 @@ def test_an_unwritable_cache_folder_only_logs(kb, tmp_path, caplog):
 
 def test_metadata_survives_the_cache_dates_included(kb):
     note = (
-        "---\ntitle: Note\nreviewed: 2020-11-18\ntags: [a, 1]\n---\n\nThe ferry leaves at noon.\n"
+        "---\ntitle: Note\npublished: 2020-11-18\nreviewed: 2020-11-19\ntags: [a, 1]\n---\n\n"
+        "The ferry leaves at noon.\n"
     )
     (kb / "note.md").write_text(note)
     first = _build(kb)
     assert (kb / ".index-cache" / cache.FILE_NAME).exists()
     second = _build(kb)
     assert second.base == first.base
-    assert (second.base.documents[-1].meta.model_extra or {})["reviewed"].year == 2020
+    meta = second.base.documents[-1].meta
+    assert meta.published is not None
+    assert meta.published.isoformat() == "2020-11-18"
+    assert (meta.model_extra or {})["reviewed"] == "2020-11-19"  # kept as written
 
 
 def test_metadata_json_cannot_carry_is_never_cached(kb, monkeypatch, caplog):

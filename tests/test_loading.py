@@ -57,8 +57,8 @@ def test_title_falls_back_to_the_first_heading_then_the_file_name(write):
         ("scan.pdf", textless_pdf(image=True), "no text layer; OCR is not supported", None),
         ("menu.html", b"<html><body><nav>Home</nav></body></html>", "no article text", None),
         ("broken.md", "---\ntitle: [x\n---\nText.\n", "not valid YAML", 3),
-        ("badlink.md", "---\ntitle: X\nsource: ftp://x\n---\nText.\n", "source", 2),
-        ("baddate.md", "---\ntitle: X\npublished: someday\n---\nText.\n", "published", 2),
+        ("badlink.md", "---\ntitle: X\nsource: ftp://x\n---\nText.\n", "source", 3),
+        ("baddate.md", "---\ntitle: X\npublished: someday\n---\nText.\n", "published", 3),
     ],
 )
 def test_bad_files_name_the_file_line_and_reason(write, name, content, reason, line):
@@ -198,3 +198,56 @@ def test_originals_are_only_read_never_written(write, tmp_path):
         assert base.original(document) == paths[document.path]
         assert base.original(document).read_bytes() == files[document.path]
     assert [d.format.extracted for d in base.documents] == [True, True, False]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("2025-02-30", r"'2025-02-30' is not a day of the calendar \(day is out of range"),
+        ("2025-13-45", r"'2025-13-45' is not a day of the calendar \(month must be in 1..12\)"),
+        ('"next tuesday"', r"'next tuesday' is not a date: write it as YYYY-MM-DD"),
+        ("2025", r"must be a date written as YYYY-MM-DD, such as 2025-11-18, not a number"),
+        ("[2025-11-18]", r"must be a date written as YYYY-MM-DD, .* not a list"),
+    ],
+)
+def test_an_impossible_date_names_the_file_line_field_and_form(write, value, reason):
+    path = write("dated.md", f"---\ntitle: X\nauthor: Y\npublished: {value}\n---\nText.\n")
+    with pytest.raises(
+        KnowledgeFileError, match=rf"^dated.md:4: front matter published: {reason}"
+    ):
+        load_file(path, max_bytes=MAX_BYTES)
+
+
+@pytest.mark.parametrize(
+    ("value", "published"),
+    [("2025-11-18", "2025-11-18"), ("2025-11-18T23:30:00+01:00", "2025-11-18"), ("", None)],
+)
+def test_a_date_with_a_time_is_that_day(write, value, published):
+    path = write("dated.md", f"---\ntitle: X\npublished: {value}\n---\nText.\n")
+    day = load_file(path, max_bytes=MAX_BYTES).meta.published
+    assert (day.isoformat() if day else None) == published
+
+
+@pytest.mark.parametrize(
+    ("front", "reason"),
+    [
+        ("title: [a, b]", r"^t.md:2: front matter title: must be one line of text, not a list$"),
+        ("title: {a: b}", r"front matter title: must be one line of text, not a key: value map"),
+        ("title: " + "x" * 400, r"front matter title: 400 characters is too long: at most 300"),
+        ("source: [http://x.y]", r"^t.md:2: front matter source: must be an http:// or https://"),
+        ("1: one", r"^t.md:2: front matter key 1 is not a name"),
+        ("tags: !!binary aGk=", r"^t.md:2: front matter holds a bytes"),
+    ],
+)
+def test_front_matter_of_the_wrong_shape_says_which_field_and_what_it_wants(write, front, reason):
+    path = write("t.md", f"---\n{front}\n---\nText.\n")
+    with pytest.raises(KnowledgeFileError, match=reason):
+        load_file(path, max_bytes=MAX_BYTES)
+
+
+def test_a_number_is_a_title_and_an_empty_title_falls_back_to_the_heading(write):
+    assert load_file(
+        write("a.md", "---\ntitle: 1984\n---\nText.\n"), max_bytes=MAX_BYTES
+    ).title == ("1984")
+    empty = write("b.md", "---\ntitle:\n---\n# The heading\n\nText.\n")
+    assert load_file(empty, max_bytes=MAX_BYTES).title == "The heading"

@@ -1,6 +1,11 @@
 import pytest
 
-from bot.core.ingest.markdown import FrontMatterError, parse_markdown, split_front_matter
+from bot.core.ingest.markdown import (
+    FrontMatter,
+    FrontMatterError,
+    parse_markdown,
+    split_front_matter,
+)
 
 
 def test_front_matter_title_sections_and_paragraphs():
@@ -8,7 +13,8 @@ def test_front_matter_title_sections_and_paragraphs():
         "---\ntitle: T\npublisher: P\n---\n# Heading\n\n"
         "First para\nwrapped.\n\n## Sec\n\nSecond.\n"
     )
-    assert parsed.meta == {"title": "T", "publisher": "P"}
+    assert parsed.meta.values == {"title": "T", "publisher": "P"}
+    assert parsed.meta.lines == {"title": 2, "publisher": 3}
     assert parsed.title == "Heading"
     assert [(b.text, b.heading, b.line) for b in parsed.blocks] == [
         ("First para wrapped.", False, 7),
@@ -28,7 +34,7 @@ def test_lists_and_quotes_are_paragraphs_code_and_html_are_not():
 
 
 def test_no_front_matter():
-    assert split_front_matter("# T\n") == ({}, "# T\n", 1)
+    assert split_front_matter("# T\n") == (FrontMatter(), "# T\n", 1)
 
 
 @pytest.mark.parametrize(
@@ -47,5 +53,5 @@ def test_broken_front_matter_says_where_and_why(text, line, reason):
 
 def test_markdown_made_from_a_page_has_no_front_matter_a_first_rule_is_a_rule():
     parsed = parse_markdown("---\n\nA sentence.\n\n---\n", front_matter=False)
-    assert parsed.meta == {}
+    assert parsed.meta == FrontMatter()
     assert [(b.text, b.line) for b in parsed.blocks] == [("A sentence.", 3)]

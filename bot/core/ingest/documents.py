@@ -7,6 +7,7 @@ admins write (front matter) is a validated pydantic model.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePath
@@ -49,6 +50,25 @@ SUFFIX_FORMATS = {
 }
 
 
+MAX_NAME = 300  # characters of a title or a publisher: they open every citation
+MAX_LINK = 2_000  # characters of a source link, as browsers and Telegram take them
+DATE_FORM = "as YYYY-MM-DD, such as 2025-11-18"
+_ISO_DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:$|[T ])")
+
+
+def _kind(value: object) -> str:
+    """What a YAML value is, in an admin's words: "a list", "a key: value map", "yes/no"."""
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a key: value map"
+    if isinstance(value, int | float):
+        return "a number"
+    return f"a {type(value).__name__}"
+
+
 class DocumentMeta(BaseModel):
     """A document's metadata: front matter, or what cleaning found in a raw export.
 
@@ -62,13 +82,55 @@ class DocumentMeta(BaseModel):
     publisher: str | None = None
     published: dt.date | None = None
 
-    @field_validator("source")
+    @field_validator("title", "publisher", mode="before")
     @classmethod
-    def _source_is_a_link(cls, value: str | None) -> str | None:
+    def _one_line_of_text(cls, value: object) -> object:
+        """A name shown in every citation: one line, not a list; ``title: 1984`` is text too."""
+        if value is None or isinstance(value, str):
+            text = None if value is None else " ".join(value.split())
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            text = str(value)
+        else:
+            raise ValueError(f"must be one line of text, not {_kind(value)}")
+        if text is not None and len(text) > MAX_NAME:
+            raise ValueError(f"{len(text):,} characters is too long: at most {MAX_NAME:,}")
+        return text
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _source_is_a_link(cls, value: object) -> object:
         """A citation link must open in a browser, so only http(s) links are accepted."""
-        if value is not None and not value.startswith(("http://", "https://")):
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str) or not value.strip().startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// link")
-        return value or None
+        if len(value) > MAX_LINK:
+            raise ValueError(f"{len(value):,} characters is too long: at most {MAX_LINK:,}")
+        return value.strip()
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _a_calendar_day(cls, value: object) -> object:
+        """The day a briefing came out, written as admins write it: ``2025-11-18``.
+
+        A time of day is allowed and dropped (``2025-11-18T09:30:00Z``); an impossible day
+        (``2025-02-30``) or words (``next tuesday``) are refused, saying the form wanted.
+        """
+        if value is None or isinstance(value, dt.date):
+            return value.date() if isinstance(value, dt.datetime) else value
+        if not isinstance(value, str):
+            raise ValueError(f"must be a date written {DATE_FORM}, not {_kind(value)}")
+        text = value.strip()
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+        try:
+            return dt.datetime.fromisoformat(text).date()
+        except ValueError as exc:
+            if _ISO_DAY.match(text):
+                raise ValueError(f"{text!r} is not a day of the calendar ({exc})") from None
+        raise ValueError(f"{text[:40]!r} is not a date: write it {DATE_FORM}")
 
     @model_validator(mode="before")
     @classmethod

@@ -10,6 +10,7 @@ stays the original, and its text is extracted again at every load that is not ca
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ from pydantic import ValidationError
 from bot.core.errors import ExtractionError, KnowledgeDirectoryError, KnowledgeFileError
 from bot.core.ingest.cleaning import Block, clean_export
 from bot.core.ingest.documents import (
+    MAX_NAME,
     SUFFIX_FORMATS,
     Document,
     DocumentMeta,
@@ -28,13 +30,15 @@ from bot.core.ingest.documents import (
     Paragraph,
     SourceFormat,
 )
-from bot.core.ingest.markdown import FrontMatterError, parse_markdown
+from bot.core.ingest.markdown import FrontMatter, FrontMatterError, parse_markdown
 from bot.core.ingest.pdf import extract_pdf
 from bot.core.ingest.splitting import split_sentences
 from bot.core.ingest.webpage import extract_html
 
 KNOWN_SUFFIXES = frozenset(SUFFIX_FORMATS)
 EXTRACTORS = ("pypdf", "trafilatura")  # the libraries that get the text of PDFs and web pages
+WIDE_NULS = 0.5  # share of NUL high bytes that marks UTF-16 without a byte order mark
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 _ORDER_PREFIX = re.compile(r"^\d+[_\-\s.]+(?=\S)")
 
 
@@ -58,15 +62,62 @@ def title_from_name(path: Path) -> str:
     return " ".join(stem.replace("_", " ").split()) or path.stem
 
 
+def clipped(name: str | None) -> str | None:
+    """A title or publisher found in a file (not written by an admin) cut to what fits.
+
+    An admin's own front matter is refused when too long, so they can fix it; what a PDF's
+    metadata or a page's markup says is no one's mistake, so it is shortened instead.
+    """
+    if name is None or len(name) <= MAX_NAME:
+        return name
+    return name[: MAX_NAME - 1].rstrip() + "\u2026"
+
+
 def _decode(path: Path, data: bytes) -> str:
-    if b"\x00" in data:
+    """A text file's text: UTF-8 (with or without a byte order mark), or UTF-16 or UTF-32.
+
+    Windows' editors save "Unicode" as UTF-16, which is unambiguous (a byte order mark, or
+    a NUL beside every ASCII letter), so it is read rather than refused. Any other encoding
+    (Latin-1, windows-1252) cannot be told apart reliably: it is refused, saying how to fix it.
+    """
+    wide = _wide_encoding(data)
+    if wide is not None:
+        try:
+            text = data.decode(wide)
+        except UnicodeDecodeError as exc:
+            reason = f"{wide.upper()} text that does not decode ({exc.reason}): save it as UTF-8"
+            raise KnowledgeFileError(path, reason) from None
+        data_text = text.removeprefix("\ufeff")
+    else:
+        try:
+            data_text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            byte = data[exc.start]
+            reason = f"not UTF-8 text (byte 0x{byte:02x}): save it as UTF-8"
+            raise KnowledgeFileError(path, reason, line) from None
+    if "\x00" in data_text:
         raise KnowledgeFileError(path, "binary file (contains NUL bytes), not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        byte = data[exc.start]
-        raise KnowledgeFileError(path, f"not UTF-8 text (byte 0x{byte:02x})", line) from None
+    return data_text
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """``"utf-32"``, ``"utf-16"``, ``"utf-16-le"`` or ``"utf-16-be"`` if ``data`` looks it."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if len(data) < 2 or len(data) % 2:
+        return None
+    # No byte order mark: English text in UTF-16 has a NUL as every other byte, on one side.
+    # A guess, so it must also read as text: no control characters but line breaks and tabs.
+    even, odd = data[0::2], data[1::2]
+    for encoding, letters, nuls in (("utf-16-le", even, odd), ("utf-16-be", odd, even)):
+        if not letters.count(0) and nuls.count(0) >= len(nuls) * WIDE_NULS:
+            text = data.decode(encoding, errors="replace")
+            if not _CONTROL.search(text):
+                return encoding
+    return None
 
 
 def _paragraphs(blocks: Iterable[Block]) -> tuple[Paragraph, ...]:
@@ -82,13 +133,17 @@ def _paragraphs(blocks: Iterable[Block]) -> tuple[Paragraph, ...]:
     return tuple(paragraphs)
 
 
-def _meta(path: Path, raw: dict[str, object], line: int) -> DocumentMeta:
+def _meta(path: Path, raw: dict[str, object], front: FrontMatter) -> DocumentMeta:
     try:
         return DocumentMeta.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "front matter"
-        raise KnowledgeFileError(path, f"front matter {field}: {first['msg']}", line) from None
+        # A validator's own words ("must be ...") without pydantic's "Value error, " before them.
+        error = first.get("ctx", {}).get("error")
+        reason = str(error) if isinstance(error, ValueError) else first["msg"]
+        line = front.line_of(str(first["loc"][0])) if first["loc"] else front.line_of("")
+        raise KnowledgeFileError(path, f"front matter {field}: {reason}", line) from None
 
 
 def _document(name: str, meta: DocumentMeta, blocks: Iterable[Block], digest: str) -> Document:
@@ -105,11 +160,13 @@ def parse_document(path: Path, text: str, *, name: str, digest: str) -> Document
             parsed = parse_markdown(text)
         except FrontMatterError as exc:
             raise KnowledgeFileError(name, str(exc), exc.line) from None
-        raw = dict(parsed.meta)
-        raw.setdefault("title", parsed.title or title_from_name(path))
-        return _document(name, _meta(Path(name), raw, 2), parsed.blocks, digest)
+        raw = dict(parsed.meta.values)
+        if raw.get("title") is None:
+            raw["title"] = parsed.title or title_from_name(path)
+        return _document(name, _meta(Path(name), raw, parsed.meta), parsed.blocks, digest)
     cleaned = clean_export(text)
-    meta = DocumentMeta(title=cleaned.title or title_from_name(path), source=cleaned.source)
+    title = clipped(cleaned.title or title_from_name(path))
+    meta = DocumentMeta(title=title, source=cleaned.source)
     return _document(name, meta, cleaned.blocks, digest)
 
 
@@ -118,7 +175,7 @@ def _pdf_document(path: Path, data: bytes, *, name: str, digest: str) -> Documen
     pdf = extract_pdf(data)
     cleaned = clean_export(pdf.text)
     meta = DocumentMeta(
-        title=pdf.title or cleaned.title or title_from_name(path),
+        title=clipped(pdf.title or cleaned.title or title_from_name(path)),
         source=cleaned.source or pdf.source,
         published=pdf.published,
     )
@@ -130,8 +187,8 @@ def _html_document(path: Path, data: bytes, *, name: str, digest: str) -> Docume
     page = extract_html(data)
     parsed = parse_markdown(page.markdown, front_matter=False)
     meta = DocumentMeta(
-        title=page.title or parsed.title or title_from_name(path),
-        publisher=page.publisher,
+        title=clipped(page.title or parsed.title or title_from_name(path)),
+        publisher=clipped(page.publisher),
         source=page.source,
         published=page.published,
     )
