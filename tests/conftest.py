@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from bot.config import Settings
 from bot.core import Answerer, EngineConfig, build_answerer
@@ -16,6 +18,12 @@ from bot.tg.app import BotApp, build_application
 from testkit.bot_process import BotProcess
 from testkit.fake_bot_api import TOKEN, FakeBotApi, FakeTelegram, RecordingRequest
 from testkit.telegram_updates import UpdateMaker
+
+# CI runs the same property-test examples every time, so a red run is the code, not the dice;
+# elsewhere hypothesis explores new ones (and keeps the failures it finds in .hypothesis/).
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI") == "true":
+    hypothesis_settings.load_profile("ci")
 
 REPO_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 ADMIN_ID = 4242

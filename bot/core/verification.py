@@ -43,6 +43,7 @@ from bot.core.search.build import HEADING_B, HEADING_K1, SENTENCE_B, SENTENCE_K1
 from bot.core.search.cache import FILE_NAME, cache_key, load
 from bot.core.search.index import SentenceIndex
 from bot.core.search.postings import Floats
+from bot.core.search.sentence_table import text_key
 from bot.core.search.vectors import Floats32
 
 TOP = 10  # the depth compared, as in the benchmark's "top 10"
@@ -188,7 +189,7 @@ class ExhaustiveAnswerer(Answerer):
             score = float(scores[i])
             if score <= self.options.min_score or len(ranked) == count:
                 break
-            text = self.reference.texts[i]
+            text = text_key(self.reference.texts[i])  # a repeat, case and spacing aside, is one
             if text not in seen and self.reference.sentences.tokens[i] & terms:
                 seen.add(text)
                 ranked.append((int(i), score))
