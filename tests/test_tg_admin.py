@@ -75,7 +75,7 @@ async def test_bad_upload_changes_nothing_and_names_the_file(
 async def test_upload_is_rolled_back_when_the_reload_fails(
     tg_app, fake_telegram, updates, tg_settings
 ):
-    (tg_settings.knowledge_dir / "broken.md").write_bytes(b"\xff\xfe not utf-8")
+    (tg_settings.knowledge_dir / "broken.md").write_bytes(b"caf\xe9, not utf-8")
     fake_telegram.add_file("f3", LITHIUM.encode())
     await feed(tg_app, updates.document("lithium.md", "f3", len(LITHIUM), user=ADMIN_ID))
     text = last_text(fake_telegram)

@@ -129,7 +129,8 @@ class DocumentMeta(BaseModel):
             return dt.datetime.fromisoformat(text).date()
         except ValueError as exc:
             if _ISO_DAY.match(text):
-                raise ValueError(f"{text!r} is not a day of the calendar ({exc})") from None
+                reason = f"{text!r} is not a day of the calendar ({exc})"
+                raise ValueError(f"{reason}: write it {DATE_FORM}") from None
         raise ValueError(f"{text[:40]!r} is not a date: write it {DATE_FORM}")
 
     @model_validator(mode="before")
