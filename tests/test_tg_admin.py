@@ -101,3 +101,34 @@ async def test_oversized_upload_is_refused_before_download(tg_app, fake_telegram
     await feed(tg_app, updates.document("huge.md", "f6", 50 * 1024 * 1024, user=ADMIN_ID))
     assert "over the" in last_text(fake_telegram)
     assert fake_telegram.sent("getFile") == []
+
+
+IMPOSSIBLE_DATE = "---\ntitle: Ferry\npublished: 2025-02-30\n---\nThe ferry leaves at noon.\n"
+
+
+async def test_an_upload_with_an_impossible_date_is_refused_naming_file_field_and_form(
+    tg_app, fake_telegram, updates, tg_settings
+):
+    before = get_state(tg_app).answerer
+    fake_telegram.add_file("f6", IMPOSSIBLE_DATE.encode())
+    await feed(tg_app, updates.document("ferry.md", "f6", len(IMPOSSIBLE_DATE), user=ADMIN_ID))
+    text = last_text(fake_telegram)
+    assert "Upload of ferry.md failed" in text
+    assert "ferry.md:3: front matter published: '2025-02-30' is not a day of the calendar" in text
+    assert "YYYY-MM-DD" in text
+    assert "went wrong" not in text
+    assert not (tg_settings.knowledge_dir / "ferry.md").exists()
+    assert get_state(tg_app).answerer is before
+
+
+async def test_a_reload_with_an_impossible_date_names_the_file_and_keeps_answering(
+    tg_app, fake_telegram, updates, tg_settings
+):
+    before = get_state(tg_app).answerer
+    (tg_settings.knowledge_dir / "ferry.md").write_text(IMPOSSIBLE_DATE.replace("02-30", "13-45"))
+    await feed(tg_app, updates.message("/reload", user=ADMIN_ID))
+    text = last_text(fake_telegram)
+    assert "Reload failed" in text
+    assert "ferry.md:3: front matter published: '2025-13-45'" in text
+    assert "went wrong" not in text
+    assert get_state(tg_app).answerer is before
