@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 
 from bot.core import ExtractionError
+from bot.core.ingest.documents import DocumentMeta
 from bot.core.ingest.markdown import parse_markdown
 from bot.core.ingest.webpage import ExtractedPage, decode_html, extract_html
 from tests.conftest import HARBOUR_URL, SAVED_PAGE
@@ -119,12 +120,13 @@ def test_a_page_without_an_article_is_refused(html):
 def test_the_markdown_file_holds_the_metadata_as_front_matter():
     page = extract_html(SAVED_PAGE.read_bytes())
     parsed = parse_markdown(page.markdown_file())
-    assert parsed.meta == {
+    assert parsed.meta.values == {
         "title": "Harbour Talks Resume in Valdora",
         "publisher": "The Example Gazette",
         "source": HARBOUR_URL,
-        "published": dt.date(2024, 3, 5),
+        "published": "2024-03-05",  # as written; DocumentMeta reads it as the day
     }
+    assert DocumentMeta.model_validate(parsed.meta.values).published == dt.date(2024, 3, 5)
     body = parse_markdown(page.markdown, front_matter=False)
     assert [b.text for b in parsed.blocks] == [b.text for b in body.blocks]
     bare = ExtractedPage(None, None, None, None, "Just text.\n")

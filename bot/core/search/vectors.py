@@ -18,10 +18,12 @@ at 100,000 sentences instead of 146. The question vector is quantised the same w
 onnxruntime's MatMulInteger sums the integer products exactly (in int32); a sentence's cosine
 is that sum times the two scales. numpy has no fast product in fewer than 32 bits (measured at
 100,000 x 384 on two cores: 140 ms a question in float16), while MatMulInteger over the int8
-codes runs as fast as numpy's float32 product: 3.2 ms a question, 3.2 in float32. Its fastest
-kernel multiplies uint8 by int8, so a row is stored as uint8 codes (the int8 value + 128) read
-with zero point 128: (code - 128) x question, still exact integer arithmetic (int8 x int8
-measured 4.5 ms).
+codes runs about as fast as numpy's float32 product. A row is stored as uint8 codes (the int8
+value + 128) read with zero point 128, and the question likewise: (code - 128) x (question -
+128), exact integer arithmetic. Not uint8 by int8, onnxruntime's fastest kernel: on x86 CPUs
+without VNNI (AVX2 only) it adds pairs of products in 16 bits and saturates, which put
+cosines off by up to 0.036 (measured at 100,000 x 384 on such a machine: uint8 x int8 14.8
+ms, off by up to 86,004 in the integer sum; uint8 x uint8 18.5 ms, exact; int8 x int8 29 ms).
 
 Rounding costs little: a rounded component is off by at most half its row's scale, and the
 errors mostly cancel in the sum. On random unit vectors the cosines stay within 0.003 of
@@ -166,7 +168,7 @@ def _product_graph() -> bytes:
 
     zero_points = [
         helper.make_tensor("codes_zero_point", TensorProto.UINT8, [], [ZERO_POINT]),
-        helper.make_tensor("question_zero_point", TensorProto.INT8, [], [0]),
+        helper.make_tensor("question_zero_point", TensorProto.UINT8, [], [ZERO_POINT]),
     ]
     product = helper.make_node(
         "MatMulInteger",
@@ -178,7 +180,7 @@ def _product_graph() -> bytes:
         "sentence-cosines",
         [
             helper.make_tensor_value_info(_CODES, TensorProto.UINT8, ["sentences", "dimension"]),
-            helper.make_tensor_value_info(_QUESTION, TensorProto.INT8, ["dimension", 1]),
+            helper.make_tensor_value_info(_QUESTION, TensorProto.UINT8, ["dimension", 1]),
         ],
         [helper.make_tensor_value_info(_PRODUCTS, TensorProto.INT32, ["sentences", 1])],
         zero_points,
@@ -273,7 +275,7 @@ class SentenceVectors:
         if not len(self):
             return np.zeros(0, dtype=np.float32)
         rounded, scale = _rounded(query[None, :])
-        question = rounded.astype(np.int8).reshape(-1, 1)
+        question = (rounded + ZERO_POINT).astype(np.uint8).reshape(-1, 1)
         (products,) = _product_session().run(
             [_PRODUCTS], {_CODES: self.codes, _QUESTION: question}
         )
