@@ -29,6 +29,7 @@ from bot.store import Citation, QuestionEntry, StateStore, open_store
 from testkit.telegram_updates import UpdateMaker
 
 DAYS = 30
+BOT = 777000111  # the bot whose updates are recorded (getMe's id)
 CITED = Citation(file="energy.md", position=12, text="Gas prices fell by a third." * 3, score=7.5)
 
 
@@ -80,9 +81,9 @@ def per_question(store: StateStore, asked: list[str], count: int) -> dict[str, L
         update = maker.message(text, user=1001, chat=None)
         payload, logged = json.dumps(update), entry(text, next(numbers), store)  # the bot's work
         for part, call in (
-            ("record", lambda: store.record_updates([(update["update_id"], payload)])),
+            ("record", lambda: store.record_updates([(update["update_id"], payload)], bot_id=BOT)),
             ("log", lambda: store.log_question(logged)),
-            ("finish", lambda: store.finish_update(update["update_id"])),
+            ("finish", lambda: store.finish_update(update["update_id"], bot_id=BOT)),
         ):
             started = time.perf_counter()
             call()
@@ -144,7 +145,7 @@ def measure(work: Path, asked: list[str], count: int, rows: int) -> None:
         latencies = per_question(store, asked, count)
         print_latencies(f"per question, new store ({count:,} questions):", latencies)
         batch = [(10**9 + i, json.dumps({"update_id": i, "text": asked[i]})) for i in range(100)]
-        took = median_ms(lambda: store.record_updates(batch), 1)
+        took = median_ms(lambda: store.record_updates(batch, bot_id=BOT), 1)
         print(f"  record_updates of 100 updates (a full getUpdates): {took:.2f} ms")
     path = work / "full.db"
     with open_store(path, clock=clock) as store:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from testkit.fake_bot_api import TOKEN, Call, FakeBotApi
+from testkit.fake_bot_api import Call, FakeBotApi
 
 REPO = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 20.0
@@ -21,11 +21,12 @@ def bot_env(
     """Environment for a bot process talking to ``api``, plus ``settings``.
 
     No Telegram settings of the machine leak in, and 127.0.0.1 is reached without a proxy.
-    With ``client``, the fake records the process's calls under that name (``Call.client``).
+    The token is the fake's, so each bot of a test talks to its own. With ``client``, the fake
+    records the process's calls under that name (``Call.client``).
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
     env.update(
-        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_BOT_TOKEN=api.fake.token,
         TELEGRAM_BASE_URL=api.url_for(client) if client else api.base_url,
         TELEGRAM_BASE_FILE_URL=api.base_file_url,
         KNOWLEDGE_DIR=str(knowledge),
@@ -40,7 +41,8 @@ class BotProcess:
     """The bot process and its fake Telegram; ``stop`` ends it and returns its log.
 
     Several may run one after another on the same ``FakeBotApi`` and knowledge directory (so
-    the same state store), as a restart: give each its own ``name``. The log is
+    the same state store), as a restart, or side by side on two ``FakeBotApi`` of two bots
+    sharing the knowledge and the store: give each its own ``name``. The log is
     ``workdir / f"{name}.log"``, and the fake records the process's calls as from ``name``
     (``Call.client``), even those it answers after the process was killed.
     """

@@ -13,6 +13,11 @@ one is made with an offset above its id, which confirms (forgets) every update b
 most ``limit`` (1-100, default 100) at once. A client that hangs up mid long poll (a killed bot)
 ends that poll at once, and its updates stay pending. Calls made through ``FakeBotApi.url_for``
 are recorded with the client's name, so two bot processes on one fake are told apart.
+
+One ``FakeTelegram`` is one bot: its token, and the user ``getMe`` answers (``BOT_USER`` by
+default, whose id is not the token's prefix, as the bot must believe ``getMe``). Two bots are two
+fakes, each behind its own ``FakeBotApi``, as Telegram keeps each bot's updates apart: both
+number theirs from 1. ``SECOND_TOKEN`` and ``SECOND_BOT_USER`` make the second.
 """
 
 from __future__ import annotations
@@ -44,6 +49,14 @@ BOT_USER = {
     "can_join_groups": True,
     "can_read_all_group_messages": False,
     "supports_inline_queries": True,
+}
+# Another bot, for two bots sharing one state store: its own token and getMe user.
+SECOND_TOKEN = "654321:SECOND-token-never-real"
+SECOND_BOT_USER = {
+    **BOT_USER,
+    "id": 888000222,
+    "first_name": "Briefing (test)",
+    "username": "BriefingSecondTestBot",
 }
 JSON_FIELDS = {
     "reply_parameters",
@@ -111,8 +124,9 @@ class FakeRefusal(Exception):
 class FakeTelegram:
     """Telegram's side of the conversation, thread-safe."""
 
-    def __init__(self, token: str = TOKEN) -> None:
+    def __init__(self, token: str = TOKEN, bot_user: dict[str, Any] | None = None) -> None:
         self.token = token
+        self.bot_user = dict(bot_user or BOT_USER)  # what getMe answers; the sender of sends
         self.cond = threading.Condition()
         self.calls: list[Call] = []
         self.pending: list[dict[str, Any]] = []
@@ -194,7 +208,7 @@ class FakeTelegram:
                 return drop()
             return 200, {"ok": True, "result": updates}
         answers: dict[str, Callable[[dict[str, Any]], Any]] = {
-            "getMe": lambda p: BOT_USER,
+            "getMe": lambda p: self.bot_user,
             "sendMessage": self._message,
             "editMessageText": self._message,
             "getFile": self._file_info,
@@ -255,7 +269,7 @@ class FakeTelegram:
             "message_id": message_id,
             "date": int(time.time()),
             "chat": {"id": chat_id, "type": kind, "title": None if chat_id > 0 else "Group"},
-            "from": BOT_USER,
+            "from": self.bot_user,
             "text": params.get("text", ""),
         }
 

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import AsyncIterator, Callable, Iterator
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.core import Answerer, EngineConfig, build_answerer
-from bot.store import SqliteStore, open_store
+from bot.store import MIGRATIONS, SqliteStore, open_store
 from bot.tg.app import BotApp, build_application
 from testkit.bot_process import BotProcess
-from testkit.fake_bot_api import TOKEN, FakeBotApi, FakeTelegram, RecordingRequest
+from testkit.fake_bot_api import (
+    SECOND_BOT_USER,
+    SECOND_TOKEN,
+    TOKEN,
+    FakeBotApi,
+    FakeTelegram,
+    RecordingRequest,
+)
 from testkit.telegram_updates import UpdateMaker
 
 # CI runs the same property-test examples every time, so a red run is the code, not the dice;
@@ -144,14 +153,15 @@ async def tg_app(tg_settings: Settings, fake_telegram: FakeTelegram) -> AsyncIte
 def bot_process(tmp_path: Path, knowledge_copy: Path) -> Iterator[Callable[..., BotProcess]]:
     """Start ``python -m bot run`` against a fresh fake Bot API; stop both afterwards.
 
-    Words only unless a test passes ``SEMANTIC="true"``, as ``tg_settings``.
+    Words only unless a test passes ``SEMANTIC="true"``, as ``tg_settings``. Each call starts
+    its own fake Bot API (of ``fake``'s bot, if given); two processes at once need two ``name``s.
     """
     started: list[tuple[FakeBotApi, BotProcess]] = []
 
-    def start(fake: FakeTelegram | None = None, **env: str) -> BotProcess:
+    def start(fake: FakeTelegram | None = None, *, name: str = "bot", **env: str) -> BotProcess:
         env.setdefault("SEMANTIC", "false")
         api = FakeBotApi(fake).__enter__()
-        process = BotProcess(api, knowledge_copy, tmp_path, admins=str(ADMIN_ID), **env)
+        process = BotProcess(api, knowledge_copy, tmp_path, admins=str(ADMIN_ID), name=name, **env)
         started.append((api, process))
         process.wait_ready()
         return process
@@ -210,6 +220,59 @@ async def stored_app(
     await app.initialize()
     yield app
     await app.shutdown()
+
+
+@pytest.fixture
+async def second_stored_app(
+    tg_settings: Settings, live_store: SqliteStore
+) -> AsyncIterator[tuple[BotApp, FakeTelegram]]:
+    """Another bot (its own token and getMe id) on ``stored_app``'s store, and its Telegram."""
+    fake = FakeTelegram(SECOND_TOKEN, SECOND_BOT_USER)
+    settings = tg_settings.model_copy(update={"telegram_bot_token": SecretStr(SECOND_TOKEN)})
+    app = build_application(
+        settings,
+        build_answerer(settings.engine()),
+        store=live_store,
+        request=RecordingRequest(fake),
+        updates_request=RecordingRequest(fake),
+    )
+    await app.initialize()
+    yield app, fake
+    await app.shutdown()
+
+
+OLD_STORE_VERSION = 2  # the last schema that knew updates by their id alone
+
+
+@pytest.fixture
+def old_store() -> Callable[..., Path]:
+    """Write a state store as the release before version 3 left it, with ``updates`` rows.
+
+    Built by the old migrations only, rows inserted as that release's SQL did, so a test sees
+    exactly what an upgrade finds. Each row: (update_id, payload, done, replays).
+    """
+
+    def make(path: Path, rows: Sequence[tuple[int, str, bool, int]]) -> Path:
+        open_store(path, migrations=MIGRATIONS[:OLD_STORE_VERSION]).close()
+        raw = sqlite3.connect(path)
+        with raw:
+            raw.executemany(
+                "INSERT INTO updates (update_id, payload, received_at, done_at, replays)"
+                " VALUES (?, ?, '2025-03-01T11:00:00.000000Z', ?, ?)",
+                [
+                    (
+                        update_id,
+                        "" if done else payload,
+                        "2025-03-01T11:30:00.000000Z" if done else None,
+                        replays,
+                    )
+                    for update_id, payload, done, replays in rows
+                ],
+            )
+        raw.close()
+        return path
+
+    return make
 
 
 # --- PDF and web page fixtures (bot/core/ingest: pdf, pdf_layout, webpage) --------------------

@@ -12,7 +12,7 @@ from bot.store.schema import APPLICATION_ID, MIGRATIONS
 
 
 def _add_language(db: sqlite3.Connection) -> None:
-    """A version 2 as a later release might write it."""
+    """A next version as a later release might write it."""
     db.execute("ALTER TABLE questions ADD COLUMN language TEXT NOT NULL DEFAULT 'en'")
 
 
@@ -27,16 +27,63 @@ def _columns(path, table="questions"):
 LATEST = len(MIGRATIONS)
 
 
+BOT = 777000111  # a bot's id, as getMe gives it
+OTHER_BOT = 888000222
+
+
 def test_a_version_one_store_gains_the_replay_count_and_keeps_its_updates(tmp_path):
     path = tmp_path / "state.db"
-    with open_store(path, migrations=MIGRATIONS[:1]) as store:
-        store.record_updates([(7, '{"update_id": 7}')])
+    open_store(path, migrations=MIGRATIONS[:1]).close()
+    raw = sqlite3.connect(path)
+    with raw:  # as release 1 recorded an update
+        raw.execute(
+            "INSERT INTO updates (update_id, payload, received_at) VALUES (7, ?, ?)",
+            ('{"update_id": 7}', "2025-03-01T11:00:00.000000Z"),
+        )
+    raw.close()
     assert _version(path) == 1
     with open_store(path) as store:
-        assert store.unfinished_updates() == [(7, '{"update_id": 7}')]
-        assert store.take_unfinished(2) == ([(7, '{"update_id": 7}')], [])
-    assert _version(path) == 2
+        assert store.unfinished_updates(bot_id=BOT) == [(7, '{"update_id": 7}')]
+        assert store.take_unfinished(2, bot_id=BOT) == ([(7, '{"update_id": 7}')], [])
+    assert _version(path) == LATEST
     assert "replays" in _columns(path, "updates")
+
+
+def test_a_version_two_store_keeps_its_updates_for_the_first_bot_to_use_it(tmp_path, old_store):
+    """Rows from before updates were kept per bot: one bot answers them, once, as before."""
+    path = old_store(
+        tmp_path / "state.db",
+        [
+            (7, '{"update_id": 7}', False, 0),  # left unfinished by the old release
+            (8, '{"update_id": 8}', True, 0),  # answered: only its id is kept, for a day
+            (5, '{"update_id": 5}', False, 2),  # replayed twice already (ids are not order)
+        ],
+    )
+    assert _version(path) == 2
+    with open_store(path) as store:
+        assert _version(path) == 3
+        # The first bot to start replays the unfinished one and gives up the twice-replayed.
+        assert store.take_unfinished(2, bot_id=BOT) == ([(7, '{"update_id": 7}')], [5])
+        # Telegram's redeliveries to that bot are still dropped; a new id is new.
+        assert store.record_updates([(8, "{}"), (7, "{}"), (10, "{}")], bot_id=BOT) == [10]
+        # A second bot starting later replays none of them, and its own 7 and 8 are new.
+        assert store.take_unfinished(2, bot_id=OTHER_BOT) == ([], [])
+        assert store.record_updates([(7, "{}"), (8, "{}")], bot_id=OTHER_BOT) == [7, 8]
+        store.finish_update(7, bot_id=BOT)
+        assert store.unfinished_updates(bot_id=BOT) == [(10, "{}")]
+    raw = sqlite3.connect(path)
+    rows = raw.execute(
+        "SELECT bot_id, update_id, received_at, done_at IS NOT NULL, replays FROM updates"
+        " ORDER BY seq"
+    ).fetchall()
+    raw.close()
+    old = "2025-03-01T11:00:00.000000Z"
+    assert rows[:3] == [(BOT, 7, old, 1, 1), (BOT, 8, old, 1, 0), (BOT, 5, old, 1, 2)]
+    assert [(bot, update_id) for bot, update_id, *_ in rows[3:]] == [
+        (BOT, 10),
+        (OTHER_BOT, 7),
+        (OTHER_BOT, 8),
+    ]
 
 
 def _version(path):
@@ -50,8 +97,8 @@ def _version(path):
 def test_today_s_schema_is_the_latest_version_with_the_file_marked_as_ours(tmp_path):
     path = tmp_path / "state.db"
     open_store(path).close()
-    assert len(MIGRATIONS) == 2
-    assert _version(path) == 2
+    assert len(MIGRATIONS) == 3
+    assert _version(path) == 3
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}

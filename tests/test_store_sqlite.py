@@ -18,6 +18,7 @@ from bot.store import (
 )
 
 LONG = "a question long enough to fill pages quickly " * 60
+BOT = 777000111  # a bot's id, as getMe gives it
 
 
 def _entry(text: str = LONG) -> QuestionEntry:
@@ -53,7 +54,7 @@ def test_a_full_disk_is_logged_once_and_the_bot_carries_on(tmp_path, caplog):
         assert None in ids  # the disk filled up
         assert store.write_failing
         store.vote(question, "v", 1)  # small writes may still fit, large ones not: no new warning
-        store.finish_update(1)
+        store.finish_update(1, bot_id=BOT)
         assert [store.log_question(_entry()) for _ in range(5)] == [None] * 5
     warnings = _warnings(caplog)
     assert len(warnings) == 1
@@ -69,11 +70,11 @@ def test_record_updates_on_a_full_disk_raises_so_the_caller_answers_anyway(tmp_p
     with caplog.at_level(logging.WARNING, logger="bot.store"):
         for _ in range(3):
             with pytest.raises(StoreWriteError) as caught:
-                store.record_updates([(1, LONG), (2, LONG)])
+                store.record_updates([(1, LONG), (2, LONG)], bot_id=BOT)
     assert "updates not recorded" in str(caught.value)
     assert str(tmp_path / "state.db") in str(caught.value)
     assert len(_warnings(caplog)) == 1
-    assert store.unfinished_updates() == []  # nothing half-recorded
+    assert store.unfinished_updates(bot_id=BOT) == []  # nothing half-recorded
     store.close()
 
 
@@ -116,15 +117,17 @@ def test_any_database_error_on_write_is_handled_and_rolled_back(tmp_path, caplog
     with caplog.at_level(logging.WARNING, logger="bot.store"):
         assert store.log_question(_entry("lost")) is None
         assert store.vote(kept, "v", 1) is None
-        store.finish_update(1)
+        store.finish_update(1, bot_id=BOT)
         assert store.prune(store.logged_question(kept).asked_at, 1).questions == 0
         with pytest.raises(StoreWriteError, match="disk I/O error"):
-            store.record_updates([(7, "{}")])
+            store.record_updates([(7, "{}")], bot_id=BOT)
     assert len(_warnings(caplog)) == 1
     store._db.failing = False
-    assert store.unfinished_updates() == []
+    assert store.unfinished_updates(bot_id=BOT) == []
     assert store.logged_question(kept).votes.up == 0
-    assert store.record_updates([(7, "{}")]) == [7]  # not seen: the failed write left nothing
+    assert store.record_updates([(7, "{}")], bot_id=BOT) == [
+        7
+    ]  # not seen: the failed write left nothing
     store.close()
 
 
@@ -135,10 +138,10 @@ def test_threads_share_the_store_safely(store):
     def work(worker: int) -> None:
         mine = []
         for i in range(100):
-            store.record_updates([(worker * 1000 + i, "{}")])
+            store.record_updates([(worker * 1000 + i, "{}")], bot_id=BOT)
             question = store.log_question(_entry(f"{worker}-{i}"))
             store.vote(question, f"w{worker}", 1)
-            store.finish_update(worker * 1000 + i)
+            store.finish_update(worker * 1000 + i, bot_id=BOT)
             mine.append(question)
         with guard:
             ids.extend(mine)
@@ -150,7 +153,7 @@ def test_threads_share_the_store_safely(store):
         thread.join()
     assert None not in ids
     assert len(set(ids)) == 800
-    assert store.unfinished_updates() == []
+    assert store.unfinished_updates(bot_id=BOT) == []
     assert sum(day.up for day in store.stats(store.logged_question(ids[0]).asked_at)) == 800
 
 

@@ -18,7 +18,16 @@ from typing import Any
 
 import pytest
 
-from testkit.fake_bot_api import DROP, MAX_LIMIT, TOKEN, FakeBotApi, FakeTelegram
+from testkit.fake_bot_api import (
+    BOT_USER,
+    DROP,
+    MAX_LIMIT,
+    SECOND_BOT_USER,
+    SECOND_TOKEN,
+    TOKEN,
+    FakeBotApi,
+    FakeTelegram,
+)
 from testkit.telegram_updates import UpdateMaker
 
 pytestmark = pytest.mark.timeout(30)
@@ -262,3 +271,22 @@ def test_latency_delays_the_answer_not_the_deed(api):
     quick = time.monotonic()
     assert http_call(api, "getUpdates", timeout=0)["result"] == []  # polls are not slowed
     assert time.monotonic() - quick < 0.4
+
+
+# --- two bots -----------------------------------------------------------------------------------
+def test_each_fake_is_one_bot_with_its_own_token_getme_and_update_ids():
+    first, second = FakeTelegram(), FakeTelegram(SECOND_TOKEN, SECOND_BOT_USER)
+    assert first.handle("getMe", {})[1]["result"]["id"] == BOT_USER["id"]
+    assert second.handle("getMe", {})[1]["result"] == SECOND_BOT_USER
+    assert SECOND_BOT_USER["id"] != BOT_USER["id"]
+    assert not TOKEN.startswith(f"{BOT_USER['id']}:")  # getMe, not the token, names the bot
+    assert push(first, 1) == push(second, 1) == [1]  # each numbers its own updates
+    status, sent = second.handle("sendMessage", {"chat_id": 5, "text": "hi"})
+    assert status == 200
+    assert sent["result"]["from"] == SECOND_BOT_USER
+    with FakeBotApi(second) as api:  # served, it answers its own token only
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            opener.open(urllib.request.Request(f"{api.base_url}{TOKEN}/getMe", data=b""))
+        assert refused.value.code == 401
+        refused.value.close()

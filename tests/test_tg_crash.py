@@ -31,7 +31,7 @@ import pytest
 from bot.config import Settings
 from bot.store import open_store
 from testkit.bot_process import BotProcess
-from testkit.fake_bot_api import TOKEN, Call, FakeTelegram, error
+from testkit.fake_bot_api import BOT_USER, TOKEN, Call, FakeTelegram, error
 from testkit.telegram_updates import UpdateMaker
 from tests.conftest import ADMIN_ID
 
@@ -164,7 +164,7 @@ def stop_and_restart(
         knowledge_dir=knowledge,
     ).state_db_path()
     with open_store(state_db) as store:  # what the second process will find
-        unfinished = {question_of[u] for u, _ in store.unfinished_updates()}
+        unfinished = {question_of[u] for u, _ in store.unfinished_updates(bot_id=BOT_USER["id"])}
     second = BotProcess(
         first.api, knowledge, workdir, str(ADMIN_ID), name="bot-2", SEMANTIC="false"
     )

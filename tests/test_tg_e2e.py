@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+import re
 import shutil
 import socket
 import sqlite3
@@ -21,7 +23,14 @@ import pytest
 
 from bot.model_install import default_model_dir, is_installed
 from testkit.bot_process import REPO, sends_replying_to
-from testkit.fake_bot_api import TOKEN, FakeBotApi
+from testkit.fake_bot_api import (
+    BOT_USER,
+    SECOND_BOT_USER,
+    SECOND_TOKEN,
+    TOKEN,
+    FakeBotApi,
+    FakeTelegram,
+)
 from testkit.telegram_html import html_problems
 from testkit.telegram_updates import UpdateMaker
 from tests.conftest import (
@@ -101,7 +110,37 @@ def test_questions_in_private_and_groups(bot_process):
     scopes = {c.params["scope"]["type"] for c in commands}
     assert {"all_private_chats", "all_group_chats"} <= scopes
     assert len(bot.fake.sent()) == 8  # one per question and the report; none for the chatter
-    assert TOKEN not in bot.stop()
+    log = bot.stop()
+    assert TOKEN not in log
+    # At DEBUG an admin reads their id as docs/telegram.md says; the update follows as JSON.
+    start = f"update {unasked['update_id']} received from user {USER_ID}: "
+    (line,) = [line for line in log.splitlines() if start in line]
+    assert json.loads(line.split(start, 1)[1])["message"]["from"]["id"] == USER_ID
+
+
+def test_two_bots_on_one_state_store_both_answer_the_same_update_id(bot_process):
+    """A test bot beside the production bot: own tokens, one knowledge directory and STATE_DB.
+
+    Each bot's updates are numbered from 1 on its own, so both get an update 1; both answer it,
+    neither drops the other's as "delivered again".
+    """
+    production = bot_process(name="production")
+    test_bot = bot_process(FakeTelegram(SECOND_TOKEN, SECOND_BOT_USER), name="test-bot")
+    make = UpdateMaker()
+    question = make.message("when is Kalbajar handed over?", user=USER_ID)
+    asked = [copy.deepcopy(question), copy.deepcopy(question)]
+    for bot, update in zip((production, test_bot), asked, strict=True):
+        assert KALBAJAR in check_reply(bot.reply_to(update), USER_ID)
+    assert asked[0]["update_id"] == asked[1]["update_id"] == 1
+    logs = {bot.name: bot.stop() for bot in (production, test_bot)}
+    stores = {re.search(r"state store (\S+)", log)[1] for log in logs.values()}
+    assert len(stores) == 1  # one STATE_DB, the default beside the shared index cache
+    assert f"(id {BOT_USER['id']}) ready" in logs["production"]
+    assert f"(id {SECOND_BOT_USER['id']}) ready" in logs["test-bot"]
+    for log in logs.values():
+        assert "delivered again" not in log
+        assert TOKEN not in log
+        assert SECOND_TOKEN not in log
 
 
 def test_reload_and_upload_by_admins_only(bot_process, knowledge_copy):

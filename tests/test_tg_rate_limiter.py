@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 import warnings
 
@@ -12,7 +13,13 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.tg.rate_limiter import RetryingLimiter, is_retryable, retry_after_seconds
+from bot.tg.rate_limiter import (
+    RetryingLimiter,
+    api_address,
+    describe_failure,
+    is_retryable,
+    retry_after_seconds,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -145,3 +152,79 @@ def test_retry_after_is_read_in_either_of_ptbs_types(monkeypatch, opt_in):
 def test_http_5xx_is_retryable_but_bad_request_is_not():
     assert is_retryable("sendMessage", NetworkError("Internal Server Error (500)"))
     assert not is_retryable("sendMessage", BadRequest("message is too long"))
+
+
+def refused() -> NetworkError:
+    """What PTB raises when nothing listens at the Bot API's port, with httpx's chain."""
+    connect = httpx.ConnectError("All connection attempts failed")
+    connect.__context__ = ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 9)")
+    return caused_by(NetworkError("httpx.ConnectError: All connection attempts failed"), connect)
+
+
+def unresolved() -> NetworkError:
+    """The same for a host name that does not resolve."""
+    connect = httpx.ConnectError("[Errno -2] Name or service not known")
+    connect.__context__ = socket.gaierror(-2, "Name or service not known")
+    return caused_by(NetworkError("httpx.ConnectError: [Errno -2] Name or service"), connect)
+
+
+async def test_a_retry_is_one_line_naming_the_method_the_address_and_the_reason(caplog):
+    limiter = RetryingLimiter(address="http://127.0.0.1:9", base_delay=0.01)
+    script = Script(refused())
+    await limiter.process_request(script, (), {}, "getMe", {}, None)
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "bot.tg.rate_limiter"]
+    assert line == (
+        "getMe failed: cannot reach the Bot API at http://127.0.0.1:9 (connection refused);"
+        " retrying in 0.0s (attempt 1 of 5)"
+    )
+
+
+async def test_a_retry_of_a_send_names_its_chat_and_what_the_bot_api_answered(caplog):
+    limiter = RetryingLimiter(address="https://api.telegram.org", base_delay=0.01)
+    await send(limiter, Script(NetworkError("Bad Gateway")), chat=-100555)
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "bot.tg.rate_limiter"]
+    assert line.startswith(
+        "sendMessage to chat -100555 failed: the Bot API at https://api.telegram.org answered:"
+        " Bad Gateway; retrying in"
+    )
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (refused, "cannot reach the Bot API at X (connection refused)"),
+        (
+            unresolved,
+            "cannot reach the Bot API at X (cannot resolve the host: Name or service not known)",
+        ),
+        (
+            lambda: caused_by(TimedOut(), httpx.ConnectTimeout("")),
+            "cannot reach the Bot API at X (timed out connecting)",
+        ),
+        (
+            lambda: caused_by(TimedOut(), httpx.ReadTimeout("")),
+            "lost the connection to the Bot API at X (timed out waiting for the answer)",
+        ),
+        (
+            lambda: RetryAfter(3),
+            "the Bot API at X asks to wait 3s (429)",
+        ),
+    ],
+    ids=["refused", "unresolved", "connect-timeout", "read-timeout", "flood"],
+)
+def test_failures_are_described_in_words(error, reason):
+    """Made in the test, not at collection: PTB's RetryAfter reads PTB_TIMEDELTA when made."""
+    assert describe_failure(error(), "X") == reason
+
+
+@pytest.mark.parametrize(
+    ("base_url", "address"),
+    [
+        ("https://api.telegram.org/bot", "https://api.telegram.org"),
+        ("http://127.0.0.1:8081/client/a/bot", "http://127.0.0.1:8081"),
+        ("http://user:secret@[::1]:8081/bot", "http://[::1]:8081"),
+        ("not a url", "the configured address"),
+    ],
+)
+def test_the_bot_api_is_named_by_scheme_host_and_port_only(base_url, address):
+    assert api_address(base_url) == address

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -10,13 +11,19 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
-from telegram.error import NetworkError
+from telegram.error import InvalidToken, NetworkError
 
 import bot.tg.runner as runner
 from bot.config import SettingsError
-from bot.tg.runner import RedactingFormatter, StartupError, configure_logging, run_bot
+from bot.tg.runner import (
+    RedactingFormatter,
+    ReportedByRunBot,
+    StartupError,
+    configure_logging,
+    run_bot,
+)
 from bot.tg.state import STATE_KEY
-from testkit.fake_bot_api import TOKEN
+from testkit.fake_bot_api import BOT_USER, TOKEN
 from testkit.fake_encoder import FakeEncoder
 
 REPO = Path(__file__).resolve().parent.parent
@@ -180,7 +187,7 @@ def test_the_bot_records_into_its_state_store_and_closes_it(tg_settings, monkeyp
     assert store is not None
     assert (tmp_path / "state" / "bot.sqlite3").is_file()
     with pytest.raises(sqlite3.ProgrammingError):  # closed when the bot stopped
-        store.unfinished_updates()
+        store.unfinished_updates(bot_id=BOT_USER["id"])
 
 
 def test_a_damaged_state_store_stops_the_start_in_one_line_and_is_kept(
@@ -195,3 +202,57 @@ def test_a_damaged_state_store_stops_the_start_in_one_line_and_is_kept(
     assert str(damaged) in str(caught.value)
     assert "\n" not in str(caught.value)
     assert damaged.read_bytes() == b"\0garbage" * 512
+
+
+def _closed_port() -> int:
+    """A port on 127.0.0.1 with nothing listening (bound, then let go)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.timeout(90)
+def test_cli_run_with_the_bot_api_unreachable_says_so_once_an_attempt_and_fails(tmp_path):
+    address = f"http://127.0.0.1:{_closed_port()}"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(REPO),
+        "KNOWLEDGE_DIR": str(REPO / "knowledge"),
+        "CACHE_DIR": str(tmp_path / "cache"),  # never into the repository
+        "STATE_DB": str(tmp_path / "state.sqlite3"),
+        "SEMANTIC": "false",
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": f"{address}/bot",
+        "NO_PROXY": "127.0.0.1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=80, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2  # as every error of the command line
+    assert "Traceback" not in done.stderr
+    assert "chat None" not in done.stderr
+    assert TOKEN not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    reason = f"cannot reach the Bot API at {address} (connection refused)"
+    retries = [line for line in lines if f"getMe failed: {reason}; retrying in" in line]
+    assert len(retries) == 4  # the fifth failure is the last line
+    assert lines[-1] == (
+        f"error: cannot start the bot: {reason};"
+        " check TELEGRAM_BASE_URL and the network, then start it again"
+    )
+    assert all(" INFO " in line or line in retries for line in lines[:-1])
+
+
+def _record(name: str, error: BaseException) -> logging.LogRecord:
+    return logging.LogRecord(name, logging.ERROR, __file__, 1, "failed", (), (None, error, None))
+
+
+def test_ptb_tracebacks_for_an_unreachable_bot_api_show_only_at_debug():
+    unreachable = _record("telegram.ext.Application", NetworkError("httpx.ConnectError"))
+    assert not ReportedByRunBot(debug=False).filter(unreachable)
+    assert ReportedByRunBot(debug=True).filter(unreachable)  # its chain of causes may help
+    rejected = _record("telegram.ext.Application", InvalidToken("rejected"))
+    assert not ReportedByRunBot(debug=True).filter(rejected)  # run_bot says it in one line
+    ours = _record("bot.tg.error_handler", NetworkError("lost"))
+    assert ReportedByRunBot(debug=False).filter(ours)

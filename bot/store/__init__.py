@@ -10,7 +10,7 @@ durability and how a PostgreSQL store would implement the same Protocol.
     opening.py    open_store: check the file, set SQLite up (WAL), migrate
     schema.py     the tables, their version, migrations, refusing damaged or newer files
     sqlite.py     SqliteStore: one connection, one lock, what durability each write gets
-    updates.py    updates recorded before they are relied on, then marked done
+    updates.py    updates recorded (per bot) before they are relied on, then marked done
     questions.py  the question log and votes
     reports.py    unanswered questions, daily figures, disliked answers, export
     models.py     what goes in and comes out (frozen pydantic models)

@@ -4,6 +4,12 @@
 replicas would need the same calls over PostgreSQL; ``docs/state-store.md`` says how they
 would map. Callers depend on this Protocol, not on SQLite.
 
+Updates belong to a bot: each bot numbers its own, so the update calls take ``bot_id``, the
+bot's id as Telegram's ``getMe`` returns it (not the token's prefix: only ``getMe`` is
+authoritative). It is keyword-only, so it cannot be swapped with an update id. Updates recorded
+before the store kept their bot are the first bot's to call. The question log, votes and
+reports are the store's, whichever bot asked: a report covers everything its file holds.
+
 Failures: ``record_updates`` raises ``StoreWriteError`` when it cannot record durably (answer
 the updates anyway); the question log, votes, ``finish_update`` and ``prune`` never raise for a
 failed write: the store logs one warning and they return ``None`` or nothing. Reports and
@@ -30,20 +36,22 @@ from bot.store.models import (
 class StateStore(Protocol):
     """Updates for crash safety, the question log, votes, reports and retention."""
 
-    def record_updates(self, updates: Sequence[tuple[int, str]]) -> list[int]:
-        """Store (update_id, raw JSON) pairs durably in one go; the ids never seen before."""
+    def record_updates(self, updates: Sequence[tuple[int, str]], *, bot_id: int) -> list[int]:
+        """Store ``bot_id``'s (update_id, raw JSON) pairs durably at once; the ids it never saw."""
         ...
 
-    def finish_update(self, update_id: int) -> None:
-        """Mark an update answered, so a restart does not answer it again."""
+    def finish_update(self, update_id: int, *, bot_id: int) -> None:
+        """Mark one of ``bot_id``'s updates answered, so a restart does not answer it again."""
         ...
 
-    def unfinished_updates(self) -> list[tuple[int, str]]:
-        """Recorded and not finished, oldest first: what to answer first after a crash."""
+    def unfinished_updates(self, *, bot_id: int) -> list[tuple[int, str]]:
+        """``bot_id``'s updates recorded and not finished, oldest first: to answer at a start."""
         ...
 
-    def take_unfinished(self, max_replays: int) -> tuple[list[tuple[int, str]], list[int]]:
-        """Unfinished updates to answer again at a start, and those given up on.
+    def take_unfinished(
+        self, max_replays: int, *, bot_id: int
+    ) -> tuple[list[tuple[int, str]], list[int]]:
+        """``bot_id``'s unfinished updates to answer again at a start, and those given up on.
 
         Each is counted (durably) as one more replay; one already replayed ``max_replays``
         times is marked done instead and returned among the given up.

@@ -82,7 +82,41 @@ def _count_replays_v2(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE updates ADD COLUMN replays INTEGER NOT NULL DEFAULT 0")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_create_v1, _count_replays_v2)
+_UPDATES_V3 = """CREATE TABLE updates_v3 (
+    seq INTEGER PRIMARY KEY,
+    bot_id INTEGER,
+    update_id INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    done_at TEXT,
+    replays INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (bot_id, update_id)
+)"""
+
+
+def _key_updates_by_bot_v3(db: sqlite3.Connection) -> None:
+    """Version 3: an update is known by its bot (``getMe``'s id) and its id, not its id alone.
+
+    Each bot numbers its updates on its own, so two bots sharing one file (a test bot beside
+    the production one) dropped each other's updates as redeliveries. SQLite cannot change a
+    column's UNIQUE constraint in place, so the table is copied, every row kept with its
+    ``seq`` (arrival order) and replay count. Rows from before have no bot (NULL): nobody
+    recorded which bot they came from. The first bot to use the store adopts them all
+    (``updates.adopt``), so for the usual one bot per file an update left unfinished by the
+    old release is answered once and a redelivery of an answered one is still dropped. The
+    UNIQUE index leads with ``bot_id``, so finding a bot's rows, or those with none, reads
+    the index and never the table.
+    """
+    db.execute(_UPDATES_V3)
+    db.execute(
+        "INSERT INTO updates_v3 (seq, bot_id, update_id, payload, received_at, done_at, replays)"
+        " SELECT seq, NULL, update_id, payload, received_at, done_at, replays FROM updates"
+    )
+    db.execute("DROP TABLE updates")
+    db.execute("ALTER TABLE updates_v3 RENAME TO updates")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_create_v1, _count_replays_v2, _key_updates_by_bot_v3)
 
 
 def inspect(db: sqlite3.Connection, path: Path, known: int) -> int:

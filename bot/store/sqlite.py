@@ -80,34 +80,42 @@ class SqliteStore:
         return self._failing
 
     # --- updates -------------------------------------------------------------------------
-    def record_updates(self, updates: Sequence[tuple[int, str]]) -> list[int]:
-        """Store updates durably in one transaction; the ids never seen before.
+    def record_updates(self, updates: Sequence[tuple[int, str]], *, bot_id: int) -> list[int]:
+        """Store ``bot_id``'s updates durably in one transaction; the ids it never saw before.
 
         Raises ``StoreWriteError`` if they could not be recorded: answer them all anyway.
         """
         if not updates:
             return []
         return self._durable(
-            lambda db: update_log.record(db, updates, self._now()), "updates not recorded"
+            self._as_bot(bot_id, lambda db: update_log.record(db, bot_id, updates, self._now())),
+            "updates not recorded",
         )
 
-    def finish_update(self, update_id: int) -> None:
-        """Mark an update answered."""
-        self._write(lambda db: update_log.finish(db, update_id, self._now()), None)
+    def finish_update(self, update_id: int, *, bot_id: int) -> None:
+        """Mark one of ``bot_id``'s updates answered."""
+        work = self._as_bot(
+            bot_id, lambda db: update_log.finish(db, bot_id, update_id, self._now())
+        )
+        self._write(work, None)
 
-    def unfinished_updates(self) -> list[tuple[int, str]]:
-        """Recorded and not finished, oldest first."""
-        return self._read(update_log.unfinished)
+    def unfinished_updates(self, *, bot_id: int) -> list[tuple[int, str]]:
+        """``bot_id``'s updates recorded and not finished, oldest first."""
+        return self._read(lambda db: update_log.unfinished(db, bot_id))
 
-    def take_unfinished(self, max_replays: int) -> tuple[list[tuple[int, str]], list[int]]:
-        """Unfinished updates to replay, counted durably; and those given up (marked done).
+    def take_unfinished(
+        self, max_replays: int, *, bot_id: int
+    ) -> tuple[list[tuple[int, str]], list[int]]:
+        """``bot_id``'s unfinished updates to replay, counted durably; and those given up.
 
         Raises ``StoreWriteError`` if the count cannot be written: replaying without it could
         replay a process-killing update for ever, so the caller falls back to
         ``unfinished_updates`` knowingly.
         """
         return self._durable(
-            lambda db: update_log.take_unfinished(db, max_replays, self._now()),
+            self._as_bot(
+                bot_id, lambda db: update_log.take_unfinished(db, bot_id, max_replays, self._now())
+            ),
             "replays not counted",
         )
 
@@ -181,6 +189,23 @@ class SqliteStore:
     # --- plumbing ------------------------------------------------------------------------
     def _now(self) -> str:
         return stamp(self._clock())
+
+    def _as_bot(self, bot_id: int, work: Work[T]) -> Work[T]:
+        """``work``, after ``bot_id`` adopts the updates recorded before they had a bot."""
+
+        def adopting(db: sqlite3.Connection) -> T:
+            adopted = update_log.adopt(db, bot_id)
+            if adopted:
+                logger.info(
+                    "state store %s: %d updates recorded before the store kept their bot"
+                    " are taken as bot %d's",
+                    self.path,
+                    adopted,
+                    bot_id,
+                )
+            return work(db)
+
+        return adopting
 
     def _transaction(self, work: Work[T], durable: bool = False) -> T:
         """Run ``work`` in one write transaction (FULL sync if ``durable``); hold the lock."""

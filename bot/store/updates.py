@@ -4,6 +4,11 @@ The caller records what ``getUpdates`` (or a webhook) delivered before Telegram 
 forget it, answers, then marks each done. After a crash, what was recorded and not done is
 answered first. An id already recorded is a redelivery (Telegram resends what it was not told
 to forget), so it is never answered twice. These functions run inside the caller's transaction.
+
+An update is known by its bot and its id: every bot numbers its own updates, so two bots on one
+store see the same ids, and only the bot (``getMe``'s id, which the caller passes) tells them
+apart. Rows recorded before the store kept the bot have none; ``adopt`` gives them to the first
+bot that asks (see ``schema._key_updates_by_bot_v3``).
 """
 
 from __future__ import annotations
@@ -12,21 +17,33 @@ import sqlite3
 from collections.abc import Sequence
 
 
-def record(db: sqlite3.Connection, updates: Sequence[tuple[int, str]], now: str) -> list[int]:
-    """Store each update not seen before; the ids that were new, in the order given."""
+def adopt(db: sqlite3.Connection, bot_id: int) -> int:
+    """Make the rows recorded without a bot (before schema version 3) ``bot_id``'s; how many.
+
+    Run before every other call here, in the same transaction: whichever bot first records,
+    finishes or replays after the upgrade takes them all, once, and no later row lacks a bot.
+    An index search that finds nothing, once they are adopted.
+    """
+    return db.execute("UPDATE updates SET bot_id = ? WHERE bot_id IS NULL", (bot_id,)).rowcount
+
+
+def record(
+    db: sqlite3.Connection, bot_id: int, updates: Sequence[tuple[int, str]], now: str
+) -> list[int]:
+    """Store each update ``bot_id`` never saw before; the ids that were new, in the order given."""
     new = []
     for update_id, payload in updates:
         cursor = db.execute(
-            "INSERT INTO updates (update_id, payload, received_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (update_id) DO NOTHING",
-            (update_id, payload, now),
+            "INSERT INTO updates (bot_id, update_id, payload, received_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (bot_id, update_id) DO NOTHING",
+            (bot_id, update_id, payload, now),
         )
         if cursor.rowcount == 1:
             new.append(update_id)
     return new
 
 
-def finish(db: sqlite3.Connection, update_id: int, now: str) -> None:
+def finish(db: sqlite3.Connection, bot_id: int, update_id: int, now: str) -> None:
     """Mark an update answered (the first time only: done_at says when it was).
 
     Its raw JSON is dropped at once: it names the sender and the chat, and once answered only
@@ -34,40 +51,52 @@ def finish(db: sqlite3.Connection, update_id: int, now: str) -> None:
     the question is in flight.
     """
     db.execute(
-        "UPDATE updates SET done_at = ?, payload = '' WHERE update_id = ? AND done_at IS NULL",
-        (now, update_id),
+        "UPDATE updates SET done_at = ?, payload = ''"
+        " WHERE bot_id = ? AND update_id = ? AND done_at IS NULL",
+        (now, bot_id, update_id),
     )
 
 
-def unfinished(db: sqlite3.Connection) -> list[tuple[int, str]]:
-    """Recorded and not done, in the order they arrived."""
+def unfinished(db: sqlite3.Connection, bot_id: int) -> list[tuple[int, str]]:
+    """``bot_id``'s updates recorded and not done, in the order they arrived.
+
+    A read, so it adopts nothing: rows without a bot are listed too, being the ones this bot
+    would adopt with its next write.
+    """
     rows = db.execute(
-        "SELECT update_id, payload FROM updates WHERE done_at IS NULL ORDER BY seq"
+        "SELECT update_id, payload FROM updates"
+        " WHERE (bot_id = ? OR bot_id IS NULL) AND done_at IS NULL ORDER BY seq",
+        (bot_id,),
     ).fetchall()
     return [(int(row[0]), str(row[1])) for row in rows]
 
 
 def take_unfinished(
-    db: sqlite3.Connection, max_replays: int, now: str
+    db: sqlite3.Connection, bot_id: int, max_replays: int, now: str
 ) -> tuple[list[tuple[int, str]], list[int]]:
-    """The unfinished updates to answer again, and the ids of those given up on.
+    """``bot_id``'s unfinished updates to answer again, and the ids of those given up on.
 
     Each one returned is counted as replayed once more; one already replayed ``max_replays``
     times is marked done instead (its JSON blanked, as for an answered one).
     """
     rows = db.execute(
-        "SELECT update_id, payload, replays FROM updates WHERE done_at IS NULL ORDER BY seq"
+        "SELECT update_id, payload, replays FROM updates"
+        " WHERE bot_id = ? AND done_at IS NULL ORDER BY seq",
+        (bot_id,),
     ).fetchall()
     given_up = [int(row[0]) for row in rows if row[2] >= max_replays]
     db.executemany(
-        "UPDATE updates SET done_at = ?, payload = '' WHERE update_id = ?",
-        [(now, update_id) for update_id in given_up],
+        "UPDATE updates SET done_at = ?, payload = '' WHERE bot_id = ? AND update_id = ?",
+        [(now, bot_id, update_id) for update_id in given_up],
     )
-    db.execute("UPDATE updates SET replays = replays + 1 WHERE done_at IS NULL")
+    db.execute(
+        "UPDATE updates SET replays = replays + 1 WHERE bot_id = ? AND done_at IS NULL",
+        (bot_id,),
+    )
     return [(int(row[0]), str(row[1])) for row in rows if row[2] < max_replays], given_up
 
 
 def prune(db: sqlite3.Connection, before: str) -> int:
-    """Forget updates done before ``before``: Telegram keeps none longer than a day."""
+    """Forget updates done before ``before``, every bot's: Telegram keeps none over a day."""
     cursor = db.execute("DELETE FROM updates WHERE done_at IS NOT NULL AND done_at < ?", (before,))
     return cursor.rowcount

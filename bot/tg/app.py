@@ -39,7 +39,7 @@ from bot.tg.meaning import schedule_meaning, stop_meaning
 from bot.tg.more_button import more_button_pressed
 from bot.tg.pruning import schedule_pruning, stop_pruning
 from bot.tg.questions import ask_command, follow_up, private_text
-from bot.tg.rate_limiter import RetryingLimiter
+from bot.tg.rate_limiter import RetryingLimiter, api_address
 from bot.tg.replies import MORE_OR_LESS, VOTE
 from bot.tg.reports import feedback_command, stats_command, unanswered_command
 from bot.tg.state import STATE_KEY, BotState
@@ -81,7 +81,7 @@ def build_application(
         .token(require_token(settings))
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        .rate_limiter(RetryingLimiter())
+        .rate_limiter(RetryingLimiter(address=api_address(settings.telegram_base_url)))
         .concurrent_updates(CONCURRENT_UPDATES)
         .update_queue(RecordingQueue(store))
         .post_init(start_up)
@@ -164,4 +164,5 @@ async def register_commands(app: BotApp) -> None:
             await bot.set_my_commands(ADMIN_COMMANDS, scope=ChatScope(admin))
         except TelegramError as exc:
             logger.info("no admin command menu for %s yet: %s", admin, exc)
-    logger.info("bot @%s ready: %d documents", bot.username, len(state.answerer.base.documents))
+    documents = len(state.answerer.base.documents)
+    logger.info("bot @%s (id %d) ready: %d documents", bot.username, bot.id, documents)

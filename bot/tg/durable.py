@@ -10,6 +10,9 @@ handler group marks it done. On start, updates recorded and not done are answere
 
 An update Telegram delivers twice (it was never confirmed, so it comes again after a restart)
 is recorded once and answered once: the store says it is not new, and it is dropped here.
+Updates are kept per bot, by the id ``getMe`` gave PTB at start (``bot.id``): each bot numbers
+its updates on its own, so a test bot and the production bot on one store both get an update
+1, and neither is the other's redelivery.
 
 The window left: Telegram has accepted an answer and the process dies before the store marks
 its update done. That update is answered again after the restart, so that person gets the same
@@ -54,11 +57,20 @@ class RecordingQueue(asyncio.Queue[object]):
         """Record ``item`` (if it is an update) durably, then queue it; drop a redelivery.
 
         The write waits for the disk (an fsync), so it runs in a worker thread: other chats'
-        answers go on meanwhile. PTB awaits this before it confirms the update to Telegram.
+        answers go on meanwhile. PTB awaits this before it confirms the update to Telegram. The
+        update is recorded under the bot it came through (``getMe``'s id, known since PTB
+        initialised that bot), so another bot's update with the same id is no redelivery.
+        At DEBUG each update is logged as JSON (what is recorded, parseable, not Python's
+        repr), after whom it is from: an admin finds their user id without reading the JSON.
         """
         recorded = True
-        if isinstance(item, Update) and self.store is not None:
-            recorded = await asyncio.to_thread(self._record, item)
+        if isinstance(item, Update):
+            payload = item.to_json()
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug("%s: %s", received(item), payload)
+            if self.store is not None:
+                bot_id = item.get_bot().id
+                recorded = await asyncio.to_thread(self._record, item.update_id, payload, bot_id)
         if recorded:
             await super().put(item)
 
@@ -66,28 +78,36 @@ class RecordingQueue(asyncio.Queue[object]):
         """Queue an update already recorded (left unfinished by the last run)."""
         await super().put(update)
 
-    def _record(self, update: Update) -> bool:
-        """Whether to answer ``update``: it is new, or the store cannot tell."""
+    def _record(self, update_id: int, payload: str, bot_id: int) -> bool:
+        """Whether to answer the update: it is new to ``bot_id``, or the store cannot tell."""
         assert self.store is not None
         try:
-            new = self.store.record_updates([(update.update_id, update.to_json())])
+            new = self.store.record_updates([(update_id, payload)], bot_id=bot_id)
         except StoreWriteError as exc:  # answer anyway, without the net (the store warned)
-            logger.debug("update %d not recorded: %s", update.update_id, exc)
+            logger.debug("update %d not recorded: %s", update_id, exc)
             return True
         if not new:
-            logger.info("update %d delivered again: already answered once", update.update_id)
+            logger.info("update %d delivered again: already answered once", update_id)
         return bool(new)
+
+
+def received(update: Update) -> str:
+    """``update 12 received from user 11111111``: the start of an update's DEBUG line."""
+    user = update.effective_user
+    return f"update {update.update_id} received" + (f" from user {user.id}" if user else "")
 
 
 async def finished(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Mark an update done once every handler that answers it has run."""
     queue = context.application.update_queue
     if isinstance(update, Update) and isinstance(queue, RecordingQueue) and queue.store:
-        queue.store.finish_update(update.update_id)
+        queue.store.finish_update(update.update_id, bot_id=context.bot.id)
 
 
 async def replay_unfinished(queue: RecordingQueue, bot: Bot) -> int:
-    """Queue the updates the last run recorded and did not finish; how many were queued.
+    """Queue the updates ``bot``'s last run recorded and did not finish; how many were queued.
+
+    Only this bot's: another bot sharing the store replays its own when it starts.
 
     Each replay is counted first; an update already replayed ``MAX_REPLAYS`` times (so probably
     what killed those runs) is given up on, with a warning. An update the bot can no longer read
@@ -97,10 +117,10 @@ async def replay_unfinished(queue: RecordingQueue, bot: Bot) -> int:
     if store is None:
         return 0
     try:
-        unfinished, given_up = store.take_unfinished(MAX_REPLAYS)
+        unfinished, given_up = store.take_unfinished(MAX_REPLAYS, bot_id=bot.id)
     except StoreWriteError as exc:  # cannot count: replay anyway, as before the count existed
         logger.warning("replays not counted: %s", exc)
-        unfinished, given_up = _unfinished(store), []
+        unfinished, given_up = _unfinished(store, bot.id), []
     except StoreError as exc:
         logger.warning("updates left unfinished could not be read: %s", exc)
         return 0
@@ -115,7 +135,7 @@ async def replay_unfinished(queue: RecordingQueue, bot: Bot) -> int:
             update = Update.de_json(data, bot)
         except (ValueError, TypeError, KeyError) as exc:
             logger.warning("update %d left unfinished cannot be read: %s", update_id, exc)
-            store.finish_update(update_id)
+            store.finish_update(update_id, bot_id=bot.id)
             continue
         await queue.replay(update)
         queued += 1
@@ -124,9 +144,9 @@ async def replay_unfinished(queue: RecordingQueue, bot: Bot) -> int:
     return queued
 
 
-def _unfinished(store: StateStore) -> list[tuple[int, str]]:
+def _unfinished(store: StateStore, bot_id: int) -> list[tuple[int, str]]:
     try:
-        return store.unfinished_updates()
+        return store.unfinished_updates(bot_id=bot_id)
     except StoreError as exc:
         logger.warning("updates left unfinished could not be read: %s", exc)
         return []

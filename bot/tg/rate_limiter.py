@@ -11,6 +11,10 @@ retries a failed send at all. This limiter:
 * when a send may have been delivered (the response was lost: read timeout, reset while
   reading) retries only idempotent methods, since a second ``sendMessage`` would post the
   answer twice. That rare case is logged so an operator can see it.
+
+Each retry is one warning line naming the method (and its chat, for a method sent to one),
+the Bot API's address and why it failed ("connection refused", "Bad Gateway"): when Telegram
+cannot be reached at start, those lines are what an operator reads, never a traceback.
 """
 
 from __future__ import annotations
@@ -18,12 +22,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
+import socket
 import time
 import warnings
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from aiolimiter import AsyncLimiter
@@ -52,6 +59,73 @@ NOT_DELIVERED = (
     httpx.WriteTimeout,
     httpx.RemoteProtocolError,  # a kept-alive connection closed before any response
 )
+
+
+# Words for httpx failures whose message is often empty.
+_TIMEOUTS: tuple[tuple[type[httpx.TimeoutException], str], ...] = (
+    (httpx.ConnectTimeout, "timed out connecting"),
+    (httpx.ReadTimeout, "timed out waiting for the answer"),
+    (httpx.WriteTimeout, "timed out sending"),
+    (httpx.PoolTimeout, "no free connection in time"),
+)
+_UNREACHED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def api_address(base_url: str) -> str:
+    """The Bot API's scheme, host and port, to name it in a log line.
+
+    Never the path: PTB appends the token to it, and a path says nothing about reachability.
+    """
+    parts = urlsplit(base_url)
+    host = parts.hostname or ""
+    if not host:
+        return "the configured address"
+    if ":" in host:  # IPv6
+        host = f"[{host}]"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # not a number: left out rather than fail a log line
+        port = ""
+    return f"{parts.scheme}://{host}{port}" if parts.scheme else f"{host}{port}"
+
+
+def _socket_reason(error: BaseException) -> str | None:
+    """The operating system's reason somewhere in ``error``'s chain: "Connection refused"."""
+    seen: set[int] = set()
+    found: BaseException | None = error
+    while found is not None and id(found) not in seen:
+        seen.add(id(found))
+        if isinstance(found, socket.gaierror) and found.strerror:
+            return f"cannot resolve the host: {found.strerror}"
+        if isinstance(found, OSError) and found.errno:
+            return os.strerror(found.errno)
+        found = found.__cause__ or found.__context__
+    return None
+
+
+def describe_failure(exc: TelegramError, address: str) -> str:
+    """What went wrong with a request to the Bot API at ``address``, in one line's words.
+
+    A connection that never reached it (refused, unresolved, timed out) is "cannot reach"; one
+    lost on the way is "lost the connection"; an answer (a 5xx, a 429) is what it answered.
+    """
+    if isinstance(exc, RetryAfter):  # PTB words the wait by its type: "0:00:03" or "3 seconds"
+        return f"the Bot API at {address} asks to wait {retry_after_seconds(exc):g}s (429)"
+    cause = exc.__cause__
+    if not isinstance(cause, httpx.HTTPError):
+        return f"the Bot API at {address} answered: {exc}"
+    reason = _socket_reason(cause)
+    if reason is None:
+        reason = next((words for kind, words in _TIMEOUTS if isinstance(cause, kind)), "")
+    reason = (reason or str(cause) or type(cause).__name__).rstrip(".")
+    if isinstance(cause, _UNREACHED):
+        return f"cannot reach the Bot API at {address} ({reason[:1].lower()}{reason[1:]})"
+    return f"lost the connection to the Bot API at {address} ({reason[:1].lower()}{reason[1:]})"
+
+
+def request_name(endpoint: str, chat: object) -> str:
+    """``sendMessage to chat 42``, or just ``getMe`` for a method not sent to a chat."""
+    return endpoint if chat is None else f"{endpoint} to chat {chat}"
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
@@ -85,6 +159,7 @@ class RetryingLimiter(BaseRateLimiter[None]):
     def __init__(
         self,
         *,
+        address: str = "https://api.telegram.org",
         max_attempts: int = 5,
         base_delay: float = 0.5,
         max_delay: float = 8.0,
@@ -92,6 +167,7 @@ class RetryingLimiter(BaseRateLimiter[None]):
         per_second: float = 30,
         group_per_minute: float = 20,
     ) -> None:
+        self.address = address  # the Bot API's, named in log lines (``api_address``)
         self.max_attempts = max_attempts
         self.base_delay = base_delay
         self.max_delay = max_delay
@@ -136,8 +212,9 @@ class RetryingLimiter(BaseRateLimiter[None]):
                 self._give_up_if(attempt, not is_retryable(endpoint, exc), exc, endpoint)
                 failure = exc
             logger.warning(
-                "%s to chat %s failed (%s; attempt %d of %d); retrying in %.1fs",
-                endpoint, chat, failure, attempt, self.max_attempts, delay,
+                "%s failed: %s; retrying in %.1fs (attempt %d of %d)",
+                request_name(endpoint, chat), describe_failure(failure, self.address), delay,
+                attempt, self.max_attempts,
             )  # fmt: skip
             await asyncio.sleep(delay)
         raise AssertionError("unreachable: the last attempt returns or raises")

@@ -15,7 +15,7 @@ import re
 from urllib.parse import urlsplit
 
 from telegram import Update
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.config import Settings, SettingsError
 from bot.core import BriefingBotError, build_answerer, load_encoder, settle
@@ -23,6 +23,7 @@ from bot.log_levels import silence_extractors
 from bot.store import SqliteStore, StoreError, open_store
 from bot.tg.app import BotApp, build_application, require_token
 from bot.tg.meaning import ANSWERING, answering
+from bot.tg.rate_limiter import api_address, describe_failure
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +46,26 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
-def _not_a_token_rejection(record: logging.LogRecord) -> bool:
-    """Drop PTB's traceback for a rejected token: ``run_bot`` reports it as one line."""
-    error = record.exc_info[1] if record.exc_info else None
-    return not isinstance(error, InvalidToken)
+class ReportedByRunBot(logging.Filter):
+    """Drops PTB's own tracebacks for what ``run_bot`` reports in one line.
+
+    A rejected token, always. A Bot API that cannot be reached at start, unless at DEBUG: PTB
+    logs it as an ERROR with a traceback of a hundred lines, after the limiter's one line per
+    attempt and before ``run_bot``'s final one have said it all. At DEBUG its chain of causes
+    (httpx, httpcore, the socket) may still help find a proxy or TLS problem.
+    """
+
+    def __init__(self, debug: bool) -> None:
+        super().__init__()
+        self.debug = debug
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Whether to keep ``record``."""
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, InvalidToken):
+            return False
+        from_ptb = record.name.split(".", 1)[0] == "telegram"
+        return self.debug or not (from_ptb and isinstance(error, NetworkError))
 
 
 def configure_logging(level: str, secrets: list[str]) -> None:
@@ -57,10 +74,10 @@ def configure_logging(level: str, secrets: list[str]) -> None:
     handler.setFormatter(
         RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
     )
-    handler.addFilter(_not_a_token_rejection)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    handler.addFilter(ReportedByRunBot(debug=root.level <= logging.DEBUG))
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
     silence_extractors(root.level)
@@ -120,13 +137,22 @@ def run_bot(settings: Settings) -> int:
         raise SettingsError(
             "TELEGRAM_BOT_TOKEN: rejected by the Bot API; check it with @BotFather"
         ) from None
-    except TelegramError as exc:  # start-up calls were already retried by RetryingLimiter
-        # PTB puts the token in some messages: never print them raw.
-        reason = str(exc).replace(token, "[redacted]")
-        raise StartupError(f"cannot start the bot: {reason}") from None
+    except NetworkError as exc:  # start-up calls were already retried by RetryingLimiter
+        problem = describe_failure(exc, api_address(settings.telegram_base_url))
+        raise StartupError(
+            f"cannot start the bot: {_redact(problem, token)};"
+            " check TELEGRAM_BASE_URL and the network, then start it again"
+        ) from None
+    except TelegramError as exc:
+        raise StartupError(f"cannot start the bot: {_redact(str(exc), token)}") from None
     finally:
         store.close()
     return 0
+
+
+def _redact(text: str, token: str) -> str:
+    """PTB puts the token in some messages: never print them raw."""
+    return text.replace(token, "[redacted]")
 
 
 class StateStoreError(BriefingBotError):
