@@ -19,7 +19,7 @@ from typing import TextIO
 
 from bot import report_text
 from bot.adding import keep_original, prepare_file, prepare_link, unused_name
-from bot.config import Settings, load_settings
+from bot.config import Settings, keep_recent_eval_caches, load_settings
 from bot.core import (
     DEFAULT_SAMPLE,
     DEFAULT_SEED,
@@ -34,6 +34,7 @@ from bot.core import (
     Match,
     VerificationReport,
     build_answerer,
+    counted,
     evaluate,
     every_tenth,
     held_out,
@@ -87,12 +88,18 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help='ask each question without its own "file": every answer is then a wrong one',
     )
+    evaluation.add_argument(
+        "--cache",
+        type=Path,
+        metavar="DIR",
+        help="where eval keeps the index and sentence vectors (default: the user's cache)",
+    )
     add = commands.add_parser("add", help="add a briefing from a link or a file")
     add.add_argument("source", help="an http(s) link, or a .pdf, .html, .md or .txt file")
-    for sub in (ask, check, evaluation, add):
-        sub.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge directory")
     commands.add_parser("run", help="run the Telegram bot (settings from the environment)")
     report = commands.add_parser("report", help="what people asked the bot, from its question log")
+    for sub in (ask, check, evaluation, add, report):  # report: STATE_DB's default place
+        sub.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge directory")
     report.add_argument("--days", type=int, default=7, metavar="N", help="the last N days")
     report.add_argument("--json", action="store_true", help="one JSON object instead of text")
     report.add_argument(
@@ -189,12 +196,17 @@ def _check(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     for document in documents:
         sections = ", ".join(document.sections) or "(none)"
         print(
-            f"{document.path}: {document.title!r}: {document.sentence_count} sentences; "
-            f"sections: {sections}",
+            f"{document.path}: {document.title!r}:"
+            f" {counted(document.sentence_count, 'sentence')}; sections: {sections}",
             file=out,
         )
     sentences = sum(d.sentence_count for d in documents)
-    print(f"{len(documents)} documents, {sentences} sentences, {len(problems)} problems", file=out)
+    counts = (
+        counted(len(documents), "document"),
+        counted(sentences, "sentence"),
+        counted(len(problems), "problem"),
+    )
+    print(", ".join(counts), file=out)
     for problem in problems:
         print(f"problem: {problem}", file=out)
     if problems:
@@ -245,7 +257,7 @@ def _logged_questions(settings: Settings) -> tuple[list[str], str]:
             logged = [q.text for q in store.questions(since)]
     except (StoreError, OSError) as exc:
         return [], f"not read ({exc})"
-    return logged, f"{len(logged)} questions at {path}"
+    return logged, f"{counted(len(logged), 'question')} at {path}"
 
 
 def _first_line(label: str, first: FirstSentence | None) -> str:
@@ -273,7 +285,7 @@ def format_verification(report: VerificationReport, seed: int) -> str:
     shown = report.disagreements[:DISAGREEMENT_EXAMPLES]
     if shown:
         first = f", the first {len(shown)}" if len(shown) < len(report.disagreements) else ""
-        lines.append(f"disagreements: {len(report.disagreements)} questions{first}:")
+        lines.append(f"disagreements: {counted(len(report.disagreements), 'question')}{first}:")
     for disagreement in shown:
         where = "below the first sentence" if disagreement.top1 else "the first sentence"
         lines.append(f"- {quoted(disagreement.question)} ({where} differs)")
@@ -289,12 +301,17 @@ def format_verification(report: VerificationReport, seed: int) -> str:
     return "\n".join(lines)
 
 
+def _figure(value: float | None) -> str:
+    """A ranking figure, or a dash where no answerable question left anything to measure."""
+    return "- (no answerable question)" if value is None else f"{value:.3f}"
+
+
 def format_figures(report: EvalReport) -> list[str]:
     """The figures of a report, a line each."""
     return [
         f"questions: {report.questions} ({report.answerable} answerable)",
-        f"P@1: {report.p_at_1:.3f}",
-        f"MRR@10: {report.mrr_at_10:.3f}",
+        f"P@1: {_figure(report.p_at_1)}",
+        f"MRR@10: {_figure(report.mrr_at_10)}",
         f"abstention right (no answer to an unanswerable question): {report.abstained_right}",
         f"abstention wrong (no answer to an answerable question): {report.abstained_wrong}",
         f"answered an unanswerable question: {report.answered_wrongly_unanswerable}",
@@ -356,12 +373,26 @@ def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         config = settings.engine()
         answerer = build_answerer(config, load_encoder(config), progress=every_tenth(_progress))
         return _ask(args, answerer, out, stdin)
-    # Evaluation measures the code as it is, on sets an admin may keep read-only: no cache.
-    config = settings.engine().model_copy(update={"cache_dir": None})
+    config = settings.engine().model_copy(update={"cache_dir": _eval_cache(args, settings)})
     answerer = build_answerer(config, load_encoder(config), progress=every_tenth(_progress))
     cases = read_cases(args.file)
     _evaluate(args, cases, answerer, out)
     return 0
+
+
+def _eval_cache(args: argparse.Namespace, settings: Settings) -> Path | None:
+    """``--cache``, else the knowledge's folder in the user's cache (``eval_cache_dir``).
+
+    Embedding a set of thousands of sentences takes minutes; kept, a second run only asks the
+    questions. It still measures the code as it is: the index is rebuilt when the engine's
+    code or a file changes, and a sentence's vector is kept under its model and exact text.
+    """
+    if args.cache is not None:
+        return Path(args.cache)
+    folder = settings.eval_cache_dir()
+    if folder is not None:
+        keep_recent_eval_caches(folder)
+    return folder
 
 
 def _add(source: str, settings: Settings, out: TextIO) -> int:
@@ -394,7 +425,10 @@ def _add(source: str, settings: Settings, out: TextIO) -> int:
     print(f"added “{prepared.title}” as {target}", file=out)
     if kept is not None:
         print(f"original kept at {kept}", file=out)
-    print(f"{len(documents)} documents; reload the bot (/reload) to answer from it", file=out)
+    print(
+        f"{counted(len(documents), 'document')}; reload the bot (/reload) to answer from it",
+        file=out,
+    )
     return 0
 
 
@@ -411,7 +445,7 @@ def _report(args: argparse.Namespace, path: Path, out: TextIO) -> int:
                 cases = report_text.export_cases(store.questions(start))
                 lines = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases)
                 args.export.write_text(lines, encoding="utf-8")
-                print(f"wrote {len(cases)} questions to {args.export}", file=out)
+                print(f"wrote {counted(len(cases), 'question')} to {args.export}", file=out)
                 return 0
             unanswered = store.unanswered(start)
             days = store.stats(start)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
+import os
+import re
+import shutil
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,9 +15,12 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core import AnswerOptions, BriefingBotError, EngineConfig
-from bot.model_install import default_model_dir
+from bot.model_install import default_model_dir, user_cache_root
 
 DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
+EVAL_CACHE_FOLDER = "eval"  # under user_cache_root(): one folder a knowledge directory
+EVAL_CACHES_KEPT = 8  # the knowledge directories evaluated most recently keep their folders
+_EVAL_CACHE_NAME = re.compile(r"[A-Za-z0-9._-]+-[0-9a-f]{16}")
 
 
 class SettingsError(BriefingBotError):
@@ -106,6 +114,21 @@ class Settings(BaseSettings):
             "state.sqlite3"
         )
 
+    def eval_cache_dir(self) -> Path | None:
+        """Where ``eval`` keeps the index and sentence vectors of the knowledge; ``None``: off.
+
+        Not the knowledge's own cache folder: an evaluation set may be read-only (a shared or
+        vendored copy), and a folder holds one index, so evaluating there, or in ``CACHE_DIR``,
+        would replace the bot's. A folder of the user's cache for each knowledge directory,
+        named by its resolved path: the same directory finds its folder again however it is
+        spelled, and the folder grows no further when the files change, since the index in it
+        is replaced (its key covers every file's content and the engine's code) and vectors
+        are stored per document text. ``INDEX_CACHE=false`` writes no cache here either.
+        """
+        if not self.index_cache:
+            return None
+        return user_cache_root() / EVAL_CACHE_FOLDER / eval_cache_name(self.knowledge_dir)
+
     def engine(self) -> EngineConfig:
         """The engine these settings describe: the one place settings become an engine."""
         return EngineConfig(
@@ -122,6 +145,37 @@ class Settings(BaseSettings):
             bundled_model=self.semantic and self.model_dir is None,
             model_threads=self.model_threads,
         )
+
+
+def eval_cache_name(directory: Path) -> str:
+    """A folder name for ``directory``'s evaluation cache: its name, for people, then a digest.
+
+    The digest of the resolved path keeps two directories of the same name apart.
+    """
+    resolved = directory.resolve()
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "_", resolved.name)[:40] or "root"
+    return f"{readable}-{hashlib.sha256(str(resolved).encode()).hexdigest()[:16]}"
+
+
+def keep_recent_eval_caches(current: Path, keep: int = EVAL_CACHES_KEPT) -> None:
+    """Mark ``current`` used now and delete all but the ``keep`` most recently used beside it.
+
+    A folder a knowledge directory evaluated would otherwise pile up with every temporary
+    copy ever evaluated. Only folders named as ``eval_cache_name`` names them are touched, and
+    a failure only leaves a folder for next time.
+    """
+    with contextlib.suppress(OSError):
+        current.mkdir(parents=True, exist_ok=True)
+        os.utime(current)
+        folders = [
+            f
+            for f in current.parent.iterdir()
+            if f.is_dir() and _EVAL_CACHE_NAME.fullmatch(f.name)
+        ]
+        folders.sort(key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in folders[keep:]:
+            if old != current:
+                shutil.rmtree(old, ignore_errors=True)
 
 
 def load_settings(**overrides: Any) -> Settings:

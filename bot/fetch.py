@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from bot.core import BriefingBotError
+from bot.core import BriefingBotError, counted
 
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_REDIRECTS = 5
@@ -136,4 +136,4 @@ def fetch(
                 raise FetchError(f"{current}: {type(exc).__name__}: {exc}") from None
             finally:
                 response.close()
-    raise FetchError(f"{url}: more than {max_redirects} redirects")
+    raise FetchError(f"{url}: more than {counted(max_redirects, 'redirect')}")

@@ -48,15 +48,23 @@ class ModelInstallError(BriefingBotError):
         return type(self), (self.reason,)
 
 
+def user_cache_root() -> Path:
+    """The bot's folder in the user's cache, for what it may rebuild or fetch again.
+
+    ``$XDG_CACHE_HOME/briefing-bot``, else ``~/.cache/briefing-bot``: outside the source tree
+    (an installed package has no writable place of its own) and kept across virtual
+    environments and checkouts.
+    """
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "briefing-bot"
+
+
 def default_model_root() -> Path:
     """Where models go unless told otherwise: the user's cache, beside other tools' models.
 
-    ``$XDG_CACHE_HOME/briefing-bot/models``, else ``~/.cache/briefing-bot/models``: outside
-    the source tree (an installed package has no writable place of its own) and kept across
-    virtual environments, so a second checkout does not download the model again.
+    ``user_cache_root() / "models"``, so a second checkout does not download the model again.
     """
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "briefing-bot" / "models"
+    return user_cache_root() / "models"
 
 
 def default_model_dir() -> Path:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.core import counted
 from bot.store import DayStats, FeedbackItem, LoggedQuestion, UnansweredGroup
 
 UNANSWERED_DAYS = 7
@@ -31,8 +32,8 @@ def since(now: datetime, days: int) -> datetime:
 def unanswered_text(groups: Sequence[UnansweredGroup], days: int) -> str:
     """The questions most asked without an answer: what to add to the briefings next."""
     if not groups:
-        return f"No unanswered questions in the last {days} days."
-    lines = [f"Most asked without an answer, last {days} days:"]
+        return f"No unanswered questions in the last {counted(days, 'day')}."
+    lines = [f"Most asked without an answer, last {counted(days, 'day')}:"]
     for group in groups:
         times = "once" if group.count == 1 else f"{group.count} times"
         lines.append(f"- {times}: {group.example}")
@@ -42,8 +43,11 @@ def unanswered_text(groups: Sequence[UnansweredGroup], days: int) -> str:
 def stats_text(days: Sequence[DayStats], span: int) -> str:
     """Questions a day, the share answered, votes and the median time to answer."""
     if not days:
-        return f"No questions in the last {span} days."
-    lines = [f"Questions, last {span} days (UTC):", "day         asked answered  up down  median"]
+        return f"No questions in the last {counted(span, 'day')}."
+    lines = [
+        f"Questions, last {counted(span, 'day')} (UTC):",
+        "day         asked answered  up down  median",
+    ]
     for day in days:
         lines.append(
             f"{day.day.isoformat()}  {day.questions:5d}   {day.answered_share:5.0%}"
@@ -52,7 +56,9 @@ def stats_text(days: Sequence[DayStats], span: int) -> str:
     total = sum(d.questions for d in days)
     answered = sum(d.answered for d in days)
     up, down = sum(d.up for d in days), sum(d.down for d in days)
-    lines.append(f"all: {total} questions, {answered / total:.0%} answered, {up} up, {down} down")
+    lines.append(
+        f"all: {counted(total, 'question')}, {answered / total:.0%} answered, {up} up, {down} down"
+    )
     return "\n".join(lines)
 
 

@@ -16,6 +16,7 @@ KB = ["--knowledge", str(REPO_KNOWLEDGE)]
 def _no_dotenv(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # no .env of the developer's leaks into the tests
     monkeypatch.setenv("CACHE_DIR", str(tmp_path / "cache"))  # never into the repository
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # nor the developer's cache
     monkeypatch.setenv("SEMANTIC", "false")  # words alone, unless a test asks for the model
 
 
@@ -99,13 +100,34 @@ def test_no_answer_is_said_plainly(capsys):
 
 def test_check_reports_counts_and_problems(capsys, write, tmp_path):
     assert main(["check", *KB]) == 0
-    assert "1 documents, 23 sentences, 0 problems" in capsys.readouterr().out
+    assert "1 document, 23 sentences, 0 problems" in capsys.readouterr().out
     write("good.md", "Fine text.\n")
-    write("bad.txt", b"\xff\xfe")
+    write("bad.txt", "caf\u00e9 au lait\n".encode("latin-1"))  # a UTF-16 BOM would be read
     assert main(["check", "--knowledge", str(tmp_path / "kb")]) == 1
     out = capsys.readouterr().out
     assert "problem: bad.txt:1: not UTF-8" in out
     assert "good.md" in out
+
+
+def test_check_counts_one_of_each_in_the_singular(capsys, write, tmp_path):
+    write("good.md", "# Good\n\nFine text.\n")
+    write("bad.txt", b"\x00\x01 binary")
+    assert main(["check", "--knowledge", str(tmp_path / "kb")]) == 1
+    out = capsys.readouterr().out
+    assert "good.md: 'Good': 1 sentence; sections: (none)" in out
+    assert "1 document, 1 sentence, 1 problem\n" in out
+
+
+def test_eval_of_a_set_with_no_answerable_question_claims_no_precision(capsys, tmp_path):
+    questions = tmp_path / "refuse.jsonl"
+    questions.write_text('{"q": "How do I cook rice?", "accept": []}\n', encoding="utf-8")
+    assert main(["eval", str(questions), *KB]) == 0
+    out = capsys.readouterr().out
+    assert "questions: 1 (0 answerable)" in out
+    assert "P@1: - (no answerable question)\n" in out
+    assert "MRR@10: - (no answerable question)\n" in out
+    assert "1.000" not in out
+    assert "abstention right (no answer to an unanswerable question): 1" in out
 
 
 def test_eval_prints_figures_and_failures(capsys):
@@ -154,6 +176,86 @@ def test_eval_held_out_asks_each_question_without_its_file(capsys, write, tmp_pa
     out = capsys.readouterr().out
     assert "questions: 2, each asked without its own file" in out
     assert "answered anyway (each a wrong answer): 0 (0.000)" in out
+
+
+def _files(directory):
+    """Every file and folder under ``directory``, hidden ones too, with its size and time."""
+    return {
+        str(p.relative_to(directory)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in directory.rglob("*")
+    }
+
+
+def test_eval_caches_in_the_user_cache_and_never_writes_to_read_only_knowledge(
+    capsys, monkeypatch, tmp_path
+):
+    import shutil
+    import stat
+
+    knowledge = tmp_path / "kb"
+    shutil.copytree(REPO_KNOWLEDGE, knowledge)
+    before = _files(knowledge)
+    modes = {p: p.stat().st_mode for p in [knowledge, *knowledge.rglob("*")]}
+    for path in modes:  # chmod -R a-w
+        path.chmod(modes[path] & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    monkeypatch.setenv("SEMANTIC", "true")
+    encoders: list[FakeEncoder] = []
+
+    def fresh_encoder(config):
+        encoders.append(FakeEncoder())
+        return encoders[-1]
+
+    monkeypatch.setattr(cli, "load_encoder", fresh_encoder)
+    argv = ["eval", str(DEV_QUESTIONS), "--knowledge", str(knowledge)]
+    try:
+        assert main(argv) == 0
+        first = capsys.readouterr().out
+        folders = list((tmp_path / "xdg" / "briefing-bot" / "eval").iterdir())
+        assert [(f / cache.FILE_NAME).is_file() for f in folders] == [True]
+        assert any((folders[0] / "vectors").iterdir())
+        assert encoders[0].encoded  # the first run embeds every sentence
+
+        monkeypatch.setattr(cache, "build_arrays", lambda base: pytest.fail("rebuilt"))
+        assert main(argv) == 0
+        assert capsys.readouterr().out == first
+        assert encoders[1].encoded == []  # the second only asks: no sentence embedded again
+        assert _files(knowledge) == before  # nothing written inside the knowledge
+    finally:
+        for path, mode in modes.items():
+            path.chmod(mode)
+
+
+def test_eval_cache_option_and_a_code_change_rebuilds(capsys, monkeypatch, tmp_path, write):
+    filler = "Cats sleep a lot. Rivers flow to seas. Snow fell early.\n\n"  # IDF needs a corpus
+    write("ferries.md", f"# Ferries\n\n{filler}The ferry to Oslo leaves at noon.\n")
+    write("bread.md", f"# Bread\n\n{filler}Rye bread is baked at dawn.\n")
+    questions = tmp_path / "q.jsonl"
+    lines = [
+        {"q": "When does the Oslo ferry leave?", "answers": ["noon"], "file": "ferries.md"},
+        {"q": "When is rye bread baked?", "answers": ["dawn"], "file": "bread.md"},
+    ]
+    questions.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    chosen = tmp_path / "chosen"
+    argv = ["eval", str(questions), "--knowledge", str(tmp_path / "kb"), "--cache", str(chosen)]
+    assert main(argv) == 0
+    assert (chosen / cache.FILE_NAME).is_file()
+    assert not (tmp_path / "xdg").exists()  # --cache instead of the user's cache
+    assert "P@1: 1.000" in capsys.readouterr().out
+
+    builds = []
+    original = cache.build_arrays
+
+    def counted_build(base):
+        builds.append(base)
+        return original(base)
+
+    monkeypatch.setattr(cache, "build_arrays", counted_build)
+    assert main([*argv, "--held-out"]) == 0  # held out from the cached index
+    assert "answered anyway (each a wrong answer): 0 (0.000)" in capsys.readouterr().out
+    assert builds == []
+    monkeypatch.setattr(cache, "code_version", lambda: "the engine as edited since")
+    assert main(argv) == 0  # the code as it is now is measured, not the cached index
+    assert len(builds) == 1
 
 
 @pytest.mark.parametrize(
@@ -250,6 +352,33 @@ def test_report_json_and_export_for_eval(capsys, tmp_path):
     assert all("todo" in c for c in lines if "currency" in c["q"].lower())
 
 
+def test_report_reads_the_store_of_the_knowledge_directory_given(capsys, monkeypatch, tmp_path):
+    monkeypatch.delenv("CACHE_DIR")  # the default place: the knowledge's hidden cache folder
+    knowledge = tmp_path / "kb"
+    _logged(knowledge / ".index-cache" / "state.sqlite3")
+    assert main(["report", "--knowledge", str(knowledge)]) == 0
+    assert "all: 4 questions, 50% answered, 1 up, 1 down" in capsys.readouterr().out
+    assert main(["report", "--knowledge", str(tmp_path / "elsewhere")]) == 2
+    assert str(tmp_path / "elsewhere" / ".index-cache" / "state.sqlite3") in (
+        capsys.readouterr().err
+    )
+
+
+def test_report_export_of_one_question_says_so_in_the_singular(capsys, tmp_path):
+    from bot.store import QuestionEntry, open_store
+
+    db = tmp_path / "state.sqlite3"
+    with open_store(db) as store:
+        store.log_question(
+            QuestionEntry(
+                chat_type="private", text="who guards Lachin?", group_key="guard", latency_ms=1.0
+            )
+        )
+    exported = tmp_path / "mine.jsonl"
+    assert main(["report", "--db", str(db), "--export", str(exported)]) == 0
+    assert capsys.readouterr().out == f"wrote 1 question to {exported}\n"
+
+
 def test_report_without_a_store_is_one_clear_line(capsys, tmp_path):
     assert main(["report", "--db", str(tmp_path / "none.sqlite3")]) == 2
     err = capsys.readouterr().err
@@ -270,7 +399,7 @@ def test_report_on_a_damaged_store_names_it_and_keeps_it(capsys, tmp_path):
 def test_check_verify_compares_the_bm25_stage_with_rank_bm25(capsys, tmp_path):
     assert main(["check", *KB, "--verify"]) == 0
     out = capsys.readouterr().out
-    assert "1 documents, 23 sentences, 0 problems" in out
+    assert "1 document, 23 sentences, 0 problems" in out
     assert "verify: the BM25 stage (the ranking by words)" in out
     assert "index: built from the files (no fresh cache)" in out
     assert f"question log: none at {tmp_path / 'cache' / 'state.sqlite3'}" in out
@@ -319,6 +448,8 @@ def test_check_verify_fails_and_names_the_questions_when_the_index_is_wrong(caps
     assert out.count("\n    served index: \u201c") == 5
     assert out.count("\n    rank-bm25   : \u201c") == 5
     assert "NOT exact" in out
+    assert main(["check", *KB, "--verify", "--sample", "1"]) == 1
+    assert "disagreements: 1 question:\n" in capsys.readouterr().out
 
 
 def test_check_verify_asks_the_logged_questions_too(capsys, monkeypatch, tmp_path):
@@ -330,6 +461,21 @@ def test_check_verify_asks_the_logged_questions_too(capsys, monkeypatch, tmp_pat
     assert f"question log: 4 questions at {db}" in out
     # Kalbajar and Lachin: the currency questions use no word of the briefing, so rank nothing
     assert "questions checked: 10 (2 from the question log, 8 made" in out
+
+
+def test_check_verify_counts_one_logged_question_in_the_singular(capsys, monkeypatch, tmp_path):
+    from bot.store import QuestionEntry, open_store
+
+    db = tmp_path / "state.sqlite3"
+    with open_store(db) as store:
+        store.log_question(
+            QuestionEntry(
+                chat_type="private", text="who guards Lachin?", group_key="guard", latency_ms=1.0
+            )
+        )
+    monkeypatch.setenv("STATE_DB", str(db))
+    assert main(["check", *KB, "--verify", "--sample", "2"]) == 0
+    assert f"question log: 1 question at {db}\n" in capsys.readouterr().out
 
 
 def test_check_verify_reads_a_fresh_index_cache(capsys, tmp_path):
@@ -378,6 +524,15 @@ def test_add_saves_a_pdf_as_a_knowledge_file_and_ask_answers_from_it(capsys, tmp
     question = "how many lorries use the customs post?"
     assert main(["ask", "--knowledge", str(knowledge), question]) == 0
     assert "4,000 lorries" in capsys.readouterr().out
+
+
+def test_add_to_an_empty_knowledge_directory_counts_one_document(capsys, tmp_path):
+    knowledge = tmp_path / "kb"
+    knowledge.mkdir()
+    note = tmp_path / "note.md"
+    note.write_text("---\ntitle: Ferry note\n---\n\nThe ferry leaves at noon.\n")
+    assert main(["add", str(note), "--knowledge", str(knowledge)]) == 0
+    assert "\n1 document; reload the bot (/reload) to answer from it\n" in capsys.readouterr().out
 
 
 def test_add_refuses_what_it_cannot_read_and_leaves_nothing(capsys, tmp_path):

@@ -74,3 +74,43 @@ def test_the_state_store_lives_beside_the_index_cache_unless_told(tmp_path):
     assert Settings(**base, state_db="").state_db_path() == Settings(**base).state_db_path()
     assert Settings(**base).question_log_days == 90
     assert Settings(**base).log_user_hash is False
+
+
+def test_eval_caches_in_the_user_cache_one_folder_a_knowledge_directory(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    for name in ("one", "two"):
+        (tmp_path / name / "kb").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(tmp_path / "one" / "kb")
+
+    def folder(knowledge, **more):
+        return Settings(_env_file=None, knowledge_dir=knowledge, **more).eval_cache_dir()  # type: ignore[call-arg]
+
+    first = folder(tmp_path / "one" / "kb")
+    assert first is not None
+    assert first.parent == tmp_path / "xdg" / "briefing-bot" / "eval"
+    assert first.name.startswith("kb-")  # people can tell which folder is which
+    monkeypatch.chdir(tmp_path / "one")
+    assert folder("kb") == folder(tmp_path / "link") == first  # however it is spelled
+    assert folder(tmp_path / "two" / "kb") != first  # the same name elsewhere is another
+    assert folder(tmp_path / "one" / "kb", cache_dir=tmp_path / "bot-cache") == first
+    assert folder(tmp_path / "one" / "kb", index_cache=False) is None
+
+
+def test_only_the_most_recently_used_eval_caches_are_kept(tmp_path):
+    import os
+
+    from bot.config import eval_cache_name, keep_recent_eval_caches
+
+    root = tmp_path / "eval"
+    folders = [root / eval_cache_name(tmp_path / f"kb{n}") for n in range(5)]
+    for age, old in enumerate(folders):
+        (old / "vectors").mkdir(parents=True)
+        os.utime(old, (1_000_000 - age, 1_000_000 - age))  # kb0 the newest, kb4 the oldest
+    foreign = root / "notes"
+    foreign.mkdir()
+    os.utime(foreign, (1, 1))
+    current = root / eval_cache_name(tmp_path / "kb4")  # the oldest, used again now
+    keep_recent_eval_caches(current, keep=3)
+    assert sorted(p.name for p in root.iterdir()) == sorted(
+        [folders[0].name, folders[1].name, current.name, "notes"]
+    )

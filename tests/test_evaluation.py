@@ -60,6 +60,15 @@ def test_metrics_count_ranks_and_abstentions():
     assert [f.question for f in report.failures] == ["b", "c", "e"]
 
 
+def test_a_set_with_no_answerable_question_claims_no_ranking_figures():
+    cases = [EvalCase(q="d", accept=[]), EvalCase(q="e", accept=[])]
+    replies = {"d": _answer("d"), "e": _answer("e", "something")}
+    report = evaluate(cases, replies.__getitem__)
+    assert (report.p_at_1, report.mrr_at_10) == (None, None)  # not a perfect 1.0
+    assert report.model_dump()["p_at_1"] is None
+    assert (report.abstained_right, report.answered_wrongly_unanswerable) == (1, 1)
+
+
 def test_read_cases_names_the_bad_line(tmp_path):
     path = tmp_path / "q.jsonl"
     path.write_text('{"q": "a", "accept": []}\n\nnot json\n', encoding="utf-8")

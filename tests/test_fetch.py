@@ -74,6 +74,8 @@ def test_size_redirects_and_errors_are_bounded(local):
         fetch(f"{local}/huge", max_bytes=10_000, allow_private=True, timeout=5)
     with pytest.raises(FetchError, match="redirects"):
         fetch(f"{local}/loop", max_bytes=10_000, allow_private=True, timeout=5, max_redirects=3)
+    with pytest.raises(FetchError, match=r"more than 1 redirect$"):
+        fetch(f"{local}/loop", max_bytes=10_000, allow_private=True, timeout=5, max_redirects=1)
     with pytest.raises(FetchError, match="answered 404"):
         fetch(f"{local}/gone", max_bytes=10_000, allow_private=True, timeout=5)
 

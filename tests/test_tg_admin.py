@@ -45,7 +45,7 @@ async def test_failed_reload_keeps_answering_from_the_old_index(
     text = last_text(fake_telegram)
     assert "Reload failed" in text
     assert "broken.md" in text
-    assert "Nothing changed" in text
+    assert "Nothing changed: I still answer from 1 document." in text  # not "1 documents"
     assert get_state(tg_app).answerer is before
 
 

@@ -42,6 +42,20 @@ async def test_nothing_changed_is_said(state):
     assert report.summary().endswith("No files changed.")
 
 
+async def test_a_reload_to_one_document_of_one_sentence_says_so_in_the_singular(
+    state, knowledge_copy
+):
+    for path in knowledge_copy.iterdir():
+        if path.is_file():
+            path.unlink()
+    (knowledge_copy / "note.md").write_text(NOTE)
+    report = await reload_knowledge(state)
+    assert (report.documents, report.sentences) == (1, 1)
+    assert ": 1 document, 1 sentence.\n" in report.summary()
+    (knowledge_copy / "more.md").write_text(NOTE.replace("Note", "More").replace("noon", "dawn"))
+    assert ": 2 documents, 2 sentences.\n" in (await reload_knowledge(state)).summary()
+
+
 async def test_a_failed_reload_keeps_the_answerer(state, knowledge_copy):
     before = state.answerer
     (knowledge_copy / "bad.md").write_text("---\ntitle: [unclosed\n---\ntext\n")

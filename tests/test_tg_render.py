@@ -196,3 +196,11 @@ def test_sources_are_listed_newest_first_with_dates_undated_last_in_order(tmp_pa
 
 def test_sources_of_an_empty_base(tmp_path):
     assert render_sources(knowledge(tmp_path, 0)) == ["I have no briefings loaded yet."]
+
+
+def test_sources_count_one_briefing_and_one_sentence_in_the_singular(tmp_path):
+    (html,) = render_sources(knowledge(tmp_path, 1))  # one document of one sentence
+    assert html.startswith("<b>I have read 1 briefing:</b>")
+    assert "\n1 sentence \u00b7 <a href=" in html
+    (two,) = render_sources(knowledge(tmp_path, 2))
+    assert two.startswith("<b>I have read 2 briefings:</b>")

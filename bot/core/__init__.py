@@ -58,7 +58,7 @@ from bot.core.ingest.pdf import ExtractedPdf, extract_pdf
 from bot.core.ingest.webpage import ExtractedPage, extract_html
 from bot.core.options import AnswerOptions, EngineConfig
 from bot.core.question import MAX_QUESTION_CHARS
-from bot.core.results import Answer, Match, day_text
+from bot.core.results import Answer, Match, counted, day_text
 from bot.core.search.vectors import every_tenth
 from bot.core.verification import (
     DEFAULT_SAMPLE,
@@ -110,6 +110,7 @@ __all__ = [
     "VerificationReport",
     "build_answerer",
     "build_in_process",
+    "counted",
     "day_text",
     "embed_in_process",
     "evaluate",

@@ -69,12 +69,16 @@ class Failure(BaseModel):
 
 
 class EvalReport(BaseModel):
-    """Quality figures over a question set."""
+    """Quality figures over a question set.
+
+    ``p_at_1`` and ``mrr_at_10`` are ``None`` when no question is answerable: a set of
+    questions to refuse says nothing about ranking, and a perfect score would claim it did.
+    """
 
     questions: int
     answerable: int
-    p_at_1: float
-    mrr_at_10: float
+    p_at_1: float | None
+    mrr_at_10: float | None
     abstained_right: int
     abstained_wrong: int
     answered_wrongly_unanswerable: int
@@ -135,8 +139,8 @@ def evaluate(cases: list[EvalCase], ask: Callable[[str], Answer]) -> EvalReport:
     return EvalReport(
         questions=len(cases),
         answerable=answerable,
-        p_at_1=hits / answerable if answerable else 1.0,
-        mrr_at_10=reciprocal / answerable if answerable else 1.0,
+        p_at_1=hits / answerable if answerable else None,
+        mrr_at_10=reciprocal / answerable if answerable else None,
         abstained_right=abstained_right,
         abstained_wrong=abstained_wrong,
         answered_wrongly_unanswerable=answered_unanswerable,

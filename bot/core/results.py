@@ -18,6 +18,15 @@ def day_text(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``count`` and ``noun``, plural unless it is one: "1 document", "0 documents".
+
+    Every count people read goes through here (the engine's citations, the command line, the
+    bot's replies), so none says "1 documents". ``plural`` is for a noun not made with "s".
+    """
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 class Match(BaseModel):
     """A source sentence that answers a question, with everything needed to cite it."""
 
@@ -55,7 +64,7 @@ class Match(BaseModel):
         if not self.also_in:
             return None
         which = "earlier" if self.published is not None else "other"
-        return f"Also in {self.also_in} {which} briefing{'s' if self.also_in > 1 else ''}"
+        return f"Also in {counted(self.also_in, which + ' briefing')}"
 
 
 class Answer(BaseModel):

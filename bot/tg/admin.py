@@ -7,7 +7,7 @@ import logging
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot.core import BriefingBotError
+from bot.core import BriefingBotError, counted
 from bot.tg.reload import install_upload, reload_knowledge, safe_name
 from bot.tg.render import escape, fit
 from bot.tg.replies import reply_html
@@ -40,7 +40,7 @@ def failure(what: str, exc: BaseException, state: BotState) -> str:
     base = state.answerer.base
     return (
         f"<b>{escape(what)} failed.</b> {fit(str(exc), MAX_DETAIL)}\n"
-        f"Nothing changed: I still answer from {len(base.documents)} documents."
+        f"Nothing changed: I still answer from {counted(len(base.documents), 'document')}."
     )
 
 

@@ -25,6 +25,7 @@ from bot.core import (
     KnowledgeBase,
     KnowledgeFileError,
     build_in_process,
+    counted,
     load_file,
     settle,
 )
@@ -49,8 +50,8 @@ class ReloadReport:
     def summary(self) -> str:
         """Describe the reload in a few plain-text lines."""
         lines = [
-            f"Reloaded in {self.seconds:.2f}s: {self.documents} documents, "
-            f"{self.sentences} sentences.",
+            f"Reloaded in {self.seconds:.2f}s: {counted(self.documents, 'document')},"
+            f" {counted(self.sentences, 'sentence')}.",
             f"Answering {ANSWERING[self.answering]}.",
         ]
         for label, names in (("Added", self.added), ("Changed", self.changed)):

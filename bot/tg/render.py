@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Collection, Iterable, Sequence
 
-from bot.core import Answer, Document, KnowledgeBase, Match, day_text, term_spans
+from bot.core import Answer, Document, KnowledgeBase, Match, counted, day_text, term_spans
 
 MAX_MESSAGE = 4096
 ELLIPSIS = "\u2026"
@@ -171,7 +171,7 @@ def render_sources(base: KnowledgeBase) -> list[str]:
     """List the documents the bot knows, newest first, as one or more messages."""
     if not base.documents:
         return ["I have no briefings loaded yet."]
-    header = f"<b>I have read {len(base.documents)} briefing(s):</b>"
+    header = f"<b>I have read {counted(len(base.documents), 'briefing')}:</b>"
     blocks = [header]
     for number, doc in enumerate(newest_first(base.documents), 1):
         lines = [f"<b>{number}. {fit(doc.title, 500)}</b>"]
@@ -181,7 +181,7 @@ def render_sources(base: KnowledgeBase) -> list[str]:
             lines[0] += f" \u2014 {fit(credit, 200)}"
         if doc.sections:
             lines.append("Sections: " + fit(", ".join(doc.sections), 2000))
-        count = f"{doc.sentence_count} sentences"
+        count = counted(doc.sentence_count, "sentence")
         if doc.meta.source:
             count += f' \u00b7 <a href="{attribute(doc.meta.source)}">source</a>'
         lines.append(count)
