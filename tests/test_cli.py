@@ -1,5 +1,7 @@
 import io
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -548,3 +550,59 @@ def test_add_refuses_what_it_cannot_read_and_leaves_nothing(capsys, tmp_path):
     assert main(["add", "http://127.0.0.1:9/x.html", "--knowledge", str(knowledge)]) == 2
     assert "private or local address" in capsys.readouterr().err
     assert sorted(p.name for p in knowledge.rglob("*")) == before
+
+
+IMPOSSIBLE = "---\ntitle: Ferry\npublished: 2025-02-30\n---\nThe ferry leaves at noon.\n"
+IMPOSSIBLE_LINE = (
+    "ferry.md:3: front matter published: '2025-02-30' is not a day of the calendar"
+    " (day is out of range for month): write it as YYYY-MM-DD, such as 2025-11-18"
+)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["ask", "when does the ferry leave?"], ["eval", str(DEV_QUESTIONS)], ["check"]],
+)
+def test_an_impossible_date_is_one_line_naming_file_field_and_form(
+    capsys, write, tmp_path, command
+):
+    write("ferry.md", IMPOSSIBLE)
+    status = main([*command, "--knowledge", str(tmp_path / "kb")])
+    captured = capsys.readouterr()
+    said = captured.err if command[0] != "check" else captured.out
+    assert status == (1 if command[0] == "check" else 2)
+    assert IMPOSSIBLE_LINE in said
+    assert "Traceback" not in captured.err
+
+
+def test_adding_a_file_with_an_impossible_date_says_why_and_keeps_nothing(capsys, write, tmp_path):
+    kb = tmp_path / "kb"
+    write("good.md", "The harbour opens at dawn.\n")
+    source = tmp_path / "ferry.md"
+    source.write_text(IMPOSSIBLE)
+    assert main(["add", str(source), "--knowledge", str(kb)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: {IMPOSSIBLE_LINE}\n"
+    assert sorted(p.name for p in kb.iterdir()) == ["good.md"]
+
+
+def test_run_with_an_impossible_date_fails_at_start_in_one_line(tmp_path):
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "ferry.md").write_text(IMPOSSIBLE)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(REPO_KNOWLEDGE.parent),
+        "KNOWLEDGE_DIR": str(kb),
+        "TELEGRAM_BOT_TOKEN": "123456:fake-token-for-a-start-that-stops-before-telegram",
+        "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot",
+        "XDG_CACHE_HOME": str(tmp_path / "xdg"),
+        "SEMANTIC": "false",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert IMPOSSIBLE_LINE in done.stderr.strip().splitlines()[-1]
