@@ -23,6 +23,7 @@ from bot.core import (
     KNOWN_SUFFIXES,
     BriefingBotError,
     ExtractedPage,
+    KnowledgeFileError,
     extract_html,
     load_file,
 )
@@ -128,13 +129,17 @@ def prepare(
     if len(data) > max_bytes:
         raise AddError(f"{name or url}: {len(data):,} bytes is over the {max_bytes:,}-byte limit")
     kind = _kind(data, content_type, name or (urlsplit(url).path if url else ""))
+    where = url or name or "the file"
     try:
         if kind == "html":
             return _page(data, url, content_type)
         if kind == "pdf":
             return _pdf(data, url, name or _link_stem(url), max_bytes)
+    except KnowledgeFileError as exc:  # it names the scratch copy the loader read, not ``where``
+        line = f":{exc.line}" if exc.line is not None else ""
+        raise AddError(f"{where}{line}: {exc.reason}") from None
     except BriefingBotError as exc:
-        raise AddError(f"{url or name}: {exc}") from None
+        raise AddError(f"{where}: {exc}") from None
     stem = slug(Path(name).stem if name else _link_stem(url))
     return Prepared(f"{stem}{kind}", data, stem)
 

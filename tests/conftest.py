@@ -389,3 +389,38 @@ def textless_pdf(*, image: bool) -> bytes:
     canvas.showPage()
     canvas.save()
     return out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def valid_pdfs() -> dict[str, bytes]:
+    """Valid PDFs of the harbour story, each made another way, for the damage tests to break.
+
+    Each takes pypdf down other paths: reportlab's own file (Ascii85 and Flate streams, a
+    cross-reference table); one rewritten by pypdf with a title and a creation date; one with
+    its page contents uncompressed (the text operators themselves get hit) and XMP metadata;
+    one encrypted against copying only (the empty password opens it: decryption runs).
+    """
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.xmp import XmpInformation
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    plain = make_pdf(HARBOUR)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(plain)))
+    for page in writer.pages:
+        page.replace_contents(page.get_contents())  # written back decoded, without filters
+    xmp = XmpInformation.create()
+    xmp.dc_date = [datetime(2024, 3, 5, 8, 30)]
+    writer.xmp_metadata = xmp
+    uncompressed = io.BytesIO()
+    writer.write(uncompressed)
+    restricted = StandardEncryption("", ownerPassword="owner", canCopy=0)
+    return {
+        "reportlab": plain,
+        "metadata": make_pdf(
+            HARBOUR, title="Harbour Talks", info={"/CreationDate": "D:20240305083000+01'00'"}
+        ),
+        "uncompressed": uncompressed.getvalue(),
+        "restricted": make_pdf(HARBOUR, encrypt=restricted),
+    }

@@ -18,6 +18,7 @@ from bot.adding import (
     unused_name,
 )
 from bot.core import load_file
+from bot.core.ingest.pdf import NOT_A_PDF
 from bot.fetch import Fetched
 from tests.conftest import HARBOUR, HARBOUR_URL, make_pdf
 
@@ -120,3 +121,32 @@ def test_slugs_are_plain():
     assert slug("Harbour Talks: Resume in Valdora!") == "harbour-talks-resume-in-valdora"
     assert slug("???") == "briefing"
     assert len(slug("word " * 40)) <= 60
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"hello", "not a PDF: it does not start with %PDF"),
+        (b"%PDF-1.4 broken", "damaged PDF, cannot be read"),
+    ],
+    ids=["not a pdf", "damaged"],
+)
+def test_a_pdf_that_cannot_be_read_is_refused_naming_the_file_once(tmp_path, data, reason):
+    fake = _write(tmp_path / "fake.pdf", data)
+    with pytest.raises(AddError) as caught:
+        prepare_file(fake, max_bytes=LIMIT)
+    message = str(caught.value)
+    assert message.startswith(f"fake.pdf: {reason}"), message
+    assert message.count("fake.pdf") == 1, message
+    assert "\n" not in message
+
+
+def test_add_of_a_fake_pdf_says_so_in_one_line_and_adds_nothing(capsys, tmp_path):
+    from bot.cli import main
+
+    knowledge = tmp_path / "kb"
+    knowledge.mkdir()
+    fake = _write(tmp_path / "fake.pdf", b"hello")
+    assert main(["add", str(fake), "--knowledge", str(knowledge)]) == 2
+    assert capsys.readouterr().err == f"error: fake.pdf: {NOT_A_PDF}\n"
+    assert list(knowledge.iterdir()) == []

@@ -131,3 +131,54 @@ def test_the_markdown_file_holds_the_metadata_as_front_matter():
     assert [b.text for b in parsed.blocks] == [b.text for b in body.blocks]
     bare = ExtractedPage(None, None, None, None, "Just text.\n")
     assert bare.markdown_file() == "Just text.\n"
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["rot13", "base64", "zlib", "idna", "undefined", "utf-7", "unicode_escape", "punycode"],
+)
+def test_a_charset_no_browser_knows_is_ignored_as_browsers_do(label):
+    """Python has codecs no page means (some raise, some garble): the page is read as UTF-8."""
+    page = PAGE.replace('<meta charset="utf-8">', f'<meta charset="{label}">').encode()
+    assert "a retired judge from Z\u00fcrich, said" in extract_html(page).markdown
+    assert "Z\u00fcrich" in decode_html(PAGE.encode(), f"text/html; charset={label}")
+
+
+def test_a_canonical_link_too_long_to_cite_is_no_source():
+    long = PAGE.replace(HARBOUR_URL, HARBOUR_URL + "-" + "x" * 2_000)
+    assert extract_html(long.encode()).source is None
+    assert extract_html(long.encode(), "https://mirror.example.net/h").source == (
+        "https://mirror.example.net/h"
+    )
+
+
+@pytest.mark.parametrize(
+    "error",
+    [RecursionError("maximum recursion depth exceeded"), KeyError("div"), AttributeError("x")],
+    ids=lambda e: type(e).__name__,
+)
+def test_what_trafilatura_lets_out_is_one_line_naming_its_kind(monkeypatch, error):
+    import trafilatura
+
+    def fails(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", fails)
+    with pytest.raises(ExtractionError) as caught:
+        extract_html(SAVED_PAGE.read_bytes())
+    assert str(caught.value).startswith(f"broken web page, cannot be read ({type(error).__name__}")
+    assert "\n" not in str(caught.value)
+
+
+def test_a_bug_in_extraction_is_not_passed_off_as_a_broken_page(monkeypatch):
+    import trafilatura
+
+    class Surprise(Exception):
+        pass
+
+    def fails(*args, **kwargs):
+        raise Surprise("a new kind of failure")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", fails)
+    with pytest.raises(Surprise):
+        extract_html(SAVED_PAGE.read_bytes())

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import yaml
 
 from bot.core.errors import ExtractionError
+from bot.core.ingest.documents import MAX_LINK
 
 _PRESCAN = 1024  # the HTML standard looks for <meta charset> in the first 1024 bytes
 _META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
@@ -40,6 +41,31 @@ _ALIASES = {
     "x-user-defined": "cp1252",
     "utf-16": "utf-8",  # a page that says so but was parsed as bytes is ASCII-compatible
 }
+# Python's names for the encodings of the WHATWG Encoding Standard, which browsers know: a
+# page may name any codec Python has ("rot13", "idna", "utf-7", "undefined"), and decoding
+# with one of those garbles the page or raises. Browsers ignore a label they do not know.
+_BROWSER_CODECS = frozenset(
+    {
+        "utf-8", "utf-16", "utf-16-le", "utf-16-be", "cp866", "koi8-r", "koi8-u", "mac-roman",
+        "mac-cyrillic", "cp874", "cp932", "cp949", "gbk", "gb18030", "big5", "big5hkscs",
+        "euc_jp", "euc_kr", "iso2022_jp", "shift_jis", "iso8859-1",
+        *(f"cp{n}" for n in range(1250, 1259)),
+        *(f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)),
+    }
+)  # fmt: skip
+# What trafilatura may let out on broken markup. It catches lxml's parse errors (ParserError
+# "Document is empty", XMLSyntaxError) itself, logs them and finds no tree, and turns the
+# ValueError and TypeError of its pipeline into no result; fuzzing the test page (cut, bytes
+# flipped, tags and entities inserted) and hand-made hostile pages got nothing else out of it.
+# These are what its Python code can still raise on a tree it did not expect, and a date or a
+# text lxml refuses; anything else is a bug to see, not a page to refuse.
+_PAGE_ERRORS: tuple[type[Exception], ...] = (
+    ValueError,  # UnicodeError too: text lxml will not take
+    TypeError,
+    LookupError,  # KeyError, IndexError
+    AttributeError,
+    RecursionError,
+)
 _ENDS_SENTENCE = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -90,9 +116,10 @@ def _codec(label: str | None) -> str | None:
     name = label.rsplit("charset=", 1)[-1].split(";")[0].strip().strip("\"'").lower()
     name = _ALIASES.get(name, name)
     try:
-        return codecs.lookup(name).name
+        codec = codecs.lookup(name).name
     except LookupError:
         return None
+    return codec if codec in _BROWSER_CODECS else None
 
 
 def decode_html(data: bytes, charset: str | None = None) -> str:
@@ -126,9 +153,11 @@ def _has_prose(markdown: str) -> bool:
 
 
 def _link(value: str | None) -> str | None:
-    """Only an http(s) link can be a citation's source (``DocumentMeta`` insists)."""
+    """Only an http(s) link of a browser's length can be a citation's source (``DocumentMeta``)."""
     value = (value or "").strip()
-    return value if value.startswith(("http://", "https://")) and " " not in value else None
+    if not value.startswith(("http://", "https://")) or " " in value or len(value) > MAX_LINK:
+        return None
+    return value
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -167,8 +196,12 @@ def extract_html(
             include_tables=False,
             date_extraction_params={"extensive_search": False, "original_date": True},
         )
-    except Exception as exc:  # lxml and trafilatura raise many kinds on broken markup
-        raise ExtractionError(f"web page cannot be read ({type(exc).__name__})") from None
+    except _PAGE_ERRORS as exc:
+        detail = " ".join(str(exc).split())[:120]
+        name = type(exc).__name__
+        raise ExtractionError(
+            f"broken web page, cannot be read ({name}{': ' + detail if detail else ''})"
+        ) from None
     markdown = found.text if isinstance(found, Extracted) and found.text else ""
     if not isinstance(found, Extracted) or not _has_prose(markdown):
         raise ExtractionError("no article text found in the web page")
