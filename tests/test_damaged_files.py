@@ -136,3 +136,17 @@ def test_a_pdf_cut_short_anywhere_is_refused_or_read(write, valid_pdfs, size):
     """The cuts a failed download or a full disk leaves, at the places that matter most."""
     for kind, pdf in valid_pdfs.items():
         _loads_or_is_refused(write(f"{kind}.pdf", pdf[:size]), PDF_REASONS)
+
+
+def test_a_glyph_pypdf_reads_as_nul_is_dropped_so_the_added_file_loads(write, valid_pdfs):
+    """Hypothesis found it: a NUL in the text made ``add`` write Markdown the loader refuses.
+
+    pypdf writes U+0000 for a glyph its font maps to nothing (here a NUL byte in a string).
+    """
+    broken = valid_pdfs["uncompressed"].replace(b"(Negotiators", b"(Negoti\x00tors", 1)
+    document = _loads_or_is_refused(write("briefing.pdf", broken), PDF_REASONS)
+    assert document is not None
+    assert "\x00" not in document.paragraphs[0].text
+    prepared = prepare_file(write("briefing.pdf", broken), max_bytes=LIMIT)
+    assert b"\x00" not in prepared.data
+    assert _loads_or_is_refused(write(f"made/{prepared.name}", prepared.data), PAGE_REASONS)

@@ -42,6 +42,10 @@ _LIGATURES = str.maketrans(
         "\u00ad": "",
     }
 )
+# Control characters are no text: pypdf writes NUL for a glyph whose font maps it to nothing
+# (a damaged or exotic font), and the loader refuses text with NULs as binary. Tabs and line
+# breaks stay (vertical tab, form feed and \x1c-\x1e break lines, as ``splitlines`` reads them).
+_UNPRINTABLE = dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x1C), 0x1F, 0x7F])
 
 
 def _gutter(lines: Sequence[str]) -> int | None:
@@ -119,7 +123,7 @@ def _boxes(lines: Iterable[str]) -> list[str]:
 
 def page_lines(text: str) -> list[str]:
     """One page of layout text as lines of a raw export, in reading order, margin removed."""
-    lines = text.translate(_LIGATURES).expandtabs().splitlines()
+    lines = text.translate(_LIGATURES).translate(_UNPRINTABLE).expandtabs().splitlines()
     return _dedent(_boxes(_columns(lines)))
 
 
