@@ -251,3 +251,11 @@ def test_a_number_is_a_title_and_an_empty_title_falls_back_to_the_heading(write)
     ).title == ("1984")
     empty = write("b.md", "---\ntitle:\n---\n# The heading\n\nText.\n")
     assert load_file(empty, max_bytes=MAX_BYTES).title == "The heading"
+
+
+@pytest.mark.parametrize("footer", ["www.example.org/ferry", "https://example.org/" + "x" * 2_100])
+def test_a_footer_link_no_citation_can_carry_is_left_out_not_a_crash(write, footer):
+    path = write("note.txt", f"Ferry news\n\nThe ferry leaves at noon every day.\n\n{footer}\n")
+    document = load_file(path, max_bytes=MAX_BYTES)
+    assert document.meta.source is None
+    assert document.paragraphs[0].sentences == ("The ferry leaves at noon every day.",)

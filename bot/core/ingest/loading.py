@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from bot.core.errors import ExtractionError, KnowledgeDirectoryError, KnowledgeFileError
 from bot.core.ingest.cleaning import Block, clean_export
 from bot.core.ingest.documents import (
+    MAX_LINK,
     MAX_NAME,
     SUFFIX_FORMATS,
     Document,
@@ -71,6 +72,18 @@ def clipped(name: str | None) -> str | None:
     if name is None or len(name) <= MAX_NAME:
         return name
     return name[: MAX_NAME - 1].rstrip() + "\u2026"
+
+
+def citable(link: str | None) -> str | None:
+    """A link found in a file's text as its source, if a citation can carry it.
+
+    Cleaning takes a footer line (``https://...`` or ``www...``) as the source; only an
+    http(s) link that fits ``MAX_LINK`` opens from a citation, and a file's text is nobody's
+    mistake to refuse it for, so anything else is left out.
+    """
+    if link is None or len(link) > MAX_LINK or not link.startswith(("http://", "https://")):
+        return None
+    return link
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -166,7 +179,7 @@ def parse_document(path: Path, text: str, *, name: str, digest: str) -> Document
         return _document(name, _meta(Path(name), raw, parsed.meta), parsed.blocks, digest)
     cleaned = clean_export(text)
     title = clipped(cleaned.title or title_from_name(path))
-    meta = DocumentMeta(title=title, source=cleaned.source)
+    meta = DocumentMeta(title=title, source=citable(cleaned.source))
     return _document(name, meta, cleaned.blocks, digest)
 
 
@@ -176,7 +189,7 @@ def _pdf_document(path: Path, data: bytes, *, name: str, digest: str) -> Documen
     cleaned = clean_export(pdf.text)
     meta = DocumentMeta(
         title=clipped(pdf.title or cleaned.title or title_from_name(path)),
-        source=cleaned.source or pdf.source,
+        source=citable(cleaned.source) or pdf.source,
         published=pdf.published,
     )
     return _document(name, meta, cleaned.blocks, digest)
