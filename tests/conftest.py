@@ -205,18 +205,23 @@ def live_store(tmp_path: Path) -> Iterator[SqliteStore]:
         yield opened
 
 
+def recording_app(settings: Settings, fake: FakeTelegram, store: SqliteStore) -> BotApp:
+    """The bot's application on ``store``, talking to ``fake`` in process (not initialised)."""
+    return build_application(
+        settings,
+        build_answerer(settings.engine()),
+        store=store,
+        request=RecordingRequest(fake),
+        updates_request=RecordingRequest(fake),
+    )
+
+
 @pytest.fixture
 async def stored_app(
     tg_settings: Settings, fake_telegram: FakeTelegram, live_store: SqliteStore
 ) -> AsyncIterator[BotApp]:
     """``tg_app`` with a state store: updates recorded, questions logged, votes counted."""
-    app = build_application(
-        tg_settings,
-        build_answerer(tg_settings.engine()),
-        store=live_store,
-        request=RecordingRequest(fake_telegram),
-        updates_request=RecordingRequest(fake_telegram),
-    )
+    app = recording_app(tg_settings, fake_telegram, live_store)
     await app.initialize()
     yield app
     await app.shutdown()
@@ -229,13 +234,7 @@ async def second_stored_app(
     """Another bot (its own token and getMe id) on ``stored_app``'s store, and its Telegram."""
     fake = FakeTelegram(SECOND_TOKEN, SECOND_BOT_USER)
     settings = tg_settings.model_copy(update={"telegram_bot_token": SecretStr(SECOND_TOKEN)})
-    app = build_application(
-        settings,
-        build_answerer(settings.engine()),
-        store=live_store,
-        request=RecordingRequest(fake),
-        updates_request=RecordingRequest(fake),
-    )
+    app = recording_app(settings, fake, live_store)
     await app.initialize()
     yield app, fake
     await app.shutdown()

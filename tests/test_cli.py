@@ -161,7 +161,8 @@ def test_ask_says_how_embedding_progresses(capsys, monkeypatch):
     assert "November 25" in captured.out
 
 
-def test_eval_held_out_asks_each_question_without_its_file(capsys, write, tmp_path):
+def _two_briefings(write, tmp_path):
+    """Two one-fact briefings in ``tmp_path / "kb"``, and a question set naming their files."""
     filler = "Cats sleep a lot. Rivers flow to seas. Snow fell early.\n\n"  # IDF needs a corpus
     write("ferries.md", f"# Ferries\n\n{filler}The ferry to Oslo leaves at noon.\n")
     write("bread.md", f"# Bread\n\n{filler}Rye bread is baked at dawn.\n")
@@ -171,6 +172,11 @@ def test_eval_held_out_asks_each_question_without_its_file(capsys, write, tmp_pa
         {"q": "When is rye bread baked?", "answers": ["dawn"], "file": "bread.md"},
     ]
     questions.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    return questions
+
+
+def test_eval_held_out_asks_each_question_without_its_file(capsys, write, tmp_path):
+    questions = _two_briefings(write, tmp_path)
     argv = ["eval", str(questions), "--knowledge", str(tmp_path / "kb")]
     assert main(argv) == 0
     assert "P@1: 1.000" in capsys.readouterr().out  # each file answers its own question
@@ -228,15 +234,7 @@ def test_eval_caches_in_the_user_cache_and_never_writes_to_read_only_knowledge(
 
 
 def test_eval_cache_option_and_a_code_change_rebuilds(capsys, monkeypatch, tmp_path, write):
-    filler = "Cats sleep a lot. Rivers flow to seas. Snow fell early.\n\n"  # IDF needs a corpus
-    write("ferries.md", f"# Ferries\n\n{filler}The ferry to Oslo leaves at noon.\n")
-    write("bread.md", f"# Bread\n\n{filler}Rye bread is baked at dawn.\n")
-    questions = tmp_path / "q.jsonl"
-    lines = [
-        {"q": "When does the Oslo ferry leave?", "answers": ["noon"], "file": "ferries.md"},
-        {"q": "When is rye bread baked?", "answers": ["dawn"], "file": "bread.md"},
-    ]
-    questions.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    questions = _two_briefings(write, tmp_path)
     chosen = tmp_path / "chosen"
     argv = ["eval", str(questions), "--knowledge", str(tmp_path / "kb"), "--cache", str(chosen)]
     assert main(argv) == 0

@@ -7,13 +7,11 @@ import logging
 
 from telegram import Update
 
-from bot.core import build_answerer
 from bot.store import StoreWriteError, open_store
-from bot.tg.app import build_application
 from bot.tg.durable import MAX_REPLAYS, RecordingQueue, replay_unfinished
-from testkit.fake_bot_api import BOT_USER, RecordingRequest, only_reply
+from testkit.fake_bot_api import BOT_USER, only_reply
 from testkit.telegram_updates import feed
-from tests.conftest import USER_ID
+from tests.conftest import USER_ID, recording_app
 
 BOT = BOT_USER["id"]  # getMe's id, which the fake Bot API gives the bot (not the token's prefix)
 
@@ -143,13 +141,7 @@ async def test_an_update_the_old_release_left_unfinished_is_answered_once(
     raw = updates.message("when is Kalbajar handed over?", user=USER_ID)
     path = old_store(tmp_path / "old.db", [(raw["update_id"], json.dumps(raw), False, 0)])
     with open_store(path) as store:
-        app = build_application(
-            tg_settings,
-            build_answerer(tg_settings.engine()),
-            store=store,
-            request=RecordingRequest(fake_telegram),
-            updates_request=RecordingRequest(fake_telegram),
-        )
+        app = recording_app(tg_settings, fake_telegram, store)
         await app.initialize()
         try:
             queue = app.update_queue
