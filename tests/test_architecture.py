@@ -10,19 +10,20 @@ CORE = ROOT / "bot" / "core"
 # The engine's stages in pipeline order: a module may import from its own stage and from earlier
 # ones, never from a later one or from a sibling of the same rank.
 STAGES = {
+    "catalogue": 0,
     "errors": 0,
     "lexicon": 0,
-    "options": 0,
     "results": 0,
-    "ingest": 1,
-    "analysis": 2,
-    "question": 3,
-    "search": 3,
-    "ranking": 4,
-    "answer": 5,
-    "engine": 6,
-    "evaluation": 6,
-    "verification": 6,
+    "options": 1,
+    "ingest": 2,
+    "analysis": 3,
+    "question": 4,
+    "search": 4,
+    "ranking": 5,
+    "answer": 6,
+    "engine": 7,
+    "evaluation": 7,
+    "verification": 7,
 }
 
 

@@ -1,8 +1,9 @@
-"""The ONNX BERT graph against a plain numpy BERT, on tiny random models (no real model needed).
+"""The ONNX graph against plain numpy BERT and MPNet, on tiny random models (no real model).
 
 A tiny model with random weights exercises every op of the graph (embeddings, masked attention,
-GELU, both LayerNorms, mean pooling, normalisation) and every refusal of the loader in
-milliseconds; ``test_encoder`` then checks the real model against sentence-transformers.
+MPNet's relative position bias, GELU, both LayerNorms, mean pooling, normalisation) and every
+refusal of the loader in milliseconds; ``test_encoder`` then checks the real models against
+sentence-transformers.
 """
 
 import json
@@ -23,12 +24,13 @@ from bot.core.analysis.bert_graph import (
     INPUT_IDS,
     OUTPUT,
     TOKEN_STATES,
-    BertConfig,
+    EncoderConfig,
     ModelError,
     build_graph,
     check_weights,
     expected_shapes,
     load_weights,
+    relative_buckets,
 )
 from bot.core.analysis.encoder import SentenceEncoder
 from bot.core.errors import BriefingBotError
@@ -67,7 +69,7 @@ TEXTS = [
 
 def tiny_weights(seed: int = 7) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(seed)
-    config = BertConfig(
+    config = EncoderConfig(
         vocab_size=len(VOCAB),
         hidden_size=8,
         num_layers=2,
@@ -91,12 +93,17 @@ def _write_config(config: dict[str, object], path: Path) -> Path:
     return path
 
 
-def make_tiny_model(directory: Path, weights: dict[str, np.ndarray] | None = None) -> Path:
+def make_tiny_model(
+    directory: Path,
+    weights: dict[str, np.ndarray] | None = None,
+    config: dict[str, object] | None = None,
+    max_seq_length: int = MAX_SEQ_LENGTH,
+) -> Path:
     """A complete sentence-transformers directory with a 2-layer, 8-wide random BERT."""
     directory.mkdir(parents=True, exist_ok=True)
-    _write_config(CONFIG, directory / "config.json")
+    _write_config(config or CONFIG, directory / "config.json")
     (directory / "sentence_bert_config.json").write_text(
-        json.dumps({"max_seq_length": MAX_SEQ_LENGTH, "do_lower_case": False})
+        json.dumps({"max_seq_length": max_seq_length, "do_lower_case": False})
     )
     (directory / "1_Pooling").mkdir(exist_ok=True)
     (directory / "1_Pooling" / "config.json").write_text(
@@ -167,6 +174,174 @@ def tiny(tmp_path):
     return make_tiny_model(tmp_path / "tiny")
 
 
+# A tiny MPNet: positions from padding id + 1, no token types, and room for 40 tokens, so the
+# relative position bias reaches its logarithmic buckets (distances of 8 and more).
+MPNET_CONFIG: dict[str, object] = {
+    **{k: v for k, v in CONFIG.items() if k not in ("type_vocab_size", "position_embedding_type")},
+    "architectures": ["MPNetForMaskedLM"],
+    "model_type": "mpnet",
+    "max_position_embeddings": 42,
+    "pad_token_id": 1,
+    "relative_attention_num_buckets": 32,
+    "layer_norm_eps": 1e-5,
+}
+MPNET_LENGTH = 40
+
+
+def tiny_mpnet_weights(seed: int = 11) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    config = EncoderConfig(
+        vocab_size=len(VOCAB),
+        hidden_size=8,
+        num_layers=LAYERS,
+        num_heads=HEADS,
+        intermediate_size=16,
+        max_position=42,
+        type_vocab_size=0,
+        layer_norm_eps=1e-5,
+        model_type="mpnet",
+        pad_token_id=1,
+    )
+    weights = {}
+    for name, shape in expected_shapes(config).items():
+        if name.endswith("LayerNorm.weight"):
+            weights[name] = (1 + 0.1 * rng.standard_normal(shape)).astype(np.float32)
+        else:
+            weights[name] = (0.5 * rng.standard_normal(shape)).astype(np.float32)
+    return weights
+
+
+def hf_bucket(relative_position: int, num_buckets: int = 32, max_distance: int = 128) -> int:
+    """Hugging Face's MPNetEncoder.relative_position_bucket, one pair at a time, in Python."""
+    ret = 0
+    n = -relative_position
+    num_buckets //= 2
+    ret += (n < 0) * num_buckets
+    n = abs(n)
+    max_exact = num_buckets // 2
+    if n < max_exact:
+        return ret + n
+    large = max_exact + int(
+        math.log(n / max_exact) / math.log(max_distance / max_exact) * (num_buckets - max_exact)
+    )
+    return ret + min(large, num_buckets - 1)
+
+
+def numpy_mpnet(weights: dict[str, np.ndarray], ids: list[int]) -> np.ndarray:
+    """Hugging Face's MPNetModel, mean pooled and normalised, for one unpadded text, float64."""
+    w = {k: v.astype(np.float64) for k, v in weights.items()}
+    eps = 1e-5
+
+    def norm(x: np.ndarray, name: str) -> np.ndarray:
+        mean = x.mean(-1, keepdims=True)
+        var = ((x - mean) ** 2).mean(-1, keepdims=True)
+        normed: np.ndarray = (x - mean) / np.sqrt(var + eps)
+        return normed * w[f"{name}.weight"] + w[f"{name}.bias"]
+
+    def linear(x: np.ndarray, name: str) -> np.ndarray:
+        return x @ w[f"{name}.weight"].T + w[f"{name}.bias"]
+
+    n = len(ids)
+    positions = [2 + i for i in range(n)]  # padding id 1, then 1 + the count so far
+    x = (
+        w["embeddings.word_embeddings.weight"][ids]
+        + w["embeddings.position_embeddings.weight"][positions]
+    )
+    x = norm(x, "embeddings.LayerNorm")
+    table = w["encoder.relative_attention_bias.weight"]
+    bias = np.array([[table[hf_bucket(key - query)] for key in range(n)] for query in range(n)])
+    bias = bias.transpose(2, 0, 1)  # [heads, query, key]
+    for layer in range(LAYERS):
+        p = f"encoder.layer.{layer}"
+        q, k, v = (
+            linear(x, f"{p}.attention.attn.{part}").reshape(n, HEADS, -1).transpose(1, 0, 2)
+            for part in ("q", "k", "v")
+        )
+        scores = q @ k.transpose(0, 2, 1) / math.sqrt(q.shape[-1]) + bias
+        probs = np.exp(scores - scores.max(-1, keepdims=True))
+        probs /= probs.sum(-1, keepdims=True)
+        context = (probs @ v).transpose(1, 0, 2).reshape(n, -1)
+        x = norm(linear(context, f"{p}.attention.attn.o") + x, f"{p}.attention.LayerNorm")
+        inner = linear(x, f"{p}.intermediate.dense")
+        inner = inner * 0.5 * (1 + np.asarray(erf(inner / math.sqrt(2))))
+        x = norm(linear(inner, f"{p}.output.dense") + x, f"{p}.output.LayerNorm")
+    pooled: np.ndarray = x.mean(0)
+    unit: np.ndarray = pooled / np.linalg.norm(pooled)
+    return unit
+
+
+@pytest.fixture
+def tiny_mpnet(tmp_path):
+    return make_tiny_model(
+        tmp_path / "mpnet", tiny_mpnet_weights(), MPNET_CONFIG, max_seq_length=MPNET_LENGTH
+    )
+
+
+MPNET_TEXTS = [*TEXTS, " ".join(["the cat sat on the mat ."] * 6)]  # the last is cut at 40
+
+
+def test_the_graph_computes_what_mpnet_computes(tiny_mpnet):
+    encoder = SentenceEncoder(tiny_mpnet)
+    assert (encoder.dimension, encoder.max_length) == (8, MPNET_LENGTH)
+    vectors = encoder.encode(MPNET_TEXTS)
+    weights = tiny_mpnet_weights()
+    lengths = [len(encoder.token_ids(text)) for text in MPNET_TEXTS]
+    assert max(lengths) == MPNET_LENGTH  # distances up to 39: every kind of bucket but the cap
+    for text, vector in zip(MPNET_TEXTS, vectors, strict=True):
+        expected = numpy_mpnet(weights, encoder.token_ids(text))
+        np.testing.assert_allclose(vector, expected, atol=2e-6)
+
+
+def test_mpnet_padding_changes_nothing(tiny_mpnet):
+    encoder = SentenceEncoder(tiny_mpnet, batch_size=len(MPNET_TEXTS), max_batch_tokens=10_000)
+    together = encoder.encode(MPNET_TEXTS)
+    alone = np.vstack([encoder.encode([text]) for text in MPNET_TEXTS])
+    np.testing.assert_allclose(together, alone, atol=1e-6)
+
+
+def test_relative_buckets_are_hugging_face_s_at_every_distance():
+    """Both directions, the exact range, the log range and the cap past 128, for 300 tokens."""
+    length = 300
+    expected = np.array([[hf_bucket(k - q) for k in range(length)] for q in range(length)])
+    np.testing.assert_array_equal(relative_buckets(length), expected)
+    # 16 is "after, distance 0", which is bucket 0: every other bucket is used.
+    assert set(np.unique(expected).tolist()) == set(range(32)) - {16}
+
+
+def test_mpnet_without_its_bias_table_is_refused(tiny_mpnet):
+    weights = tiny_mpnet_weights()
+    del weights["encoder.relative_attention_bias.weight"]
+    save_file(weights, str(tiny_mpnet / "model.safetensors"))
+    _one_line_model_error(
+        tiny_mpnet, "not an MPNet encoder", "no tensor encoder.relative_attention_bias.weight"
+    )
+
+
+def test_bert_weights_under_an_mpnet_config_are_refused(tiny_mpnet):
+    weights = tiny_weights()  # BERT's layer names, with MPNet's tables beside them
+    mpnet = tiny_mpnet_weights()
+    for table in ("embeddings.position_embeddings", "encoder.relative_attention_bias"):
+        weights[f"{table}.weight"] = mpnet[f"{table}.weight"]
+    save_file(weights, str(tiny_mpnet / "model.safetensors"))
+    _one_line_model_error(tiny_mpnet, "not an MPNet encoder", "attention.attn.q.weight")
+
+
+def test_mpnet_with_other_bucket_counts_is_refused(tiny_mpnet):
+    _write_config(
+        {**MPNET_CONFIG, "relative_attention_num_buckets": 64}, tiny_mpnet / "config.json"
+    )
+    _one_line_model_error(tiny_mpnet, "relative_attention_num_buckets 64 is not 32")
+
+
+def test_mpnet_prefixed_checkpoints_load(tmp_path, tiny_mpnet):
+    weights = {f"mpnet.{k}": v for k, v in tiny_mpnet_weights().items()}
+    weights["mpnet.embeddings.position_ids"] = np.arange(42, dtype=np.int64)[None]
+    prefixed = make_tiny_model(tmp_path / "prefixed", weights, MPNET_CONFIG, MPNET_LENGTH)
+    np.testing.assert_array_equal(
+        SentenceEncoder(prefixed).encode(TEXTS), SentenceEncoder(tiny_mpnet).encode(TEXTS)
+    )
+
+
 def test_the_graph_computes_what_bert_computes(tiny):
     encoder = SentenceEncoder(tiny)
     vectors = encoder.encode(TEXTS)
@@ -204,7 +379,7 @@ def test_without_sentence_bert_config_the_position_table_is_the_limit(tiny):
 
 def test_the_inlined_model_is_valid_onnx_and_agrees(tiny):
     """The weights handed to onnxruntime as arrays are the ones a saved .onnx file would hold."""
-    config = BertConfig.from_file(tiny / "config.json")
+    config = EncoderConfig.from_file(tiny / "config.json")
     graph = build_graph(load_weights(tiny / "model.safetensors"), config)
     model = graph.inlined()
     onnx.checker.check_model(model, full_check=True)
@@ -261,7 +436,7 @@ def _one_line_model_error(directory: Path, *fragments: str) -> str:
 @pytest.mark.parametrize(
     ("change", "fragment"),
     [
-        ({"model_type": "roberta"}, "model_type 'roberta' is not 'bert'"),
+        ({"model_type": "roberta"}, "model_type 'roberta' is not one of bert, mpnet"),
         ({"hidden_act": "relu"}, "hidden_act 'relu'"),
         ({"position_embedding_type": "relative_key"}, "absolute position"),
         ({"num_attention_heads": 3}, "not a multiple"),
@@ -312,7 +487,7 @@ def test_half_precision_weights_are_read_as_float32(tiny):
     save_file(weights, str(tiny / "model.safetensors"))
     loaded = load_weights(tiny / "model.safetensors")
     assert all(v.dtype == np.float32 for v in loaded.values())
-    config = BertConfig.from_file(tiny / "config.json")
+    config = EncoderConfig.from_file(tiny / "config.json")
     check_weights(loaded, config, tiny)
     assert SentenceEncoder(tiny).encode(["the cat"]).dtype == np.float32
 

@@ -1,11 +1,15 @@
 import pytest
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.core import AnswerOptions
+from bot.core.catalogue import MINILM, MPNET
+from bot.model_install import default_model_root
 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch, tmp_path):
-    for name in ("TELEGRAM_BOT_TOKEN", "ADMIN_USER_IDS", "KNOWLEDGE_DIR", "LOG_LEVEL"):
+    names = ("TELEGRAM_BOT_TOKEN", "ADMIN_USER_IDS", "KNOWLEDGE_DIR", "LOG_LEVEL", "MODEL")
+    for name in (*names, "MODEL_DIR", "MIN_MEANING"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
@@ -31,7 +35,13 @@ def test_environment_beats_dotenv(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("ADMIN_USER_IDS", "12,abc"), ("LOG_LEVEL", "loud"), ("ANSWER_COUNT", "0")],
+    [
+        ("ADMIN_USER_IDS", "12,abc"),
+        ("LOG_LEVEL", "loud"),
+        ("ANSWER_COUNT", "0"),
+        ("MODEL", "all-mpnet-base"),
+        ("MIN_MEANING", "high"),
+    ],
 )
 def test_malformed_settings_name_the_variable(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
@@ -55,6 +65,47 @@ def test_the_engine_follows_settings(tmp_path):
         0.6,
     )
     assert (engine.knowledge_dir, engine.cache_dir) == (tmp_path, tmp_path / ".index-cache")
+
+
+def test_the_model_is_a_known_one_installed_in_the_user_cache_and_checked(monkeypatch):
+    engine = load_settings().engine()
+    assert (engine.model_dir, engine.known_model) == (
+        default_model_root() / MINILM.name,
+        MINILM.name,
+    )
+    monkeypatch.setenv("MODEL", "ALL-MPNET-BASE-V2")  # as people type it
+    settings = load_settings()
+    assert settings.model == MPNET.name
+    engine = settings.engine()
+    assert (engine.model_dir, engine.known_model) == (
+        default_model_root() / MPNET.name,
+        MPNET.name,
+    )
+    assert engine.options == AnswerOptions.for_model(MPNET.name, answer_count=3)
+
+
+def test_a_model_directory_of_one_s_own_is_not_checked_but_takes_model_s_settings(
+    monkeypatch, tmp_path
+):
+    monkeypatch.setenv("MODEL_DIR", str(tmp_path / "mine"))
+    monkeypatch.setenv("MODEL", MPNET.name)
+    engine = load_settings().engine()
+    assert (engine.model_dir, engine.known_model) == (tmp_path / "mine", None)
+    assert engine.options.min_meaning == AnswerOptions.for_model(MPNET.name).min_meaning
+
+
+def test_min_meaning_is_the_model_s_own_unless_set(monkeypatch):
+    monkeypatch.setenv("MIN_MEANING", "")
+    assert load_settings().engine().options.min_meaning == AnswerOptions().min_meaning
+    monkeypatch.setenv("MIN_MEANING", "0.9")
+    monkeypatch.setenv("MODEL", MPNET.name)
+    assert load_settings().engine().options.min_meaning == 0.9
+
+
+def test_words_alone_load_no_model(monkeypatch):
+    monkeypatch.setenv("SEMANTIC", "false")
+    engine = load_settings().engine()
+    assert (engine.model_dir, engine.known_model) == (None, None)
 
 
 def test_no_index_cache_means_an_engine_without_one(tmp_path):

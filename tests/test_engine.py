@@ -41,7 +41,7 @@ def test_knowledge_errors_survive_pickling():
 
 def test_a_missing_model_means_words_alone_in_one_log_line(tmp_path, caplog):
     config = engine(tmp_path).model_copy(
-        update={"model_dir": tmp_path / "no-model", "bundled_model": True}
+        update={"model_dir": tmp_path / "no-model", "known_model": "all-MiniLM-L6-v2"}
     )
     with caplog.at_level(logging.WARNING):
         assert load_encoder(config) is None

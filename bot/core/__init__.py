@@ -6,6 +6,7 @@ in order (see ``tests/test_architecture.py``):
 
     ingest/      knowledge files -> documents (loading, Markdown, raw exports, PDFs, web
                  pages, sentences)
+    catalogue.py the sentence models known by name: pinned files, measured settings
     analysis/    text -> terms, the same for index and question; what a sentence holds;
                  text -> meaning vector (the sentence model, onnxruntime, no torch)
     question.py  a question read once: terms, names, the kind of answer it wants
@@ -22,6 +23,7 @@ in order (see ``tests/test_architecture.py``):
 from bot.core.analysis.encoder import SentenceEncoder
 from bot.core.analysis.terms import term_spans
 from bot.core.answer import Answerer
+from bot.core.catalogue import DEFAULT_MODEL, KNOWN_MODELS, MINILM, MPNET, KnownModel, known_model
 from bot.core.engine import (
     build_answerer,
     build_in_process,
@@ -76,10 +78,14 @@ from bot.core.verification import (
 )
 
 __all__ = [
+    "DEFAULT_MODEL",
     "DEFAULT_SAMPLE",
     "DEFAULT_SEED",
+    "KNOWN_MODELS",
     "KNOWN_SUFFIXES",
     "MAX_QUESTION_CHARS",
+    "MINILM",
+    "MPNET",
     "RANK_DEPTH",
     "Answer",
     "AnswerOptions",
@@ -100,6 +106,7 @@ __all__ = [
     "KnowledgeBase",
     "KnowledgeDirectoryError",
     "KnowledgeFileError",
+    "KnownModel",
     "Match",
     "ModelError",
     "Paragraph",
@@ -118,6 +125,7 @@ __all__ = [
     "extract_html",
     "extract_pdf",
     "held_out",
+    "known_model",
     "load_encoder",
     "load_file",
     "made_questions",

@@ -24,8 +24,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Literal
 
-from bot.core.analysis.encoder import BUNDLED_DIGESTS, ModelError, SentenceEncoder
+from bot.core.analysis.encoder import ModelError, SentenceEncoder
 from bot.core.answer import Answerer
+from bot.core.catalogue import known_model
 from bot.core.ingest.documents import KnowledgeBase
 from bot.core.ingest.loading import load_knowledge
 from bot.core.options import EngineConfig
@@ -68,7 +69,7 @@ def load_encoder(config: EngineConfig) -> SentenceEncoder | None:
     """
     if config.model_dir is None:
         return None
-    digests = BUNDLED_DIGESTS if config.bundled_model else None
+    digests = known_model(config.known_model).digests if config.known_model else None
     try:
         return SentenceEncoder(config.model_dir, digests=digests, threads=config.model_threads)
     except ModelError as exc:

@@ -7,13 +7,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from bot.core.catalogue import KNOWN_MODELS, known_model
 
 
 class AnswerOptions(BaseModel):
-    """How answers are ranked and when the engine declines to answer."""
+    """How answers are ranked and when the engine declines to answer.
+
+    The defaults are those measured for all-MiniLM-L6-v2; ``for_model`` gives another known
+    model's own.
+    """
 
     model_config = ConfigDict(frozen=True)
+
+    @classmethod
+    def for_model(cls, name: str, **chosen: object) -> AnswerOptions:
+        """The options measured for the catalogue model ``name``, with ``chosen`` over them."""
+        return cls.model_validate({**known_model(name).tuned, **chosen})
 
     answer_count: int = Field(default=3, ge=1, le=50, description="matches returned per answer")
     min_coverage: float = Field(
@@ -114,10 +125,19 @@ class EngineConfig(BaseModel):
     model_dir: Path | None = Field(
         default=None, description="a sentence-transformers model directory; None: words only"
     )
-    bundled_model: bool = Field(
-        default=False, description="check the model's files against the bundled model's digests"
+    known_model: str | None = Field(
+        default=None,
+        description="the catalogue model the directory holds, its files checked against its "
+        "digests; None: a model of the user's own, not checked",
     )
     model_threads: int = Field(default=2, ge=1, le=64)
+
+    @field_validator("known_model")
+    @classmethod
+    def _known(cls, name: str | None) -> str | None:
+        if name is not None and name not in KNOWN_MODELS:
+            raise ValueError(f"{name!r} is not one of {', '.join(KNOWN_MODELS)}")
+        return name
 
     @property
     def vector_dir(self) -> Path | None:

@@ -1,12 +1,18 @@
-"""A BERT sentence encoder as an ONNX graph, built from safetensors weights without torch.
+"""A BERT or MPNet sentence encoder as an ONNX graph, built from safetensors weights, no torch.
 
 The bot must not depend on torch (gigabytes, seconds to import), yet it needs the exact numbers
-sentence-transformers gives for all-MiniLM-L6-v2. So the encoder is written out here, op for
-op, as the ONNX graph of Hugging Face's ``BertModel`` followed by sentence-transformers' mean
-pooling and L2 normalisation, and onnxruntime runs it. The graph is built in memory each time
+sentence-transformers gives for all-MiniLM-L6-v2 (BERT) and all-mpnet-base-v2 (MPNet). So the
+encoder is written out here, op for op, as the ONNX graph of Hugging Face's ``BertModel`` or
+``MPNetModel`` followed by sentence-transformers' mean pooling and L2 normalisation, and
+onnxruntime runs it. The graph is built in memory each time
 a model is loaded, in about 50 ms, because its weights are handed to onnxruntime as the numpy
 arrays themselves instead of being serialised into the protobuf (that took about a second and
 two more copies of the 90 MB). So no .onnx file is cached anywhere, and none can go stale.
+
+MPNet is BERT's layer shape with three differences, each written out as Hugging Face computes
+it: no token types, positions counted from the padding id + 1, and a relative position bias
+(32 buckets, both directions, distances past 128 in the last bucket) that every layer adds to
+its attention scores.
 
 Inputs are ``input_ids`` and ``attention_mask`` (int64, ``[batch, sequence]``); token type ids
 are always 0 (one sentence per input), so their embedding is folded into the position table.
@@ -53,9 +59,16 @@ _NORM_EPS = 1e-12  # torch.nn.functional.normalize's default eps
 _IN_MEMORY = "in-memory weights"  # the external-data "file" of initializers handed over as arrays
 
 
+ARCHITECTURES = ("bert", "mpnet")
+# MPNet's bias buckets and the distance past which they stop growing: Hugging Face's
+# MPNetEncoder passes these two numbers itself, whatever the config says.
+_MPNET_BUCKETS = 32
+_MPNET_MAX_DISTANCE = 128
+
+
 @dataclass(frozen=True)
-class BertConfig:
-    """The shape of a BERT encoder, as its ``config.json`` gives it."""
+class EncoderConfig:
+    """The shape of a BERT or MPNet encoder, as its ``config.json`` gives it."""
 
     vocab_size: int
     hidden_size: int
@@ -65,18 +78,31 @@ class BertConfig:
     max_position: int
     type_vocab_size: int
     layer_norm_eps: float
+    model_type: str = "bert"
+    pad_token_id: int = 0
 
     @property
     def head_size(self) -> int:
         """Width of one attention head."""
         return self.hidden_size // self.num_heads
 
+    @property
+    def position_offset(self) -> int:
+        """The position table's row of the first token: MPNet counts from padding id + 1."""
+        return self.pad_token_id + 1 if self.model_type == "mpnet" else 0
+
+    @property
+    def max_tokens(self) -> int:
+        """The longest input the position table has rows for."""
+        return self.max_position - self.position_offset
+
     @classmethod
-    def from_file(cls, path: Path) -> BertConfig:
+    def from_file(cls, path: Path) -> EncoderConfig:
         """Read a Hugging Face ``config.json``, refusing anything this graph does not build.
 
-        Only plain BERT is written out here: absolute positions and exact (erf) GELU. Another
-        architecture would load without complaint and give wrong vectors, so it is refused.
+        Only BERT (absolute positions) and MPNet, both with exact (erf) GELU, are written out
+        here. Another architecture would load without complaint and give wrong vectors, so it
+        is refused.
         """
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -84,12 +110,8 @@ class BertConfig:
             raise ModelError(path, f"cannot read config: {error}") from None
         if not isinstance(data, dict):
             raise ModelError(path, "config is not a JSON object")
-        if data.get("model_type", "bert") != "bert":
-            raise ModelError(path, f"model_type {data.get('model_type')!r} is not 'bert'")
-        if data.get("hidden_act", "gelu") != "gelu":
-            raise ModelError(path, f"hidden_act {data.get('hidden_act')!r} is not 'gelu'")
-        if data.get("position_embedding_type", "absolute") != "absolute":
-            raise ModelError(path, "only absolute position embeddings are supported")
+        model_type = _architecture(data, path)
+        mpnet = model_type == "mpnet"
         try:
             config = cls(
                 vocab_size=int(data["vocab_size"]),
@@ -97,9 +119,11 @@ class BertConfig:
                 num_layers=int(data["num_hidden_layers"]),
                 num_heads=int(data["num_attention_heads"]),
                 intermediate_size=int(data["intermediate_size"]),
-                max_position=int(data.get("max_position_embeddings", 512)),
-                type_vocab_size=int(data.get("type_vocab_size", 2)),
-                layer_norm_eps=float(data.get("layer_norm_eps", 1e-12)),
+                max_position=int(data.get("max_position_embeddings", 514 if mpnet else 512)),
+                type_vocab_size=0 if mpnet else int(data.get("type_vocab_size", 2)),
+                layer_norm_eps=float(data.get("layer_norm_eps", 1e-5 if mpnet else 1e-12)),
+                model_type=model_type,
+                pad_token_id=int(data.get("pad_token_id", 1 if mpnet else 0)),
             )
         except KeyError as error:
             raise ModelError(path, f"config has no {error.args[0]!r}") from None
@@ -107,15 +131,100 @@ class BertConfig:
             raise ModelError(path, f"config has a bad value: {error}") from None
         if config.num_heads <= 0 or config.hidden_size % config.num_heads:
             raise ModelError(path, "hidden_size is not a multiple of num_attention_heads")
+        if config.max_tokens < 2 or config.pad_token_id < 0:
+            raise ModelError(path, "max_position_embeddings leaves no room for a sentence")
         return config
+
+
+def _architecture(data: Mapping[str, object], path: Path) -> str:
+    """The config's ``model_type``, when this graph builds it exactly."""
+    model_type = str(data.get("model_type", "bert"))
+    if model_type not in ARCHITECTURES:
+        raise ModelError(
+            path, f"model_type {model_type!r} is not one of {', '.join(ARCHITECTURES)}"
+        )
+    if data.get("hidden_act", "gelu") != "gelu":
+        raise ModelError(path, f"hidden_act {data.get('hidden_act')!r} is not 'gelu'")
+    if data.get("position_embedding_type", "absolute") != "absolute":
+        raise ModelError(path, "only absolute position embeddings are supported")
+    buckets = data.get("relative_attention_num_buckets", _MPNET_BUCKETS)
+    if model_type == "mpnet" and buckets != _MPNET_BUCKETS:
+        raise ModelError(path, f"relative_attention_num_buckets {buckets!r} is not 32")
+    return model_type
+
+
+@dataclass(frozen=True)
+class LayerNames:
+    """What one encoder layer's tensors are called in a checkpoint of each architecture."""
+
+    query: str
+    key: str
+    value: str
+    attention_output: str
+    attention_norm: str
+    intermediate: str
+    output: str
+    output_norm: str
+
+    @classmethod
+    def of(cls, config: EncoderConfig, n: int) -> LayerNames:
+        """Layer ``n``'s names: BERT's ``attention.self.query``, MPNet's ``attention.attn.q``."""
+        p = f"encoder.layer.{n}"
+        if config.model_type == "mpnet":
+            attn = f"{p}.attention.attn"
+            return cls(
+                f"{attn}.q",
+                f"{attn}.k",
+                f"{attn}.v",
+                f"{attn}.o",
+                f"{p}.attention.LayerNorm",
+                f"{p}.intermediate.dense",
+                f"{p}.output.dense",
+                f"{p}.output.LayerNorm",
+            )
+        return cls(
+            f"{p}.attention.self.query",
+            f"{p}.attention.self.key",
+            f"{p}.attention.self.value",
+            f"{p}.attention.output.dense",
+            f"{p}.attention.output.LayerNorm",
+            f"{p}.intermediate.dense",
+            f"{p}.output.dense",
+            f"{p}.output.LayerNorm",
+        )
+
+
+RELATIVE_BIAS = "encoder.relative_attention_bias.weight"
+
+
+def relative_buckets(length: int) -> npt.NDArray[np.int64]:
+    """MPNet's bucket of each (query, key) pair of ``length`` positions, ``[length, length]``.
+
+    Hugging Face's ``MPNetEncoder.relative_position_bucket`` with 32 buckets and distance 128:
+    half the buckets for keys before the query, half after; distances under 8 exact, longer
+    ones on a log scale, computed in float32 and truncated as torch does.
+    """
+    positions = np.arange(length, dtype=np.int64)
+    n = -(positions[None, :] - positions[:, None])  # -(key - query)
+    half = _MPNET_BUCKETS // 2
+    buckets = (n < 0).astype(np.int64) * half
+    n = np.abs(n)
+    exact = half // 2
+    # Distances under ``exact`` take the other branch; 1 keeps their log finite.
+    far = np.maximum(n, 1).astype(np.float32)
+    scaled = np.log(far / np.float32(exact)) / np.float32(math.log(_MPNET_MAX_DISTANCE / exact))
+    large = exact + (scaled * np.float32(half - exact)).astype(np.int64, copy=False)
+    large = np.minimum(large, half - 1)
+    result: npt.NDArray[np.int64] = buckets + np.where(n < exact, n, large)
+    return result
 
 
 def load_weights(path: Path) -> dict[str, Array]:
     """Every floating-point tensor of a safetensors file, as float32, names without "bert.".
 
     Checkpoints saved from ``BertForMaskedLM`` and the like prefix the encoder's names with
-    "bert."; dropping it lets the same graph take either. Integer tensors (``position_ids``)
-    are buffers, not weights, and are skipped.
+    "bert." (MPNet's with "mpnet."); dropping it lets the same graph take either. Integer
+    tensors (``position_ids``) are buffers, not weights, and are skipped.
     """
     from safetensors import SafetensorError
     from safetensors.numpy import load_file
@@ -129,43 +238,48 @@ def load_weights(path: Path) -> dict[str, Array]:
     weights: dict[str, Array] = {}
     for name, tensor in tensors.items():
         if np.issubdtype(tensor.dtype, np.floating):
-            weights[name.removeprefix("bert.")] = np.ascontiguousarray(tensor, dtype=np.float32)
+            plain = name.removeprefix("bert.").removeprefix("mpnet.")
+            weights[plain] = np.ascontiguousarray(tensor, dtype=np.float32)
     return weights
 
 
-def expected_shapes(config: BertConfig) -> dict[str, tuple[int, ...]]:
+def expected_shapes(config: EncoderConfig) -> dict[str, tuple[int, ...]]:
     """The tensors the graph reads and the shape each must have (torch ``Linear`` layout)."""
     h, i = config.hidden_size, config.intermediate_size
     shapes: dict[str, tuple[int, ...]] = {
         "embeddings.word_embeddings.weight": (config.vocab_size, h),
         "embeddings.position_embeddings.weight": (config.max_position, h),
-        "embeddings.token_type_embeddings.weight": (config.type_vocab_size, h),
         "embeddings.LayerNorm.weight": (h,),
         "embeddings.LayerNorm.bias": (h,),
     }
+    if config.model_type == "mpnet":
+        shapes[RELATIVE_BIAS] = (_MPNET_BUCKETS, config.num_heads)
+    else:
+        shapes["embeddings.token_type_embeddings.weight"] = (config.type_vocab_size, h)
     for n in range(config.num_layers):
-        layer = f"encoder.layer.{n}"
-        for part in ("query", "key", "value"):
-            shapes[f"{layer}.attention.self.{part}.weight"] = (h, h)
-            shapes[f"{layer}.attention.self.{part}.bias"] = (h,)
-        shapes[f"{layer}.attention.output.dense.weight"] = (h, h)
-        shapes[f"{layer}.attention.output.dense.bias"] = (h,)
-        shapes[f"{layer}.attention.output.LayerNorm.weight"] = (h,)
-        shapes[f"{layer}.attention.output.LayerNorm.bias"] = (h,)
-        shapes[f"{layer}.intermediate.dense.weight"] = (i, h)
-        shapes[f"{layer}.intermediate.dense.bias"] = (i,)
-        shapes[f"{layer}.output.dense.weight"] = (h, i)
-        shapes[f"{layer}.output.dense.bias"] = (h,)
-        shapes[f"{layer}.output.LayerNorm.weight"] = (h,)
-        shapes[f"{layer}.output.LayerNorm.bias"] = (h,)
+        names = LayerNames.of(config, n)
+        for name, shape in (
+            (names.query, (h, h)),
+            (names.key, (h, h)),
+            (names.value, (h, h)),
+            (names.attention_output, (h, h)),
+            (names.intermediate, (i, h)),
+            (names.output, (h, i)),
+        ):
+            shapes[f"{name}.weight"] = shape
+            shapes[f"{name}.bias"] = (shape[0],)
+        for norm in (names.attention_norm, names.output_norm):
+            shapes[f"{norm}.weight"] = (h,)
+            shapes[f"{norm}.bias"] = (h,)
     return shapes
 
 
-def check_weights(weights: Mapping[str, Array], config: BertConfig, path: Path) -> None:
+def check_weights(weights: Mapping[str, Array], config: EncoderConfig, path: Path) -> None:
     """Refuse weights that do not fit the config: a foreign file must not build a graph."""
+    kind = "an MPNet" if config.model_type == "mpnet" else "a BERT"
     for name, shape in expected_shapes(config).items():
         if name not in weights:
-            raise ModelError(path, f"not a BERT encoder of this config: no tensor {name}")
+            raise ModelError(path, f"not {kind} encoder of this config: no tensor {name}")
         if weights[name].shape != shape:
             found = tuple(weights[name].shape)
             raise ModelError(path, f"tensor {name} has shape {found}, config says {shape}")
@@ -252,25 +366,26 @@ class EncoderGraph:
         return model
 
 
-def build_graph(weights: Mapping[str, Array], config: BertConfig) -> EncoderGraph:
-    """The ONNX model: BERT encoder, mean pooling over the attention mask, L2 normalisation.
+def build_graph(weights: Mapping[str, Array], config: EncoderConfig) -> EncoderGraph:
+    """The ONNX model: BERT or MPNet encoder, mean pooling over the mask, L2 normalisation.
 
     Besides the sentence vector (``OUTPUT``) it gives every token's last state
     (``TOKEN_STATES``), for comparing a question's words with a sentence's (``encode_words``).
 
     Query, key and value share one MatMul (one GEMM instead of three); everything else is the
-    same arithmetic as Hugging Face's eager BERT, so the vectors agree with torch's to float32
-    rounding (about 1e-7).
+    same arithmetic as Hugging Face's eager BERT and MPNet, so the vectors agree with torch's
+    to float32 rounding (about 1e-7).
     """
     g = _Graph()
     h, heads, size = config.hidden_size, config.num_heads, config.head_size
     eps = config.layer_norm_eps
 
-    # Embeddings: word + position + token type 0, then LayerNorm.
+    # Embeddings: word + position (+ BERT's token type 0), then LayerNorm.
     words = g.const("word_embeddings", weights["embeddings.word_embeddings.weight"])
-    positions = weights["embeddings.position_embeddings.weight"]
-    type0 = weights["embeddings.token_type_embeddings.weight"][0]
-    table = g.const("position_and_type_embeddings", positions + type0)
+    positions = weights["embeddings.position_embeddings.weight"][config.position_offset :]
+    if config.model_type == "bert":
+        positions = positions + weights["embeddings.token_type_embeddings.weight"][0]
+    table = g.const("position_and_type_embeddings", positions)
     sequence = g.op("Shape", INPUT_IDS, start=1, end=2)
     zero = g.const("zero", [0], np.int64)
     x = g.op("Gather", words, INPUT_IDS, axis=0)
@@ -282,6 +397,16 @@ def build_graph(weights: Mapping[str, Array], config: BertConfig) -> EncoderGrap
     one = g.const("one", 1.0)
     bias = g.op("Mul", g.op("Sub", one, mask), g.const("masked", _MASKED))
     bias = g.op("Unsqueeze", bias, g.const("axes_1_2", [1, 2], np.int64))
+    # MPNet's relative position bias [1, heads, sequence, sequence], the same in every layer:
+    # the table for the longest input, cut to this batch's width.
+    position_bias = None
+    if config.model_type == "mpnet":
+        buckets = relative_buckets(config.max_tokens)
+        full = weights[RELATIVE_BIAS][buckets].transpose(2, 0, 1)[None]
+        axes = g.const("axes_2_3", [2, 3], np.int64)
+        starts = g.const("zeros_2", [0, 0], np.int64)
+        ends = g.op("Concat", sequence, sequence, axis=0)
+        position_bias = g.op("Slice", g.const("position_bias", full), starts, ends, axes)
 
     split_heads = g.const("split_heads", [0, 0, heads, size], np.int64)
     merge_heads = g.const("merge_heads", [0, 0, h], np.int64)
@@ -291,29 +416,31 @@ def build_graph(weights: Mapping[str, Array], config: BertConfig) -> EncoderGrap
     half = g.const("half", 0.5)
 
     for n in range(config.num_layers):
-        p = f"encoder.layer.{n}"
-        parts = ("query", "key", "value")
-        qkv_w = np.concatenate([weights[f"{p}.attention.self.{q}.weight"] for q in parts])
-        qkv_b = np.concatenate([weights[f"{p}.attention.self.{q}.bias"] for q in parts])
-        qkv = g.linear(x, qkv_w, qkv_b, f"{p}.attention.self.qkv")
-        q, k, v = (f"{p}.{part}" for part in parts)
+        names = LayerNames.of(config, n)
+        parts = (names.query, names.key, names.value)
+        qkv_w = np.concatenate([weights[f"{part}.weight"] for part in parts])
+        qkv_b = np.concatenate([weights[f"{part}.bias"] for part in parts])
+        qkv = g.linear(x, qkv_w, qkv_b, f"encoder.layer.{n}.qkv")
+        q, k, v = parts
         g.nodes.append(helper.make_node("Split", [qkv, thirds], [q, k, v], axis=2))
         q = g.op("Transpose", g.op("Reshape", q, split_heads), perm=[0, 2, 1, 3])
         k = g.op("Transpose", g.op("Reshape", k, split_heads), perm=[0, 2, 3, 1])
         v = g.op("Transpose", g.op("Reshape", v, split_heads), perm=[0, 2, 1, 3])
-        scores = g.op("Add", g.op("Mul", g.op("MatMul", q, k), scale), bias)
-        probs = g.op("Softmax", scores, axis=-1)
+        scores = g.op("Mul", g.op("MatMul", q, k), scale)
+        if position_bias is not None:
+            scores = g.op("Add", scores, position_bias)
+        probs = g.op("Softmax", g.op("Add", scores, bias), axis=-1)
         context = g.op("Transpose", g.op("MatMul", probs, v), perm=[0, 2, 1, 3])
         context = g.op("Reshape", context, merge_heads)
-        out = g.dense(context, weights, f"{p}.attention.output.dense")
-        x = g.layer_norm(g.op("Add", out, x), weights, f"{p}.attention.output.LayerNorm", eps)
+        out = g.dense(context, weights, names.attention_output)
+        x = g.layer_norm(g.op("Add", out, x), weights, names.attention_norm, eps)
 
-        inner = g.dense(x, weights, f"{p}.intermediate.dense")
+        inner = g.dense(x, weights, names.intermediate)
         # Exact GELU, x * 0.5 * (1 + erf(x / sqrt 2)), in the order onnxruntime fuses.
         erf = g.op("Add", g.op("Erf", g.op("Div", inner, sqrt2)), one)
         inner = g.op("Mul", g.op("Mul", inner, erf), half)
-        out = g.dense(inner, weights, f"{p}.output.dense")
-        x = g.layer_norm(g.op("Add", out, x), weights, f"{p}.output.LayerNorm", eps)
+        out = g.dense(inner, weights, names.output)
+        x = g.layer_norm(g.op("Add", out, x), weights, names.output_norm, eps)
 
     g.op("Identity", x, name=TOKEN_STATES)
 
@@ -328,7 +455,7 @@ def build_graph(weights: Mapping[str, Array], config: BertConfig) -> EncoderGrap
 
     graph = helper.make_graph(
         g.nodes,
-        "bert_sentence_encoder",
+        f"{config.model_type}_sentence_encoder",
         inputs=[
             helper.make_tensor_value_info(INPUT_IDS, TensorProto.INT64, ["batch", "sequence"]),
             helper.make_tensor_value_info(

