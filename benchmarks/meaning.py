@@ -1,6 +1,11 @@
-"""What the sentence model costs: embedding, int8 cosines, answer latency, memory, restart.
+"""What each sentence model costs: embedding, int8 cosines, answer latency, memory, restart.
 
-    python -m benchmarks.meaning [--model DIR] [--sizes N ...] [--embed N] [--restart N ...]
+    python -m benchmarks.meaning [--models NAME|DIR ...] [--sizes N ...] [--embed N]
+                                 [--restart N ...]
+
+Every model named (by default both known ones, all-MiniLM-L6-v2 and all-mpnet-base-v2) is
+measured in turn in the same process, on the same corpora and questions, and the last lines
+give each model's figures as ratios to the first's.
 
 Embedding every sentence of a large corpus takes minutes (100 to 200 sentences a second on two
 cores), so the rate is measured on ``--embed`` real sentences. The corpora are copies of the
@@ -19,9 +24,10 @@ RSS the model adds, once loaded and once it has embedded.
 
 Restart: a new process (spawned, so its memory is its own) loads the model, the cached index
 and the stored vectors and answers one question; it is timed, and its RSS growth compared with
-a process that restarts from the same cache by words alone. Up to ``REAL_UP_TO`` sentences the
-stored vectors are real (embedded once, kept under the work folder). Past that, embedding would
-take many minutes for nothing a restart measures: a restart's cost is reading and holding the
+a process that restarts from the same cache by words alone. Where the model embeds the corpus
+in under ``REAL_SECONDS`` (at its measured rate) the stored vectors are real (embedded once,
+kept under the work folder). Past that, embedding would take many minutes for nothing a
+restart measures: a restart's cost is reading and holding the
 vectors, not making them. So the large corpus's vectors are stored by ``SyntheticEncoder``,
 which has the real model's ``identity`` and ``dimension`` but returns random unit vectors at
 once: the same files, of the same sizes, under the same names, which the restarted process
@@ -48,7 +54,7 @@ import numpy.typing as npt
 from benchmarks.corpus import Corpus, make_corpus
 from benchmarks.measure import peak_rss_mb, reset_peak_rss, rss_mb, time_each
 from benchmarks.run import SQUAD, build, engine, questions
-from bot.core import EngineConfig, KnowledgeBase, SentenceEncoder, build_answerer
+from bot.core import KNOWN_MODELS, EngineConfig, KnowledgeBase, SentenceEncoder, build_answerer
 from bot.core.analysis.encoder import TokenStates
 from bot.core.ingest.loading import load_knowledge
 from bot.core.search.vectors import (
@@ -61,9 +67,9 @@ from bot.core.search.vectors import (
 from bot.model_install import default_model_dir
 
 SIZES = (10_000, 100_000)
-# Restart with real stored vectors up to this many sentences (minutes of embedding, once);
+# Restart with real stored vectors where embedding them takes at most this long (once);
 # synthetic ones past it (see the module doc).
-REAL_UP_TO = 20_000
+REAL_SECONDS = 120
 MB = 2**20
 Floats32 = npt.NDArray[np.float32]
 
@@ -173,9 +179,11 @@ def restarted(config: EngineConfig, model: Path | None, question: str) -> Restar
         return pool.submit(restart, config, model, question).result()
 
 
-def stored(corpus: Corpus, encoder: SentenceEncoder, work: Path) -> tuple[EngineConfig, str]:
+def stored(
+    corpus: Corpus, encoder: SentenceEncoder, rate: float, work: Path
+) -> tuple[EngineConfig, str]:
     """A config whose cache holds the corpus's index and vectors, and what the vectors are."""
-    if corpus.sentences <= REAL_UP_TO:
+    if corpus.sentences / rate <= REAL_SECONDS:
         config = engine(corpus.directory, work / "meaning-cache")
         build_answerer(config, encoder)  # embeds what is not stored yet
         return config, "real"
@@ -185,37 +193,46 @@ def stored(corpus: Corpus, encoder: SentenceEncoder, work: Path) -> tuple[Engine
     return config, "synthetic"
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print the model's figures at each size."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.meaning", description=__doc__)
-    parser.add_argument("--model", type=Path, default=default_model_dir(), help="model dir")
-    parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
-    parser.add_argument("--embed", type=int, default=2000, help="real sentences to embed")
-    parser.add_argument("--restart", type=int, nargs="*", default=list(SIZES))
-    parser.add_argument("--squad", type=Path, default=SQUAD)
-    args = parser.parse_args(argv)
-    work = Path(tempfile.gettempdir()) / "briefing-bot-bench"
-    asked = questions(args.squad)
+@dataclass(frozen=True)
+class Figures:
+    """What one model measured, for the ratios between models."""
+
+    rate: float  # sentences embedded a second
+    p50_ms: dict[int, float]  # answer p50 by corpus size
+    p99_ms: dict[int, float]
+    added_mb: dict[int, float]  # RSS the model and vectors add at restart, by size
+
+
+def model_directory(name: str) -> Path:
+    """A known model by name (where it is installed), else a directory of one's own."""
+    return default_model_dir(name) if name in KNOWN_MODELS else Path(name)
+
+
+def measure(name: str, args: argparse.Namespace, work: Path, asked: list[str]) -> Figures:
+    """Print one model's figures at each size and return them."""
+    model = model_directory(name)
     source = load_knowledge(args.squad / "knowledge", max_bytes=50_000_000)
     sample = [t for d in source.documents for t in document_texts(d)][: args.embed]
     gc.collect()
     before = rss_mb()
     reset_peak_rss()
     started = time.perf_counter()
-    encoder = SentenceEncoder(args.model)
+    encoder = SentenceEncoder(model)
     loaded = time.perf_counter() - started
     model_mb, model_peak = rss_mb() - before, peak_rss_mb() - before
     started = time.perf_counter()
     real = encoder.encode(sample)
     rate = len(sample) / (time.perf_counter() - started)
     print(
-        f"model loaded in {loaded:.2f} s: RSS +{model_mb:.0f} MB (peak +{model_peak:.0f} MB);"
-        f" after embedding {len(sample):,} sentences +{rss_mb() - before:.0f} MB"
-        f" (peak +{peak_rss_mb() - before:.0f} MB); embedding {rate:.0f} sentences/s",
+        f"[{model.name}] loaded in {loaded:.2f} s: RSS +{model_mb:.0f} MB (peak"
+        f" +{model_peak:.0f} MB); after embedding {len(sample):,} sentences"
+        f" +{rss_mb() - before:.0f} MB (peak +{peak_rss_mb() - before:.0f} MB); embedding"
+        f" {rate:.1f} sentences/s",
         flush=True,
     )
-    print(int8_error(encoder, real, asked[:200]), flush=True)
+    print(f"[{model.name}] {int8_error(encoder, real, asked[:200])}", flush=True)
     articles = article_vectors(encoder, args.squad / "knowledge", work)
+    figures = Figures(rate, {}, {}, {})
     for size in args.sizes:
         corpus = make_corpus(args.squad / "knowledge", size, work)
         answerer, _, _ = build(corpus)
@@ -228,30 +245,72 @@ def main(argv: list[str] | None = None) -> int:
             answerer.ask(question)
         words = time_each(answerer.ask, asked)
         meaning = time_each(semantic.ask, asked)
+        figures.p50_ms[size], figures.p99_ms[size] = meaning.p50_ms, meaning.p99_ms
         print(
-            f"{count:,} sentences: vectors held in {held_mb(vectors):.1f} MB (int8 and a scale"
-            f" a sentence; float32 would be {count * encoder.dimension * 4 / MB:.0f} MB);"
-            f" embedding all {count / rate / 60:.1f} min, once; answer p50"
-            f" {meaning.p50_ms:.2f} ms, p99 {meaning.p99_ms:.2f} ms with the model"
-            f" ({meaning.p50_ms / words.p50_ms:.0f}x the {words.p50_ms:.2f} ms by words alone)",
+            f"[{model.name}] {count:,} sentences: vectors held in {held_mb(vectors):.1f} MB"
+            f" (int8 and a scale a sentence; float32 would be"
+            f" {count * encoder.dimension * 4 / MB:.0f} MB); embedding all"
+            f" {count / rate / 60:.1f} min, once; answer p50 {meaning.p50_ms:.2f} ms, p99"
+            f" {meaning.p99_ms:.2f} ms with the model ({meaning.p50_ms / words.p50_ms:.0f}x the"
+            f" {words.p50_ms:.2f} ms by words alone)",
             flush=True,
         )
         del answerer, semantic, vectors
     for size in args.restart:
         corpus = make_corpus(args.squad / "knowledge", size, work)
-        config, kind = stored(corpus, encoder, work)
+        config, kind = stored(corpus, encoder, rate, work)
         alone = restarted(config, None, asked[0])
-        both = restarted(config, args.model, asked[0])
+        both = restarted(config, model, asked[0])
+        figures.added_mb[size] = both.after_mb - alone.after_mb
         print(
-            f"restart at {corpus.sentences:,} sentences, {kind} stored vectors: model, index,"
-            f" vectors and the first answer in {both.seconds:.2f} s (semantic: {both.semantic};"
-            f" by words alone {alone.seconds:.2f} s); RSS +{both.after_mb:.0f} MB after the"
-            f" answer, peak +{both.peak_mb:.0f} MB (words alone +{alone.after_mb:.0f},"
-            f" peak +{alone.peak_mb:.0f}): the model and vectors add"
-            f" {both.after_mb - alone.after_mb:.0f} MB, of which the vectors"
-            f" {both.vectors_mb:.1f} MB",
+            f"[{model.name}] restart at {corpus.sentences:,} sentences, {kind} stored vectors:"
+            f" model, index, vectors and the first answer in {both.seconds:.2f} s (semantic:"
+            f" {both.semantic}; by words alone {alone.seconds:.2f} s); RSS +{both.after_mb:.0f}"
+            f" MB after the answer, peak +{both.peak_mb:.0f} MB (words alone"
+            f" +{alone.after_mb:.0f}, peak +{alone.peak_mb:.0f}): the model and vectors add"
+            f" {figures.added_mb[size]:.0f} MB, of which the vectors {both.vectors_mb:.1f} MB",
             flush=True,
         )
+    del encoder
+    return figures
+
+
+def ratios(names: list[str], figures: list[Figures]) -> None:
+    """Each model's figures over the first model's, measured in this same process."""
+    first = figures[0]
+    for name, other in zip(names[1:], figures[1:], strict=True):
+        parts = [f"embedding rate {other.rate / first.rate:.2f}x"]
+        parts += [
+            f"p50 at {size:,} {other.p50_ms[size] / first.p50_ms[size]:.1f}x, p99"
+            f" {other.p99_ms[size] / first.p99_ms[size]:.1f}x"
+            for size in other.p50_ms
+        ]
+        parts += [
+            f"memory added at {size:,} {other.added_mb[size] / max(first.added_mb[size], 1):.1f}x"
+            for size in other.added_mb
+        ]
+        print(f"{Path(name).name} against {Path(names[0]).name}: " + "; ".join(parts))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print each model's figures at each size, then their ratios."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.meaning", description=__doc__)
+    parser.add_argument(
+        "--models",
+        nargs="+",
+        default=list(KNOWN_MODELS),
+        metavar="NAME|DIR",
+        help="known models by name, or model directories (default: every known model)",
+    )
+    parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
+    parser.add_argument("--embed", type=int, default=2000, help="real sentences to embed")
+    parser.add_argument("--restart", type=int, nargs="*", default=list(SIZES))
+    parser.add_argument("--squad", type=Path, default=SQUAD)
+    args = parser.parse_args(argv)
+    work = Path(tempfile.gettempdir()) / "briefing-bot-bench"
+    asked = questions(args.squad)
+    figures = [measure(name, args, work, asked) for name in args.models]
+    ratios(args.models, figures)
     return 0
 
 
