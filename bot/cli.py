@@ -96,6 +96,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where eval keeps the index and sentence vectors (default: the user's cache)",
     )
+    for sub in (ask, evaluation):
+        sub.add_argument(
+            "--model",
+            choices=list(KNOWN_MODELS),
+            help="the sentence model to answer with (default: MODEL, else "
+            + DEFAULT_MODEL
+            + "), with its own measured settings",
+        )
     add = commands.add_parser("add", help="add a briefing from a link or a file")
     add.add_argument("source", help="an http(s) link, or a .pdf, .html, .md or .txt file")
     commands.add_parser("run", help="run the Telegram bot (settings from the environment)")
@@ -359,7 +367,11 @@ def _run(settings: Settings) -> int:
 
 
 def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    overrides = {"knowledge_dir": args.knowledge} if getattr(args, "knowledge", None) else {}
+    overrides: dict[str, object] = (
+        {"knowledge_dir": args.knowledge} if getattr(args, "knowledge", None) else {}
+    )
+    if args.command in ("ask", "eval") and args.model:
+        overrides["model"] = args.model
     settings = load_settings(**overrides)
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -384,7 +396,7 @@ def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     config = settings.engine().model_copy(update={"cache_dir": _eval_cache(args, settings)})
     answerer = build_answerer(config, load_encoder(config), progress=every_tenth(_progress))
     cases = read_cases(args.file)
-    _evaluate(args, cases, answerer, out)
+    _evaluate(args, cases, answerer, out, str(settings.model_dir or settings.model))
     return 0
 
 
@@ -483,13 +495,18 @@ class ReportError(BriefingBotError):
 
 
 def _evaluate(
-    args: argparse.Namespace, cases: list[EvalCase], answerer: Answerer, out: TextIO
+    args: argparse.Namespace,
+    cases: list[EvalCase],
+    answerer: Answerer,
+    out: TextIO,
+    model: str = "",
 ) -> None:
     """Figures with the sentence model and by words alone (what the model adds), then failures.
 
     The failures listed are the first run's: the model's, when there is one.
     """
-    runs = [("with the sentence model", answerer)] if answerer.semantic else []
+    label = f"with the sentence model {model}".rstrip()
+    runs = [(label, answerer)] if answerer.semantic else []
     runs.append(("by words alone", answerer.with_meaning(None)))
     for number, (label, run) in enumerate(runs):
         print(f"== {label}", file=out)

@@ -7,6 +7,7 @@ import pytest
 
 from bot import cli
 from bot.cli import main, quoted
+from bot.core import AnswerOptions
 from bot.core.search import cache
 from testkit.fake_encoder import FakeEncoder
 from tests.conftest import DEV_QUESTIONS, FIXTURES, REPO_KNOWLEDGE
@@ -146,9 +147,28 @@ def test_eval_reports_with_the_model_and_by_words_alone(capsys, monkeypatch):
     assert main(["eval", str(DEV_QUESTIONS), *KB]) == 0
     out = capsys.readouterr().out
     with_model, words = out.split("== by words alone")
-    assert with_model.startswith("== with the sentence model")
+    assert with_model.startswith("== with the sentence model all-MiniLM-L6-v2\n")
     assert with_model.count("P@1:") == words.count("P@1:") == 1
     assert "\n- " not in words  # failures are listed once, for the first run
+
+
+def test_eval_and_ask_take_the_model_by_name_with_its_settings(capsys, monkeypatch):
+    monkeypatch.setenv("SEMANTIC", "true")
+    configs = []
+
+    def load(config):
+        configs.append(config)
+        return FakeEncoder()
+
+    monkeypatch.setattr(cli, "load_encoder", load)
+    assert main(["eval", str(DEV_QUESTIONS), *KB, "--model", "all-mpnet-base-v2"]) == 0
+    assert capsys.readouterr().out.startswith("== with the sentence model all-mpnet-base-v2\n")
+    assert main(["ask", *KB, "--model", "all-mpnet-base-v2", "when is Kalbajar handed over?"]) == 0
+    assert [(c.known_model, c.model_dir.name) for c in configs] == [
+        ("all-mpnet-base-v2", "all-mpnet-base-v2")
+    ] * 2
+    assert configs[0].options == AnswerOptions.for_model("all-mpnet-base-v2")
+    assert configs[0].options != AnswerOptions()
 
 
 def test_ask_says_how_embedding_progresses(capsys, monkeypatch):

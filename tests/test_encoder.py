@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import onnx
 import pytest
 from safetensors.numpy import save_file
 
-from bot.core.analysis.encoder import ModelError, SentenceEncoder, verify_digests
+from bot.core.analysis.bert_graph import INPUT_IDS, WORD_EMBEDDINGS, EncoderGraph
+from bot.core.analysis.encoder import ModelError, SentenceEncoder, _reads_in_place, verify_digests
 from bot.core.catalogue import KNOWN_MODELS, MINILM, MPNET, KnownModel
 from bot.model_install import SOURCES, default_model_dir
 
@@ -269,3 +271,22 @@ def test_foreign_weights_are_refused_in_one_line(model_dir, reference, tmp_path)
 def test_model_errors_cross_processes():
     error = ModelError("/m/model.safetensors", "missing file")
     assert str(pickle.loads(pickle.dumps(error))) == str(error)
+
+
+class _TableSession:
+    """A stand-in session whose output is the sum of the given tokens' embedding rows."""
+
+    def __init__(self, table: np.ndarray, *, copy: bool) -> None:
+        self.table = table.copy() if copy else table
+
+    def run(self, names, inputs):
+        return [self.table[inputs[INPUT_IDS][0]].sum(axis=0, keepdims=True)]
+
+
+@pytest.mark.parametrize("copies", [True, False])
+def test_the_weights_are_kept_only_for_a_session_that_reads_them_in_place(copies):
+    table = np.random.default_rng(3).standard_normal((10, 6)).astype(np.float32)
+    before = table.copy()
+    graph = EncoderGraph(onnx.ModelProto(), {WORD_EMBEDDINGS: table})
+    assert _reads_in_place(_TableSession(table, copy=copies), graph) is not copies
+    np.testing.assert_array_equal(table, before)  # put back exactly

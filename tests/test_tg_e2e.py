@@ -297,10 +297,15 @@ def test_a_rejected_token_is_one_line_without_the_token(tmp_path):
     assert "wrong-token" not in done.stdout + done.stderr
 
 
-MODEL_INSTALLED = is_installed(default_model_dir())
-needs_model = pytest.mark.skipif(
-    not MODEL_INSTALLED, reason="no sentence model here (python -m bot model install)"
-)
+@pytest.fixture
+def installed_model() -> None:
+    """The default sentence model, installed: a missing one fails the test, never skips it."""
+    if not is_installed(default_model_dir()):
+        pytest.fail(
+            f"the sentence model is not installed at {default_model_dir()}: run "
+            "`python -m bot model install`",
+            pytrace=False,
+        )
 
 
 def wait_for_log(bot, text: str, timeout: float = 30.0, times: int = 1) -> str:
@@ -312,7 +317,7 @@ def wait_for_log(bot, text: str, timeout: float = 30.0, times: int = 1) -> str:
     return log
 
 
-@needs_model
+@pytest.mark.usefixtures("installed_model")
 def test_with_the_model_answers_by_words_then_by_meaning(bot_process, knowledge_copy):
     shutil.rmtree(knowledge_copy / ".index-cache", ignore_errors=True)  # no vectors yet
     bot = bot_process(SEMANTIC="true")
@@ -336,7 +341,7 @@ def test_with_the_model_answers_by_words_then_by_meaning(bot_process, knowledge_
     restarted.stop()
 
 
-@needs_model
+@pytest.mark.usefixtures("installed_model")
 def test_stopping_mid_embedding_is_prompt_and_keeps_what_is_done(bot_process, knowledge_copy):
     """SIGTERM while embedding thousands of sentences: out at once, no process left behind."""
     shutil.rmtree(knowledge_copy / ".index-cache", ignore_errors=True)

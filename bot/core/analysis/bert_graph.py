@@ -51,6 +51,7 @@ ATTENTION_MASK = "attention_mask"
 OUTPUT = "sentence_embedding"
 # Each token's state after the last layer, before pooling: what a word means in its sentence.
 TOKEN_STATES = "token_states"
+WORD_EMBEDDINGS = "word_embeddings"  # the initializer of the token embedding table
 # What Hugging Face adds to the attention scores of padding (torch.finfo(float32).min), so a
 # padded position gets exactly zero weight, as in the reference.
 _MASKED = float(np.finfo(np.float32).min)
@@ -340,8 +341,9 @@ class _Graph:
 class EncoderGraph:
     """The graph without its weights, and the weights by initializer name.
 
-    ``session_options`` hands the arrays to onnxruntime, which reads them in place: they must
-    live as long as the session, so whoever holds the session holds this too.
+    ``session_options`` hands the arrays to onnxruntime. An onnxruntime that reads them in
+    place needs them as long as the session lives; one that copies them (1.32 does) does not
+    (see ``encoder._reads_in_place``).
     """
 
     model: onnx.ModelProto
@@ -381,7 +383,7 @@ def build_graph(weights: Mapping[str, Array], config: EncoderConfig) -> EncoderG
     eps = config.layer_norm_eps
 
     # Embeddings: word + position (+ BERT's token type 0), then LayerNorm.
-    words = g.const("word_embeddings", weights["embeddings.word_embeddings.weight"])
+    words = g.const(WORD_EMBEDDINGS, weights["embeddings.word_embeddings.weight"])
     positions = weights["embeddings.position_embeddings.weight"][config.position_offset :]
     if config.model_type == "bert":
         positions = positions + weights["embeddings.token_type_embeddings.weight"][0]
