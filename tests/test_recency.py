@@ -212,3 +212,22 @@ def test_the_dated_set_s_briefings_are_dated_by_front_matter_and_by_link(dated_b
         "2025-11-19-elling-briefing.md": WED,
         "2025-11-20-elling-briefing.md": dt.date(2025, 11, 20),  # from its source link
     }
+
+
+DATED_NEWS = FIXTURES / "dated-news"
+
+
+def test_the_dated_news_set_asks_what_its_briefings_say():
+    """The evaluation set for recency: 40+ questions over 6+ briefings, each dated a day apart
+    or more, every accepted text a sentence's own words, some questions unanswerable."""
+    base = load_knowledge(DATED_NEWS / "knowledge", max_bytes=MAX_BYTES)
+    days = {d.meta.published for d in base.documents}
+    assert None not in days and len(days) == len(base.documents) >= 6
+    cases = read_cases(DATED_NEWS / "questions.jsonl")
+    assert len(cases) >= 40
+    sentences = [e.text for e in SentenceIndex(base).entries]
+    for case in cases:
+        for accepted in case.accept or []:
+            assert any(accepted in s for s in sentences), (case.q, accepted)
+    assert sum(not c.answerable for c in cases) >= 6
+    assert len({c.q for c in cases}) == len(cases)
