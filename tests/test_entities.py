@@ -16,6 +16,19 @@ from bot.core.analysis.entities import AnswerType, holds
         ("in the 14th century", AnswerType.DATE, True),
         ("some 2,000 Russian peacekeepers", AnswerType.DATE, False),
         ("May we go?", AnswerType.DATE, True),  # a month name is a month name
+        # News dates by weekday and by distance from the day it is written.
+        ("Talks resumed in Vienna on Thursday after a two-week pause.", AnswerType.DATE, True),
+        ("Bus drivers began a strike on Saturday over pay.", AnswerType.DATE, True),
+        ("The ministers met at the weekend.", AnswerType.DATE, True),
+        ("Prices rose last week.", AnswerType.DATE, True),
+        ("The port reopened earlier this month.", AnswerType.DATE, True),
+        ("Protesters gathered Yesterday outside parliament.", AnswerType.DATE, True),
+        ("The ceasefire was signed three days ago.", AnswerType.DATE, True),
+        ("The talks will go on tomorrow.", AnswerType.DATE, True),
+        ("A weekly market is held in the square.", AnswerType.DATE, False),
+        ("Sundays are quiet here.", AnswerType.DATE, True),
+        ("They spent a week in Vienna.", AnswerType.DATE, False),  # a period, not a day
+        ("The day was long.", AnswerType.DATE, False),
     ],
 )
 def test_holds(text, kind, expected):

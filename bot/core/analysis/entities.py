@@ -25,11 +25,21 @@ class AnswerType(Enum):
 
 _MONTHS = month_pattern()
 _NUMBER_WORDS = "|".join(NUMBER_WORDS)
+# News dates its events by the day of the week and by their distance from the day it is
+# written: "on Saturday", "at the weekend", "last week", "earlier this month", "two days ago".
+_RELATIVE_DAY = (
+    r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?\b"
+    r"|(?i:\b(?:yesterday|tomorrow|tonight|overnight)\b"
+    r"|\b(?:at|over)\s+the\s+weekend\b"
+    r"|\b(?:last|next|this|earlier\s+this|later\s+this)\s+"
+    r"(?:week|weekend|month|year|spring|summer|autumn|winter)\b"
+    rf"|\b(?:\d+|a|an|{_NUMBER_WORDS})\s+(?:days?|weeks?|months?|years?)\s+ago\b)"
+)
 _HOLDS = {
     AnswerType.NUMBER: re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|half)\b", re.IGNORECASE),
     AnswerType.DATE: re.compile(
         rf"\b(?:1\d{{3}}|20\d{{2}})s?\b|\b(?:{_MONTHS})(?!\w)|\bcentur(?:y|ies)\b"
-        r"|\b\d+\s*(?:BC|BCE|AD|CE)\b"
+        rf"|\b\d+\s*(?:BC|BCE|AD|CE)\b|{_RELATIVE_DAY}"
     ),
 }
 # A number and up to two words after it: "32,463 farms", "three-stage", "63 days".
