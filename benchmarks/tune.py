@@ -22,6 +22,7 @@ import argparse
 import copy
 import itertools
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,7 +87,10 @@ def _answerer(knowledge: Path, cache: Path, model: str) -> Answerer:
     )
     answerer = build_answerer(config, load_encoder(config))
     if answerer.meaning is None:
-        sys.exit(f"the sentence model {model} is not installed: python -m bot model install")
+        sys.exit(
+            f"the sentence model {model} is not installed: "
+            f"python -m bot model install --model {model}"
+        )
     meaning = answerer.meaning
     remembering = RememberingEncoder(meaning.encoder)  # type: ignore[arg-type]
     return answerer.with_meaning(Meaning(meaning.vectors, remembering))
@@ -156,7 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("eval_dir", type=Path, help="folder of the shared question sets")
     parser.add_argument("--model", choices=list(KNOWN_MODELS), default=DEFAULT_MODEL)
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/briefing-bot-tune"))
+    parser.add_argument(
+        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "briefing-bot-tune"
+    )
     parser.add_argument("--set", action="append", default=[], metavar="NAME=V1,V2")
     args = parser.parse_args(argv)
     sets = load_sets(args.eval_dir, args.knowledge, args.cache, args.model)
