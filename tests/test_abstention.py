@@ -4,7 +4,13 @@ import pytest
 
 from bot.core import Answerer, AnswerOptions
 from bot.core.ingest.loading import load_knowledge
-from bot.core.ranking.abstention import coverage, meaning_too_weak, missing_names, too_weak
+from bot.core.ranking.abstention import (
+    answers,
+    coverage,
+    meaning_too_weak,
+    missing_names,
+    too_weak,
+)
 from tests.conftest import MAX_BYTES
 
 
@@ -87,3 +93,45 @@ def test_a_sentence_without_the_kind_of_answer_asked_for_is_too_weak(briefing):
         if not any(c.isdigit() for c in t) and "peacekeep" in t.lower() and " two " not in t
     )
     assert meaning_too_weak(briefing.index, question, no_number, 0.99, AnswerOptions())
+
+
+ANSWERING = """# Notes
+
+## Merrow Bridge
+
+Work is now expected to last two years.
+
+## Bus strike
+
+Ana Voss said the new contract runs for three years.
+Bus drivers agreed on Thursday to end the strike.
+
+## Port
+
+The Lachin ferry will sail again on March 3.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # the subject in the heading, what was asked in the sentence's own words
+        ("How long will work on the Merrow Bridge take?", 0, True),
+        # under the heading, but saying nothing of what was asked
+        ("Is the bus strike still going on?", 1, False),
+        ("Is the bus strike still going on?", 2, True),
+        # a "when" question wants a sentence that holds a day
+        ("When was the new contract signed?", 1, False),
+        ("When did the drivers end the strike?", 2, True),
+        # what the question names must be in the sentence or its headings
+        ("When will the Kalbajar ferry sail again?", 3, False),
+        ("When will the Lachin ferry sail again?", 3, True),
+    ],
+)
+def test_a_sentence_answers_when_it_holds_the_kind_the_names_and_the_question_s_words(
+    write, tmp_path, question, sentence, expected
+):
+    write("a.md", ANSWERING)
+    answerer = Answerer(load_knowledge(tmp_path / "kb", max_bytes=MAX_BYTES))
+    read = answerer.read(question)
+    assert answers(answerer.index, read, sentence, AnswerOptions()) is expected

@@ -21,7 +21,7 @@ import numpy as np
 from bot.core.ingest.documents import KnowledgeBase
 from bot.core.options import AnswerOptions
 from bot.core.question import Question, read_question
-from bot.core.ranking.abstention import meaning_too_weak, too_weak
+from bot.core.ranking.abstention import answers, meaning_too_weak, too_weak
 from bot.core.ranking.alignment import aligned_share, verbatim_share
 from bot.core.ranking.answer_types import REFINE_DEPTH, refine
 from bot.core.ranking.candidates import distinct_best
@@ -118,20 +118,29 @@ class Answerer:
             depth = REFINE_DEPTH if question.wanted.anything and opts.fine_type_boost else 0
             scored = self._scored(question, depth)
             refine(question.wanted, scored.ids, scored.scores, text, opts.fine_type_boost)
-            return self._distinct(scored.ids, scored.scores, scored.matched, count)
+            return self._distinct(question, scored.ids, scored.scores, scored.matched, count)
         scored = self._scored(question, opts.lexical_candidates)
         ids, scores = fuse(self.index, question, scored, cosines, opts)
         refine(question.wanted, ids, scores, text, opts.fine_type_boost)
         anyone = np.ones(len(ids), dtype=bool)  # meaning needs no shared word
-        return self._distinct(ids, scores, anyone, count)
+        return self._distinct(question, ids, scores, anyone, count)
 
     def _distinct(
-        self, ids: Ints, scores: Floats, matched: Bools, count: int
+        self, question: Question, ids: Ints, scores: Floats, matched: Bools, count: int
     ) -> list[tuple[int, float]]:
         """The ``count`` best distinct sentences, newer documents first where recency applies."""
         vectors = self.meaning.vectors if self.meaning is not None else None
+        index, options = self.index, self.options
         first = (
-            recency_order(self.index, vectors, ids, scores, matched, self.options)
+            recency_order(
+                index,
+                vectors,
+                ids,
+                scores,
+                matched,
+                options,
+                lambda sentence: answers(index, question, sentence, options),
+            )
             if self._dated
             else []
         )

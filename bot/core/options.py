@@ -79,12 +79,13 @@ class AnswerOptions(BaseModel):
         default=0.4, ge=-1.0, le=1.0, description="closeness at which a word counts as aligned"
     )
     recency_margin: float = Field(
-        default=0.05,
+        default=0.15,
         ge=0.0,
         le=1.0,
         description=(
-            "share of a sentence's score within which a newer document's sentence goes before"
-            " it (see ranking.recency); 0 turns recency off, near-duplicates included"
+            "share of a sentence's score within which a newer document's sentence that answers"
+            " the question goes before it (see ranking.recency); 0 turns recency off,"
+            " near-duplicates included"
         ),
     )
     duplicate_cosine: float = Field(

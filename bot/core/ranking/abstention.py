@@ -119,3 +119,30 @@ def too_weak(index: SentenceIndex, question: Question, best: int, options: Answe
     ):
         return True
     return share < options.unknown_name_coverage and bool(missing_names(index, question, best))
+
+
+def answers(
+    index: SentenceIndex, question: Question, sentence: int, options: AnswerOptions
+) -> bool:
+    """Whether a sentence answers the question at all, whatever its score.
+
+    It holds the kind of answer asked for (a date for "when"), mentions what the question
+    names in itself or its headings (not only somewhere in its paragraph), holds enough of the
+    question's term weight with its headings, and speaks of the question in its own words too:
+    under a heading "Bus strike", a sentence on the union's new contract is no answer to "is
+    the bus strike still going on?", while "Work is now expected to last two years" under
+    "Merrow Bridge" answers how long the bridge takes. Recency asks it of newer candidates: a
+    newer sentence about another district's handover is no update to "when is Kalbajar handed
+    over?", however alike the two read.
+    """
+    if question.kind is not None and not index.holds[question.kind][sentence]:
+        return False
+    evidence = index.evidence(sentence)
+    if any(
+        name.head_terms and not evidence.intersection(name.head_terms) for name in question.names
+    ):
+        return False
+    if not index.own_terms(sentence).intersection(question.terms):
+        return False
+    weights = term_weights(index, question.terms)
+    return held_share(index, weights, sentence) >= options.min_coverage

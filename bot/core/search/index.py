@@ -95,6 +95,12 @@ class SentenceIndex:
         held = set(rows.indices[rows.indptr[first] : rows.indptr[end]].tolist())
         return {t for t in terms if self._vocabulary.get(t, -1) in held}
 
+    def own_terms(self, sentence: int) -> set[str]:
+        """Terms the sentence itself holds, without its headings'."""
+        rows = self.arrays.sentence_terms
+        found = rows.indices[rows.indptr[sentence] : rows.indptr[sentence + 1]].tolist()
+        return {self.arrays.terms[i] for i in found}
+
     def evidence(self, sentence: int) -> set[str]:
         """Terms a sentence can vouch for: its own and its headings'."""
         rows = self.arrays.sentence_terms
