@@ -123,7 +123,7 @@ def recency_order(
     """Positions (into ``ids``) of the best eligible candidates, in the order to take them.
 
     ``answers(sentence)`` says whether a sentence answers the question at all (see
-    ``answering``); only one that does is moved ahead for being newer. Empty when recency
+    ``abstention.answers``); only one that does is moved ahead for being newer. Empty when recency
     changes nothing (off, or fewer than two dates among them): then the scores alone decide.
     """
     if not options.recency_margin:
