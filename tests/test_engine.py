@@ -47,6 +47,7 @@ def test_a_missing_model_means_words_alone_in_one_log_line(tmp_path, caplog):
         assert load_encoder(config) is None
     assert "answering by words alone" in caplog.text
     assert "no-model" in caplog.text
+    assert "install it once: python -m bot model install --model all-MiniLM-L6-v2" in caplog.text
     assert load_encoder(engine(tmp_path)) is None  # no model configured: nothing to say
 
 

@@ -73,7 +73,14 @@ def load_encoder(config: EngineConfig) -> SentenceEncoder | None:
     try:
         return SentenceEncoder(config.model_dir, digests=digests, threads=config.model_threads)
     except ModelError as exc:
-        logger.warning("answering by words alone: %s", exc)
+        # A known model that was never installed says how to install it: people who set
+        # MODEL= before installing would otherwise only read "no such directory".
+        hint = (
+            f" (install it once: python -m bot model install --model {config.known_model})"
+            if config.known_model and not config.model_dir.exists()
+            else ""
+        )
+        logger.warning("answering by words alone: %s%s", exc, hint)
         return None
 
 
