@@ -21,7 +21,7 @@ import numpy as np
 from bot.core.ingest.documents import KnowledgeBase
 from bot.core.options import AnswerOptions
 from bot.core.question import Question, read_question
-from bot.core.ranking.abstention import answers, meaning_too_weak, too_weak
+from bot.core.ranking.abstention import answers, meaning_too_weak, term_weights, too_weak
 from bot.core.ranking.alignment import aligned_share, verbatim_share
 from bot.core.ranking.answer_types import REFINE_DEPTH, refine
 from bot.core.ranking.candidates import distinct_best
@@ -131,19 +131,14 @@ class Answerer:
         """The ``count`` best distinct sentences, newer documents first where recency applies."""
         vectors = self.meaning.vectors if self.meaning is not None else None
         index, options = self.index, self.options
-        first = (
-            recency_order(
-                index,
-                vectors,
-                ids,
-                scores,
-                matched,
-                options,
-                lambda sentence: answers(index, question, sentence, options),
-            )
-            if self._dated
-            else []
-        )
+        first: list[int] = []
+        if self._dated:
+            weights = term_weights(index, question.terms)  # once, for every candidate
+
+            def answering(sentence: int) -> bool:
+                return answers(index, question, sentence, options, weights)
+
+            first = recency_order(index, vectors, ids, scores, matched, options, answering)
         text, least = self.index.entries.text, self.options.min_score
         return distinct_best(ids, scores, matched, text, count, least, first)
 

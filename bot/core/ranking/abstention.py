@@ -122,7 +122,11 @@ def too_weak(index: SentenceIndex, question: Question, best: int, options: Answe
 
 
 def answers(
-    index: SentenceIndex, question: Question, sentence: int, options: AnswerOptions
+    index: SentenceIndex,
+    question: Question,
+    sentence: int,
+    options: AnswerOptions,
+    weights: dict[str, float] | None = None,
 ) -> bool:
     """Whether a sentence answers the question at all, whatever its score.
 
@@ -133,7 +137,8 @@ def answers(
     the bus strike still going on?", while "Work is now expected to last two years" under
     "Merrow Bridge" answers how long the bridge takes. Recency asks it of newer candidates: a
     newer sentence about another district's handover is no update to "when is Kalbajar handed
-    over?", however alike the two read.
+    over?", however alike the two read. ``weights`` are ``term_weights`` of the question, for
+    a caller that asks of many candidates.
     """
     if question.kind is not None and not index.holds[question.kind][sentence]:
         return False
@@ -144,5 +149,6 @@ def answers(
         return False
     if not index.own_terms(sentence).intersection(question.terms):
         return False
-    weights = term_weights(index, question.terms)
+    if weights is None:
+        weights = term_weights(index, question.terms)
     return held_share(index, weights, sentence) >= options.min_coverage
