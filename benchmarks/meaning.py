@@ -208,11 +208,11 @@ def model_directory(name: str) -> Path:
     return default_model_dir(name) if name in KNOWN_MODELS else Path(name)
 
 
-def measure(name: str, args: argparse.Namespace, work: Path, asked: list[str]) -> Figures:
-    """Print one model's figures at each size and return them."""
+def measure(
+    name: str, args: argparse.Namespace, work: Path, asked: list[str], sample: list[str]
+) -> Figures:
+    """Print one model's figures at each size (``sample`` timing the embedding), return them."""
     model = model_directory(name)
-    source = load_knowledge(args.squad / "knowledge", max_bytes=50_000_000)
-    sample = [t for d in source.documents for t in document_texts(d)][: args.embed]
     gc.collect()
     before = rss_mb()
     reset_peak_rss()
@@ -309,7 +309,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     work = Path(tempfile.gettempdir()) / "briefing-bot-bench"
     asked = questions(args.squad)
-    figures = [measure(name, args, work, asked) for name in args.models]
+    source = load_knowledge(args.squad / "knowledge", max_bytes=50_000_000)
+    sample = [t for d in source.documents for t in document_texts(d)][: args.embed]
+    figures = [measure(name, args, work, asked, sample) for name in args.models]
     ratios(args.models, figures)
     return 0
 
