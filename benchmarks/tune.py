@@ -77,15 +77,18 @@ class QuestionSet:
     held_out: dict[str, Answerer]  # file -> the answerer without it; empty: not held out
 
 
-def _answerer(knowledge: Path, cache: Path, model: str) -> Answerer:
+def _answerer(knowledge: Path, cache: Path, model: str | None) -> Answerer:
+    """The knowledge's answerer with ``model`` (``None``: words alone), cached in ``cache``."""
     config = EngineConfig(
         knowledge_dir=knowledge,
         max_file_bytes=MAX_FILE_BYTES,
         cache_dir=cache,
-        model_dir=default_model_dir(model),
+        model_dir=default_model_dir(model) if model else None,
         known_model=model,
     )
     answerer = build_answerer(config, load_encoder(config))
+    if model is None:
+        return answerer
     if answerer.meaning is None:
         sys.exit(
             f"the sentence model {model} is not installed: "
@@ -96,8 +99,13 @@ def _answerer(knowledge: Path, cache: Path, model: str) -> Answerer:
     return answerer.with_meaning(Meaning(meaning.vectors, remembering))
 
 
-def load_sets(eval_dir: Path, knowledge: Path, cache: Path, model: str) -> list[QuestionSet]:
-    """The shared sets found in ``eval_dir``, each with its answerer built once."""
+def load_sets(
+    eval_dir: Path, knowledge: Path, cache: Path, model: str | None
+) -> list[QuestionSet]:
+    """The shared sets found in ``eval_dir``, each with its answerer built once.
+
+    ``model`` ``None`` answers by words alone.
+    """
     sets: list[QuestionSet] = []
     briefing = None
     for name in ("dev_questions", "paraphrase_questions"):

@@ -34,6 +34,7 @@ from bot.core import (
     FirstSentence,
     HeldOutReport,
     Match,
+    Reliability,
     VerificationReport,
     build_answerer,
     counted,
@@ -140,7 +141,10 @@ def quoted(text: str) -> str:
 def format_match(match: Match) -> str:
     """A quote and its citation (with its date, and other briefings holding it), for a terminal."""
     where = " \u203a ".join(p for p in (match.title, match.section) if p)
-    lines = [quoted(match.text), f"  \u2014 {where}"]
+    lines = [quoted(match.text)]
+    if match.reading:
+        lines.append(f"  ({match.reading})")
+    lines.append(f"  \u2014 {where}")
     origin = " \u00b7 ".join(p for p in (match.credit, match.source) if p)
     lines += [f"    {line}" for line in (origin, match.repeated) if line]
     lines.append(f"    ({match.file}, sentence {match.position}, score {match.score:.2f})")
@@ -148,21 +152,41 @@ def format_match(match: Match) -> str:
 
 
 def format_answer(answer: Answer) -> str:
-    """The best match first, then any further candidates, or a plain "no answer"."""
+    """The best match first, with how sure it is, then any further candidates; or "no answer".
+
+    "No answer" lists the sections nearest the question, where there are some.
+    """
     if answer.best is None:
-        return "No answer: the knowledge base does not say."
-    return "\n\n".join(format_match(m) for m in answer.matches)
+        lines = ["No answer: the knowledge base does not say."]
+        if answer.nearest:
+            lines.append("Nearest sections:")
+            lines += [
+                "  - "
+                + " \u203a ".join(p for p in (m.title, m.section) if p)
+                + f" ({m.file}, sentence {m.position})"
+                for m in answer.nearest
+            ]
+        return "\n".join(lines)
+    sure = "the closest the knowledge comes" if answer.doubtful else "answer"
+    head = f"{sure}, probability right {answer.confidence:.2f}" if answer.confidence else sure
+    return f"[{head}]\n" + "\n\n".join(format_match(m) for m in answer.matches)
 
 
 def answer_json(answer: Answer) -> str:
     """One JSON line: the question and its answers, best first, empty for no answer.
 
-    Dates are ISO (``"published": "2025-11-18"``).
+    ``confidence`` is the probability that the first answer is right (``null`` without one),
+    ``doubtful`` whether it is offered as only the closest the knowledge comes, ``nearest``
+    the sections nearest a question without an answer. Dates are ISO (``"2025-11-18"``).
     """
     return json.dumps(
         {
             "question": answer.question,
             "answers": [m.model_dump(mode="json") for m in answer.matches],
+            "confidence": answer.confidence,
+            "doubtful": answer.doubtful,
+            "signals": answer.signals.model_dump() if answer.signals else None,
+            "nearest": [m.model_dump(mode="json") for m in answer.nearest],
         },
         ensure_ascii=False,
     )
@@ -331,7 +355,25 @@ def format_figures(report: EvalReport) -> list[str]:
         f"abstention wrong (no answer to an answerable question): {report.abstained_wrong}",
         f"answered an unanswerable question: {report.answered_wrongly_unanswerable}",
         f"failures: {len(report.failures)}",
+        *format_reliability(report.reliability),
     ]
+
+
+def format_reliability(reliability: Reliability) -> list[str]:
+    """How well the answers' probabilities matched how often they were right, a band a line."""
+    if reliability.error is None:
+        return ["calibration: nothing quoted"]
+    lines = [
+        f"calibration over {counted(reliability.quotes, 'quote')}: expected calibration error"
+        f" {reliability.error:.3f}",
+        "  probability   quotes   mean   right",
+    ]
+    lines += [
+        f"  {b.low:.1f}-{b.high:.1f}   {b.quotes:>10}   {b.mean_probability:.3f}"
+        f"   {b.share_right:.3f}"
+        for b in reliability.bands
+    ]
+    return lines
 
 
 def format_report(report: EvalReport, *, failures: bool = True) -> str:
@@ -349,6 +391,7 @@ def format_held_out(report: HeldOutReport, *, examples: bool = True) -> str:
     lines = [
         f"questions: {report.questions}, each asked without its own file",
         f"answered anyway (each a wrong answer): {report.answered} ({report.answered_share:.3f})",
+        *format_reliability(report.reliability),
     ]
     for example in report.examples if examples else ():
         lines.append(f"- {example.question}\n    got: {example.got}")

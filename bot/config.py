@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     )
     # None: the value measured for MODEL (see catalogue)
     min_meaning: float | None = Field(default=None, ge=-1.0, le=3.0)
+    # None: the value measured for MODEL, or for words alone
+    min_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    sure_confidence: float = Field(default=AnswerOptions().sure_confidence, ge=0.0, le=1.0)
     rate_limit_per_minute: int = Field(default=20, ge=1)
     log_level: str = "INFO"
 
@@ -92,10 +95,10 @@ class Settings(BaseSettings):
             return names[value.strip().lower()]
         return value
 
-    @field_validator("min_meaning", mode="before")
+    @field_validator("min_meaning", "min_confidence", mode="before")
     @classmethod
     def _empty_is_tuned(cls, value: Any) -> Any:
-        """``MIN_MEANING=`` left empty: the model's own measured threshold."""
+        """``MIN_MEANING=`` or ``MIN_CONFIDENCE=`` left empty: the model's own measured one."""
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("cache_dir", "model_dir", "state_db", mode="before")
@@ -168,9 +171,12 @@ class Settings(BaseSettings):
             "answer_count": self.answer_count,
             "min_coverage": self.min_coverage,
             "min_paragraph_coverage": self.min_paragraph_coverage,
+            "sure_confidence": self.sure_confidence,
         }
         if self.min_meaning is not None:
             chosen["min_meaning"] = self.min_meaning
+        if self.min_confidence is not None:
+            chosen["min_confidence"] = self.min_confidence
         return chosen
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from bot.core.question import read_question
-from bot.core.ranking.answer_types import fits
+from bot.core.ranking.answer_types import fits, strength
 
 
 def wanted(question):
@@ -50,3 +50,39 @@ def test_who_wants_a_name_the_question_does_not_give():
 def test_periods_fit_durations_and_ends(text, for_length, for_ends):
     assert fits(wanted("How long did it last?"), text) is for_length
     assert fits(wanted("When did it start and end?"), text) is for_ends
+
+
+def test_how_long_is_answered_fully_by_a_duration_and_half_by_one_end():
+    want = wanted("How long did the conflict last?")
+    assert strength(want, "the six-week conflict between September 27 and November 9") == 1.0
+    assert strength(want, "a conflict that has plagued the region since 1991") == 0.5
+    assert strength(want, "Azerbaijanis fled some 30 years ago.") == 0.0  # a point, not a length
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("Who is Aliyev?", "Azerbaijani President Ilham Aliyev has adopted a hard stance.", 1.0),
+        ("who is Pashinyan?", "said Armenian Prime Minister Nikol Pashinyan.", 1.0),
+        ("Who is Aliyev?", "Aliyev, who sees the group as biased, welcomed it.", 0.5),
+        ("Who is Aliyev?", "Talks with Aliyev failed.", 0.0),
+        ("What are wasps?", "A wasp is an insect of the order Hymenoptera.", 1.0),
+        ("what is a wasp", "Wasps are a group of insects.", 1.0),
+        (
+            "what is a CMM machine",
+            "A coordinate measuring machine is a device for measuring.",
+            1.0,
+        ),
+        ("What is the Minsk Group?", "the Minsk Group, a body of the OSCE, met.", 1.0),
+        (
+            "What is the Minsk Group?",
+            "the co-chairs of the Minsk Group \u2014 Russia, France",
+            0.5,
+        ),
+        ("What is the Minsk Group?", "Aliyev sees the Minsk Group members as biased.", 0.0),
+    ],
+)
+def test_who_and_what_is_are_answered_by_a_sentence_that_defines_the_subject(
+    question, sentence, expected
+):
+    assert strength(wanted(question), sentence) == expected

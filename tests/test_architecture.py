@@ -10,20 +10,22 @@ CORE = ROOT / "bot" / "core"
 # The engine's stages in pipeline order: a module may import from its own stage and from earlier
 # ones, never from a later one or from a sibling of the same rank.
 STAGES = {
-    "catalogue": 0,
+    "confidence": 0,
     "errors": 0,
     "lexicon": 0,
-    "results": 0,
-    "options": 1,
-    "ingest": 2,
-    "analysis": 3,
-    "question": 4,
-    "search": 4,
-    "ranking": 5,
-    "answer": 6,
-    "engine": 7,
-    "evaluation": 7,
-    "verification": 7,
+    "calibrations": 1,
+    "catalogue": 1,
+    "results": 1,
+    "options": 2,
+    "ingest": 3,
+    "analysis": 4,
+    "question": 5,
+    "search": 5,
+    "ranking": 6,
+    "answer": 7,
+    "engine": 8,
+    "evaluation": 8,
+    "verification": 8,
 }
 
 

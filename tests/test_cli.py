@@ -6,8 +6,8 @@ import sys
 import pytest
 
 from bot import cli
-from bot.cli import main, quoted
-from bot.core import AnswerOptions
+from bot.cli import format_answer, main, quoted
+from bot.core import Answer, AnswerOptions, Match
 from bot.core.search import cache
 from testkit.fake_encoder import FakeEncoder
 from tests.conftest import DEV_QUESTIONS, FIXTURES, REPO_KNOWLEDGE
@@ -65,7 +65,51 @@ def test_ask_json_one_line_per_question_from_stdin(capsys):
     assert {"text", "score", "title", "section", "source", "file"} <= first["answers"][0].keys()
     assert first["answers"][0]["published"] == "2025-11-18"  # ISO, from the source link
     assert first["answers"][0]["also_in"] == 0
-    assert second == {"question": "thanks!", "answers": []}
+    assert 0.5 < first["confidence"] <= 1.0
+    assert not first["doubtful"]
+    assert first["signals"]["coverage"] == 1.0  # what the probability was worked out from
+    assert second == {
+        "question": "thanks!",
+        "answers": [],
+        "confidence": None,
+        "doubtful": False,
+        "signals": None,
+        "nearest": [],
+    }
+
+
+def _match(text: str, **fields: object) -> Match:
+    values = {"score": 1.0, "title": "Ferries", "section": None, "publisher": None}
+    values |= {"source": None, "file": "f.md", "position": 4, "paragraph": 1, "line": 1}
+    return Match(text=text, **(values | fields))
+
+
+def test_no_answer_lists_the_nearest_sections():
+    nearest = (_match("Boats run.", section="Timetable"), _match("Fares rose.", position=9))
+    text = format_answer(Answer(question="q", nearest=nearest))
+    assert text.splitlines() == [
+        "No answer: the knowledge base does not say.",
+        "Nearest sections:",
+        "  - Ferries \u203a Timetable (f.md, sentence 4)",
+        "  - Ferries (f.md, sentence 9)",
+    ]
+
+
+def test_an_answer_says_how_sure_it_is_and_a_doubtful_one_says_so():
+    sure = Answer(question="q", matches=(_match("Boats run."),), confidence=0.91)
+    assert format_answer(sure).startswith("[answer, probability right 0.91]\n\u201cBoats run.")
+    doubtful = sure.model_copy(update={"confidence": 0.3, "doubtful": True})
+    assert format_answer(doubtful).startswith(
+        "[the closest the knowledge comes, probability right 0.30]"
+    )
+
+
+def test_a_relative_day_is_read_beside_the_quote_not_in_it():
+    reading = "Thursday: 5 Mar 2026, going by the briefing of 10 Mar 2026"
+    text = format_answer(
+        Answer(question="q", matches=(_match("Talks resumed on Thursday.", reading=reading),))
+    )
+    assert f"\u201cTalks resumed on Thursday.\u201d\n  ({reading})\n" in text
 
 
 def test_a_repeated_sentence_is_cited_once_from_the_newest_briefing(capsys):

@@ -9,7 +9,7 @@ from bot.model_install import default_model_root
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch, tmp_path):
     names = ("TELEGRAM_BOT_TOKEN", "ADMIN_USER_IDS", "KNOWLEDGE_DIR", "LOG_LEVEL", "MODEL")
-    for name in (*names, "MODEL_DIR", "MIN_MEANING"):
+    for name in (*names, "MODEL_DIR", "MIN_MEANING", "MIN_CONFIDENCE", "SURE_CONFIDENCE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
@@ -165,3 +165,21 @@ def test_only_the_most_recently_used_eval_caches_are_kept(tmp_path):
     assert sorted(p.name for p in root.iterdir()) == sorted(
         [folders[0].name, folders[1].name, current.name, "notes"]
     )
+
+
+def test_confidence_thresholds_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("MIN_CONFIDENCE", "")
+    options = load_settings().engine().options
+    assert options.min_confidence == AnswerOptions().min_confidence
+    assert options.sure_confidence == AnswerOptions().sure_confidence
+    monkeypatch.setenv("MIN_CONFIDENCE", "0.2")
+    monkeypatch.setenv("SURE_CONFIDENCE", "0.7")
+    options = load_settings().engine().options
+    assert (options.min_confidence, options.sure_confidence) == (0.2, 0.7)
+
+
+def test_each_model_answers_with_its_own_calibration():
+    minilm = AnswerOptions.for_model(MINILM.name).meaning_calibration
+    mpnet = AnswerOptions.for_model(MPNET.name).meaning_calibration
+    assert minilm == AnswerOptions().meaning_calibration
+    assert minilm != mpnet

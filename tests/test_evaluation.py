@@ -3,7 +3,7 @@ from types import SimpleNamespace
 import pytest
 
 from bot.core import Answer, BriefingBotError, Match
-from bot.core.evaluation import EvalCase, evaluate, held_out, read_cases
+from bot.core.evaluation import EvalCase, evaluate, held_out, read_cases, reliability
 
 
 def _answer(question, *texts):
@@ -115,3 +115,32 @@ def test_held_out_counts_answers_from_knowledge_without_the_file():
 def test_held_out_needs_each_question_s_file(case, message):
     with pytest.raises(BriefingBotError, match=message):
         held_out([case], _answerer({"a.md"}, lambda file: SimpleNamespace(ask=_answer)))
+
+
+def _sure(answer: Answer, confidence: float) -> Answer:
+    return answer.model_copy(update={"confidence": confidence})
+
+
+def test_the_reliability_table_sets_each_band_s_probability_against_its_share_right():
+    cases = [EvalCase(q=str(n), answers=["x"]) for n in range(4)] + [EvalCase(q="u", accept=[])]
+    replies = {
+        "0": _sure(_answer("0", "x"), 0.92),
+        "1": _sure(_answer("1", "y"), 0.98),
+        "2": _sure(_answer("2", "x"), 0.35),
+        "3": _answer("3"),  # no answer: no probability
+        "u": _sure(_answer("u", "x"), 0.31),  # any quote of the unanswerable is wrong
+    }
+    table = evaluate(cases, replies.__getitem__).reliability
+    assert table.quotes == 4
+    assert [(b.low, b.quotes) for b in table.bands] == [(0.3, 2), (0.9, 2)]
+    low, high = table.bands
+    assert (low.mean_probability, low.share_right) == (pytest.approx(0.33), 0.5)
+    assert (high.mean_probability, high.share_right) == (pytest.approx(0.95), 0.5)
+    assert table.error == pytest.approx((2 * 0.17 + 2 * 0.45) / 4)
+
+
+def test_a_probability_of_one_falls_in_the_top_band():
+    table = reliability([(1.0, True), (0.0, False)])
+    assert [(b.low, b.high) for b in table.bands] == [(0.0, 0.1), (0.9, 1.0)]
+    assert table.error == 0.0
+    assert reliability([]).error is None

@@ -12,14 +12,18 @@ from hypothesis import strategies as st
 
 from bot.core import Answer, Answerer, DocumentMeta, KnowledgeBase, Match, load_file
 from bot.tg.render import (
+    DOUBTFUL,
     ELLIPSIS,
     MAX_MESSAGE,
+    NEAREST,
     fit,
     length,
     marked,
     render_answer,
     render_more,
+    render_section,
     render_sources,
+    section_label,
 )
 from testkit.telegram_html import html_problems
 
@@ -115,6 +119,30 @@ def test_no_answer_is_plain_and_points_to_sources():
     html = render_answer(Answer(question="tea?"))
     assert "/sources" in html
     assert "<" not in html
+
+
+def test_a_doubtful_answer_says_it_is_only_the_closest_the_briefings_come():
+    sure = Answer(question="q", matches=(match("It <rained>."),), confidence=0.9)
+    doubtful = sure.model_copy(update={"confidence": 0.3, "doubtful": True})
+    assert DOUBTFUL not in render_answer(sure)
+    html = render_answer(doubtful)
+    assert html.startswith(f"<i>{DOUBTFUL}</i>\n<blockquote>It &lt;rained&gt;.</blockquote>")
+    assert html_problems(html) == []
+
+
+def test_a_refusal_with_nearest_sections_shows_one_s_first_sentence_cited():
+    nearest = (
+        match("Ferries run daily.", section="Ferries"),
+        match("Rail <closed>.", section=None),
+    )
+    refusal = Answer(question="q", nearest=nearest)
+    assert render_answer(refusal).endswith(NEAREST)
+    shown = render_section(refusal, 1)
+    assert "<blockquote>Rail &lt;closed&gt;.</blockquote>" in shown
+    assert "Ferries run daily" not in shown
+    assert html_problems(shown) == []
+    assert [section_label(m) for m in nearest] == ["Ferries", "Title"]  # no heading: the title
+    assert section_label(match("x", section="S" * 80)) == "S" * 59 + ELLIPSIS
 
 
 @given(st.text(min_size=1, max_size=6000), st.data())

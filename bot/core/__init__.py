@@ -44,9 +44,11 @@ from bot.core.evaluation import (
     EvalCase,
     EvalReport,
     HeldOutReport,
+    Reliability,
     evaluate,
     held_out,
     read_cases,
+    reliability,
 )
 from bot.core.ingest.documents import (
     Document,
@@ -112,6 +114,7 @@ __all__ = [
     "Paragraph",
     "QuestionError",
     "ReferenceIndex",
+    "Reliability",
     "SentenceEncoder",
     "SourceFormat",
     "VerificationReport",
@@ -131,6 +134,7 @@ __all__ = [
     "made_questions",
     "read_cases",
     "read_documents",
+    "reliability",
     "same_first",
     "same_up_to_ties",
     "served_answerer",

@@ -15,15 +15,26 @@ cited from the newest.
 from __future__ import annotations
 
 import copy
+import functools
+from collections.abc import Callable
 
 import numpy as np
 
+from bot.core.analysis.days import day_reading
+from bot.core.confidence import Signals, lead
 from bot.core.ingest.documents import KnowledgeBase
 from bot.core.options import AnswerOptions
 from bot.core.question import Question, read_question
-from bot.core.ranking.abstention import answers, meaning_too_weak, term_weights, too_weak
+from bot.core.ranking.abstention import (
+    answers,
+    held_share,
+    meaning_too_weak,
+    missing_names,
+    term_weights,
+    too_weak,
+)
 from bot.core.ranking.alignment import aligned_share, verbatim_share
-from bot.core.ranking.answer_types import REFINE_DEPTH, refine
+from bot.core.ranking.answer_types import REFINE_DEPTH, fits, refine
 from bot.core.ranking.candidates import distinct_best
 from bot.core.ranking.fusion import fuse
 from bot.core.ranking.pairs import pair_hits
@@ -34,6 +45,9 @@ from bot.core.search.index import SentenceIndex
 from bot.core.search.postings import Bools, Floats, Ints
 from bot.core.search.scoring import Scored, score_sentences
 from bot.core.search.vectors import Floats32, Meaning, Reading, embedded_text
+
+NEAREST = 5  # candidates ranked at least, whatever the count asked for
+NEAREST_SECTIONS = 3  # sections a refusal offers
 
 
 class Answerer:
@@ -85,25 +99,110 @@ class Answerer:
         if not len(self.index) or (self.meaning is None and not read.terms):
             return Answer(question=read.text, terms=read.terms)
         reading = self.meaning.read(read.text) if self.meaning is not None else None
-        ranked = self.rank(read, count, reading.cosines if reading is not None else None)
-        if not ranked or self._too_weak(read, ranked[0][0], reading):
-            return Answer(question=read.text, terms=read.terms)
-        matches = tuple(self._match(i, s) for i, s in ranked)
-        return Answer(question=read.text, matches=matches, terms=read.terms)
+        # At least NEAREST deep whatever is asked for: the runner-up's score is a signal of
+        # confidence, and a refusal offers the nearest sections.
+        ranked = self.rank(read, max(count, NEAREST), reading.cosines if reading else None)
+        return self.decide(read, ranked, reading, count)
 
-    def _too_weak(self, question: Question, best: int, reading: Reading | None) -> bool:
+    def decide(
+        self,
+        question: Question,
+        ranked: list[tuple[int, float]],
+        reading: Reading | None,
+        count: int,
+    ) -> Answer:
+        """The answer from ``ranked`` (``rank``'s candidates): quote the best, or decline.
+
+        The rules of ``ranking.abstention`` decline a sentence that cannot answer; one that
+        passes them gets the probability that it is right (``confidence``), and is
+        declined below ``min_confidence`` and offered as doubtful below ``sure_confidence``.
+        Public so that evaluation can ask what the engine would answer without some sentences.
+        """
+        if not ranked:
+            return Answer(question=question.text, terms=question.terms)
+        best = ranked[0][0]
+        aligned = self._aligned(best, reading)
+        if self._too_weak(question, best, reading, aligned):
+            return self._declined(question, ranked)
+        signals = self._signals(question, ranked, reading, aligned)
+        calibration = (
+            self.options.meaning_calibration if reading else self.options.words_calibration
+        )
+        confidence = round(calibration.probability(signals), 4)
+        if confidence < self.options.min_confidence:
+            return self._declined(question, ranked)
+        return Answer(
+            question=question.text,
+            matches=tuple(self._match(i, s) for i, s in ranked[:count]),
+            terms=question.terms,
+            confidence=confidence,
+            doubtful=confidence < self.options.sure_confidence,
+            signals=signals,
+        )
+
+    def _declined(self, question: Question, ranked: list[tuple[int, float]]) -> Answer:
+        """No answer, with the first sentences of the sections nearest the question."""
+        starts: dict[int, None] = {}
+        for sentence, _ in ranked:
+            starts.setdefault(self.index.entries.section_start(sentence))
+        nearest = tuple(self._match(s, 0.0) for s in list(starts)[:NEAREST_SECTIONS])
+        return Answer(question=question.text, terms=question.terms, nearest=nearest)
+
+    def _aligned(self, best: int, reading: Reading | None) -> Callable[[], float]:
+        """The share of the question's words the best sentence speaks to, worked out once.
+
+        It costs a run of the model, so only when first asked for.
+        """
         if reading is None or self.meaning is None:
-            return too_weak(self.index, question, best, self.options)
+            return lambda: 0.0
         meaning, similarity = self.meaning, self.options.aligned_similarity
         entry = self.index.entries[best]
         text = embedded_text(entry.document.title, entry.paragraph.section, entry.text)
 
+        @functools.cache
         def aligned() -> float:
             return aligned_share(reading.tokens, meaning.tokens(text), similarity, text)
 
+        return aligned
+
+    def _too_weak(
+        self,
+        question: Question,
+        best: int,
+        reading: Reading | None,
+        aligned: Callable[[], float],
+    ) -> bool:
+        if reading is None or self.meaning is None:
+            return too_weak(self.index, question, best, self.options)
+        entry = self.index.entries[best]
+        text = embedded_text(entry.document.title, entry.paragraph.section, entry.text)
         cosine = float(reading.cosines[best])
         floor = verbatim_share(reading.tokens, text)
         return meaning_too_weak(self.index, question, best, cosine, self.options, aligned, floor)
+
+    def _signals(
+        self,
+        question: Question,
+        ranked: list[tuple[int, float]],
+        reading: Reading | None,
+        aligned: Callable[[], float],
+    ) -> Signals:
+        """What ``confidence`` weighs, for the best of ``ranked``."""
+        index, best = self.index, ranked[0][0]
+        weights = term_weights(index, question.terms)
+        cosine = float(reading.cosines[best]) if reading is not None else 0.0
+        return Signals(
+            cosine=cosine,
+            nearest_gap=float(reading.cosines.max()) - cosine if reading is not None else 0.0,
+            coverage=held_share(index, weights, best),
+            paragraph_coverage=held_share(index, weights, best, paragraph=True),
+            aligned=aligned(),
+            lead=lead([s for _, s in ranked[:2]]),
+            fine_missed=question.wanted.anything
+            and not fits(question.wanted, index.entries.text(best)),
+            names_missing=bool(missing_names(index, question, best)),
+            terms=len(set(question.terms)),
+        )
 
     def rank(
         self, question: Question, count: int, cosines: Floats32 | None = None
@@ -170,6 +269,7 @@ class Answerer:
             paragraph=entry.paragraph_number,
             line=entry.paragraph.line,
             published=meta.published,
+            reading=day_reading(entry.text, meta.published),
             also_in=also_in,
         )
 

@@ -26,6 +26,7 @@ from bot.core.errors import BriefingBotError
 from bot.core.results import Answer
 
 RANK_DEPTH = 10
+BANDS = 10  # reliability bands, each a tenth of the probability's range
 
 
 class EvalCase(BaseModel):
@@ -68,6 +69,50 @@ class Failure(BaseModel):
     got: str | None
 
 
+class Band(BaseModel):
+    """The quotes whose probability of being right fell in one band, and how many were right."""
+
+    low: float
+    high: float
+    quotes: int
+    mean_probability: float
+    share_right: float
+
+
+class Reliability(BaseModel):
+    """How well the stated probabilities match how often quotes were right.
+
+    ``error`` is the expected calibration error: the gap between each band's mean probability
+    and its share right, weighed by the quotes in it. ``None`` when nothing was quoted.
+    """
+
+    quotes: int
+    error: float | None
+    bands: list[Band]
+
+
+def reliability(points: list[tuple[float, bool]]) -> Reliability:
+    """The reliability of ``points``, each a quote's (probability, right)."""
+    inside: list[list[tuple[float, bool]]] = [[] for _ in range(BANDS)]
+    for probability, right in points:
+        inside[min(int(probability * BANDS), BANDS - 1)].append((probability, right))
+    bands = [
+        Band(
+            low=b / BANDS,
+            high=(b + 1) / BANDS,
+            quotes=len(band),
+            mean_probability=sum(p for p, _ in band) / len(band),
+            share_right=sum(r for _, r in band) / len(band),
+        )
+        for b, band in enumerate(inside)
+        if band
+    ]
+    error = sum(b.quotes * abs(b.mean_probability - b.share_right) for b in bands)
+    return Reliability(
+        quotes=len(points), error=error / len(points) if points else None, bands=bands
+    )
+
+
 class EvalReport(BaseModel):
     """Quality figures over a question set.
 
@@ -83,6 +128,7 @@ class EvalReport(BaseModel):
     abstained_wrong: int
     answered_wrongly_unanswerable: int
     failures: list[Failure]
+    reliability: Reliability
 
 
 def read_cases(path: Path) -> list[EvalCase]:
@@ -114,10 +160,13 @@ def evaluate(cases: list[EvalCase], ask: Callable[[str], Answer]) -> EvalReport:
     hits = reciprocal = 0.0
     abstained_right = abstained_wrong = answered_unanswerable = 0
     failures = []
+    points: list[tuple[float, bool]] = []
     for case in cases:
         answer = ask(case.q)
         best = answer.best
         expected = case.accept if case.accept is not None else case.answers or []
+        if answer.confidence is not None and best is not None:
+            points.append((answer.confidence, case.answerable and case.is_right(best.text)))
         if not case.answerable:
             if best is None:
                 abstained_right += 1
@@ -145,6 +194,7 @@ def evaluate(cases: list[EvalCase], ask: Callable[[str], Answer]) -> EvalReport:
         abstained_wrong=abstained_wrong,
         answered_wrongly_unanswerable=answered_unanswerable,
         failures=failures,
+        reliability=reliability(points),
     )
 
 
@@ -154,6 +204,7 @@ class HeldOutReport(BaseModel):
     questions: int
     answered: int
     examples: list[Failure]  # the first few questions answered anyway
+    reliability: Reliability  # every quote here is wrong: its probabilities should be low
 
     @property
     def answered_share(self) -> float:
@@ -175,11 +226,17 @@ def held_out(cases: list[EvalCase], answerer: Answerer, examples: int = 10) -> H
             raise BriefingBotError(f"question {number}: {case.file} is not in the knowledge")
         by_file.setdefault(case.file, []).append(case)
     answered: list[Failure] = []
+    points: list[tuple[float, bool]] = []
     for file, group in by_file.items():
         without = answerer.without(file)
         for case in group:
-            if (best := without.ask(case.q).best) is not None:
-                answered.append(Failure(question=case.q, expected=[], got=best.text))
+            answer = without.ask(case.q)
+            if answer.best is not None:
+                answered.append(Failure(question=case.q, expected=[], got=answer.best.text))
+                points.append((answer.confidence or 0.0, False))
     return HeldOutReport(
-        questions=len(cases), answered=len(answered), examples=answered[:examples]
+        questions=len(cases),
+        answered=len(answered),
+        examples=answered[:examples],
+        reliability=reliability(points),
     )

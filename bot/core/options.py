@@ -9,7 +9,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.core.catalogue import KNOWN_MODELS, known_model
+from bot.core.calibrations import CALIBRATIONS, WORDS
+from bot.core.catalogue import DEFAULT_MODEL, KNOWN_MODELS, known_model
+from bot.core.confidence import Calibration
 
 
 class AnswerOptions(BaseModel):
@@ -24,7 +26,8 @@ class AnswerOptions(BaseModel):
     @classmethod
     def for_model(cls, name: str, **chosen: object) -> AnswerOptions:
         """The options measured for the catalogue model ``name``, with ``chosen`` over them."""
-        return cls.model_validate({**known_model(name).tuned, **chosen})
+        fitted = {"meaning_calibration": CALIBRATIONS[name]}
+        return cls.model_validate({**known_model(name).tuned, **fitted, **chosen})
 
     answer_count: int = Field(default=3, ge=1, le=50, description="matches returned per answer")
     min_coverage: float = Field(
@@ -103,6 +106,26 @@ class AnswerOptions(BaseModel):
             "share of their terms in common (of all either holds) at which two sentences say"
             " nearly the same (1.01: never)"
         ),
+    )
+    words_calibration: Calibration = Field(
+        default=CALIBRATIONS[WORDS],
+        description="the probability that a quote found by words alone is right",
+    )
+    meaning_calibration: Calibration = Field(
+        default=CALIBRATIONS[DEFAULT_MODEL],
+        description="the same with the sentence model (each model has its own)",
+    )
+    min_confidence: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="below this probability of being right, no quote: the briefings do not say",
+    )
+    sure_confidence: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="below this probability a quote is offered as the closest the briefings come",
     )
 
 

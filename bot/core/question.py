@@ -92,6 +92,39 @@ _NAME = re.compile(
 )
 
 
+# "Who is Aliyev?", "What is the Minsk Group?", "what are points on a mortgage": asks for who or
+# what something is; the subject runs to the first preposition ("points"), but "of" asks for
+# something of it ("the capital of France"), not what it is.
+_ASKS_IDENTITY = re.compile(
+    r"^\W*(?:who|what)\s+(?:is|are|was|were)\s+(?:(?:a|an|the)\s+)?"
+    r"(?P<subject>[\w'\u2019-]+(?:\s+[\w'\u2019-]+){0,3}?)"
+    r"(?:\s+(?P<after>of|on|in|for|at|to|from|by|with|called|about|used|like)\b.*)?\W*$",
+    re.IGNORECASE,
+)
+# Not a subject: a participle or an adjective the question goes on from ("What was enhanced",
+# "Who is subject to vetting"), or a question word ("what is which").
+_NOT_SUBJECT = re.compile(
+    r"^(?:\w+ed|\w+en|subject|able|likely|known|responsible|which|what|who|it|this|that|there"
+    r"|they|he|she|the)$",
+    re.IGNORECASE,
+)
+
+
+def asked_subject(question: str) -> str | None:
+    """What a "who is" or "what is" question asks to be told about, if it is one."""
+    match = _ASKS_IDENTITY.search(question)
+    if match is None:
+        return None
+    subject = match.group("subject")
+    words = subject.split()
+    if _NOT_SUBJECT.match(words[0]) or _NOT_SUBJECT.match(words[-1]):
+        return None
+    # "the capital of France", "Armenia and Turkey": asks for an attribute, or several things.
+    if {w.lower() for w in words} & {"of", "and", "or"} or match.group("after") == "of":
+        return None
+    return subject
+
+
 class Period(Enum):
     """How much of a period a question about time asks for."""
 
@@ -107,11 +140,18 @@ class Wanted:
     percent: bool
     name_besides: frozenset[str] | None  # for "who": names the question already gives
     period: Period | None = None
+    subject: str | None = None  # for "who is X?", "what is X?": X, to be defined
 
     @property
     def anything(self) -> bool:
         """Whether there is anything to check candidates for."""
-        return bool(self.counted or self.percent or self.name_besides is not None or self.period)
+        return bool(
+            self.counted
+            or self.percent
+            or self.name_besides is not None
+            or self.period
+            or self.subject
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,14 +196,15 @@ def _wanted(question: str, names: tuple[Name, ...]) -> Wanted:
         terms = tokenize(match.group(1))
         counted = terms[0] if terms else None
     besides = None
-    if _ASKS_WHO.search(question):
+    subject = asked_subject(question)
+    if _ASKS_WHO.search(question) and subject is None:
         besides = frozenset(word for name in names for word in name.text.split())
     period = None
     if _ASKS_DURATION.search(question):
         period = Period.LENGTH
     elif asks_time(question) and _ASKS_BOTH_ENDS.search(question):
         period = Period.ENDS
-    return Wanted(counted, bool(_ASKS_PERCENT.search(question)), besides, period)
+    return Wanted(counted, bool(_ASKS_PERCENT.search(question)), besides, period, subject)
 
 
 def _terms(text: str, known: Known | None, correct: Correct | None) -> list[str]:

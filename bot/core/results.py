@@ -10,6 +10,8 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.core.confidence import Signals
+
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -44,6 +46,11 @@ class Match(BaseModel):
     line: int = Field(description="line of the file where the sentence's paragraph starts")
     published: dt.date | None = Field(
         default=None, description="the document's date: front matter, file metadata or link"
+    )
+    reading: str | None = Field(
+        default=None,
+        description="the bot's reading of a relative day the sentence names (\"Thursday: 5 Mar"
+        ' 2026, going by the briefing of 10 Mar 2026"), shown beside the quote, never in it',
     )
     also_in: int = Field(
         default=0,
@@ -80,6 +87,27 @@ class Answer(BaseModel):
             "the terms searched for, to mark in a quote (see term_spans); also without an"
             " answer, so reports can group questions that asked the same thing"
         ),
+    )
+
+    confidence: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="the probability that the best match is right (confidence); None"
+        " without an answer",
+    )
+    doubtful: bool = Field(
+        default=False,
+        description="an answer below the options' sure_confidence: the closest the briefings"
+        " come, not a sure one",
+    )
+    signals: Signals | None = Field(
+        default=None, description="what the confidence was worked out from"
+    )
+    nearest: tuple[Match, ...] = Field(
+        default=(),
+        description="without an answer: the first sentences of the sections nearest the"
+        " question, so a refusal still shows where to look",
     )
 
     @property

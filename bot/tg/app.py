@@ -37,10 +37,11 @@ from bot.tg.inline import inline_query
 from bot.tg.links import LINK, add_command, link_message
 from bot.tg.meaning import schedule_meaning, stop_meaning
 from bot.tg.more_button import more_button_pressed
+from bot.tg.nearest import nearest_pressed
 from bot.tg.pruning import schedule_pruning, stop_pruning
 from bot.tg.questions import ask_command, follow_up, private_text
 from bot.tg.rate_limiter import RetryingLimiter, api_address
-from bot.tg.replies import MORE_OR_LESS, VOTE
+from bot.tg.replies import MORE_OR_LESS, NEAR_SECTION, VOTE
 from bot.tg.reports import feedback_command, stats_command, unanswered_command
 from bot.tg.state import STATE_KEY, BotState
 from bot.tg.votes import vote_pressed
@@ -121,6 +122,7 @@ def add_handlers(app: BotApp) -> None:
     )
     app.add_handler(CallbackQueryHandler(more_button_pressed, pattern=MORE_OR_LESS))
     app.add_handler(CallbackQueryHandler(vote_pressed, pattern=VOTE))
+    app.add_handler(CallbackQueryHandler(nearest_pressed, pattern=NEAR_SECTION))
     app.add_handler(InlineQueryHandler(inline_query))
     # Last, after every group that answers (a failed handler still reaches it).
     app.add_handler(TypeHandler(Update, finished), group=FINISHED_GROUP)

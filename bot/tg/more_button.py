@@ -16,7 +16,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.core import Answer, Answerer
-from bot.tg.questions import ask, message_text, strip_command
+from bot.tg.questions import answer_markup, ask, message_text, strip_command
 from bot.tg.render import render_answer, render_more
 from bot.tg.replies import LESS, NO_PREVIEW, callback_id, more_button
 from bot.tg.state import get_state
@@ -24,9 +24,10 @@ from bot.tg.state import get_state
 EXPIRED = "This answer is too old to expand. Please ask again."
 
 
-def _question_of(
+def question_of(
     message: Message, question_id: int | None, context: ContextTypes.DEFAULT_TYPE
 ) -> str | None:
+    """The question behind a bot's answer message: logged, remembered, or replied to."""
     state = get_state(context)
     if question_id is not None and state.store is not None:
         logged = state.store.logged_question(question_id)
@@ -43,9 +44,7 @@ async def more_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE
         return
     message = query.message
     question_id = callback_id(query.data)
-    question = (
-        _question_of(message, question_id, context) if isinstance(message, Message) else None
-    )
+    question = question_of(message, question_id, context) if isinstance(message, Message) else None
     if question is None:
         await query.answer(EXPIRED)
         return
@@ -72,7 +71,7 @@ def _toggled(
     """Render the expanded or the short answer, with the button that switches back."""
     best = answer.best
     if best is None:
-        return render_answer(answer), None
+        return render_answer(answer), answer_markup(answer, question_id)
     if expand:
         more = render_more(answer, answerer.context(best))
         return more, more_button(expanded=True, question_id=question_id)

@@ -11,13 +11,13 @@ import asyncio
 import logging
 import time
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.core import Answer, Answerer, QuestionError
 from bot.tg import question_log
-from bot.tg.render import escape, render_answer
-from bot.tg.replies import more_button, reply_html
+from bot.tg.render import escape, render_answer, section_label
+from bot.tg.replies import more_button, nearest_buttons, reply_html
 from bot.tg.state import BotState, get_state
 
 logger = logging.getLogger(__name__)
@@ -102,11 +102,18 @@ async def answer_question(
     logged = question_log.record(
         state, message.chat.type, answer, (answered - started) * 1000, user.id if user else None
     )
-    markup = more_button(question_id=logged) if answer.best else None
+    markup = answer_markup(answer, logged)
     sent = await reply_html(message, render_answer(answer), markup)
-    if answer.best:
+    if markup is not None:  # its buttons ask the question again
         state.recent.remember(sent.chat_id, sent.message_id, answer.question)
     log_question(message.chat.type, started, answer, answered)
+
+
+def answer_markup(answer: Answer, question_id: int | None) -> InlineKeyboardMarkup | None:
+    """The "More" button and the votes under an answer; the nearest sections under a refusal."""
+    if answer.best is not None:
+        return more_button(question_id=question_id)
+    return nearest_buttons([section_label(m) for m in answer.nearest], question_id)
 
 
 async def ask(answerer: Answerer, question: str, earlier: str | None = None) -> Answer:

@@ -19,6 +19,9 @@ NO_ANSWER = (
     "I could not find that in the briefings I know. Try other words, "
     "or see /sources for what I have read."
 )
+# Above a doubtful answer (``Answer.doubtful``): the quote is offered, not vouched for.
+DOUBTFUL = "The closest the briefings come:"
+NEAREST = "These sections come nearest to your question; tap one to read how it begins."
 
 
 def length(text: str) -> int:
@@ -115,11 +118,29 @@ def quote(match: Match, terms: Collection[str], budget: int = 3000) -> str:
 
 
 def render_answer(answer: Answer) -> str:
-    """Render the short reply: the best sentence, quoted and cited, or a plain "not found"."""
+    """Render the short reply: the best sentence, quoted and cited, or "not found".
+
+    A doubtful answer says so above the quote; "not found" points to the nearest sections
+    when there are some (their buttons are ``replies.nearest_buttons``).
+    """
     best = answer.best
     if best is None:
-        return escape(NO_ANSWER)
-    return f"{quote(best, answer.terms)}\n{citation(best)}"
+        return escape(f"{NO_ANSWER}\n\n{NEAREST}" if answer.nearest else NO_ANSWER)
+    lead = f"<i>{escape(DOUBTFUL)}</i>\n" if answer.doubtful else ""
+    reading = f"<i>{escape(best.reading)}</i>\n" if best.reading else ""
+    return f"{lead}{quote(best, answer.terms)}\n{reading}{citation(best)}"
+
+
+def render_section(answer: Answer, chosen: int) -> str:
+    """The refusal with the first sentence of one of its nearest sections, quoted and cited."""
+    section = answer.nearest[chosen]
+    return f"{render_answer(answer)}\n\n{quote(section, ())}\n{citation(section)}"
+
+
+def section_label(match: Match, limit: int = 60) -> str:
+    """A button's label for a section: its heading, else its document's title, cut short."""
+    label = match.section or match.title
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + ELLIPSIS
 
 
 def render_more(answer: Answer, context: Sequence[str]) -> str:

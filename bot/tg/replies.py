@@ -5,6 +5,8 @@ Kept in one place so every handler replies the same way and tests can assert it 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -23,6 +25,9 @@ DOWN = "down"
 # or an action and the logged question's id, "more:42", so buttons work after a restart.
 MORE_OR_LESS = rf"^({MORE}|{LESS})(:\d+)?$"
 VOTE = rf"^({UP}|{DOWN}):\d+$"
+NEAR = "near"
+# A nearest section's button: "near:N" or, with the logged question's id, "near:N:42".
+NEAR_SECTION = rf"^{NEAR}:\d+(:\d+)?$"
 
 
 def more_button(expanded: bool = False, question_id: int | None = None) -> InlineKeyboardMarkup:
@@ -42,6 +47,29 @@ def more_button(expanded: bool = False, question_id: int | None = None) -> Inlin
             ]
         ]
     )
+
+
+def nearest_buttons(
+    labels: Sequence[str], question_id: int | None = None
+) -> InlineKeyboardMarkup | None:
+    """One button a nearest section, each on its own row; ``None`` when there are none."""
+    if not labels:
+        return None
+    tail = f":{question_id}" if question_id is not None else ""
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=f"{NEAR}:{n}{tail}")]
+            for n, label in enumerate(labels)
+        ]
+    )
+
+
+def section_choice(data: str | None) -> tuple[int, int | None] | None:
+    """The section chosen and the logged question's id in a nearest section's button."""
+    parts = (data or "").split(":")
+    if len(parts) not in (2, 3) or parts[0] != NEAR or not all(p.isdigit() for p in parts[1:]):
+        return None
+    return int(parts[1]), int(parts[2]) if len(parts) == 3 else None
 
 
 def callback_id(data: str | None) -> int | None:

@@ -54,8 +54,9 @@ _AMOUNT = rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}|several|a\s+few|many)\b)"
 _POINT = rf"(?:(?:{_MONTHS})(?:\s+\d{{1,2}})?(?:,?\s+\d{{3,4}})?|\d{{1,4}}(?:s|st|nd|rd|th)?)"
 # How long something lasted, as a duration or as both its ends:
 # "six-week", "five to ten years", "between September 27 and November 9", "1961 to 1972".
+# "Thirty years ago" is a point in time, not a duration.
 _DURATION = re.compile(
-    rf"{_AMOUNT}(?:\s+(?:to|or)\s+{_AMOUNT})?[\s-]+{_TIME_UNIT}\b", re.IGNORECASE
+    rf"{_AMOUNT}(?:\s+(?:to|or)\s+{_AMOUNT})?[\s-]+{_TIME_UNIT}\b(?!\s+ago\b)", re.IGNORECASE
 )
 _BOTH_ENDS = re.compile(
     rf"\b(?:between|from)\s+(?:the\s+)?{_POINT}\s+(?:and|to|until|till|through)\s+"
@@ -92,6 +93,47 @@ def holds_period(text: str) -> bool:
 def holds_period_end(text: str) -> bool:
     """Whether ``text`` gives one end of a period ("until 1796", "since the 1950s")."""
     return bool(_ONE_END.search(text))
+
+
+# Titles that, before a name, say who someone is: "Azerbaijani President Ilham Aliyev".
+_TITLES = (
+    r"President|Prime\s+Minister|Minister|Chancellor|King|Queen|Prince|Princess|Pope|Emperor"
+    r"|Senator|Governor|Mayor|General|Admiral|Colonel|Commander|Ambassador|Envoy|Secretary"
+    r"|Chairman|Chairwoman|Chair|Director|Chief|Leader|Spokesman|Spokeswoman|Spokesperson"
+    r"|Patriarch|Archbishop|Bishop|Judge|Justice|Speaker|Premier|Sheikh|Sultan|CEO|Founder"
+    r"|leader|head|chief|president|minister|spokesman|spokeswoman|founder|commander|director"
+)
+
+
+def _subject_pattern(subject: str) -> str:
+    """The subject's head word as a whole word, singular or plural, any case."""
+    head = subject.split()[-1]
+    if len(head) > 3 and head[-1] in "sS":
+        head = head[:-1]  # "wasps" and "wasp" both
+    return rf"(?i:\b{re.escape(head)}(?:s|es)?\b)"
+
+
+def definition_strength(text: str, subject: str) -> float:
+    """How plainly ``text`` says who or what ``subject`` is: 1, 0.5 or 0.
+
+    1 for a definition: "Wasps are insects", "the Minsk Group, a body of the OSCE,", a title
+    before a name ("Azerbaijani President Ilham Aliyev"), "known as the Minsk Group"; 0.5
+    where something is said of it in passing ("Aliyev, who sees ...", "the Minsk Group —
+    Russia, France and the United States —"). The subject is matched by its head word, the
+    last: "a CMM machine" is defined by "A coordinate measuring machine is a device".
+    """
+    name = _subject_pattern(subject)
+    defined = (
+        rf"{name}\s+(?:\([^)]*\)\s+)?(?:is|are|was|were)\s+(?:a|an|the|one|any)\b"
+        rf"|{name},\s+(?:a|an|the)\b"
+        rf"|\b(?:{_TITLES})\s+(?:[A-Z][\w'\u2019.-]*\s+){{0,3}}{name}"
+        rf"|\b(?:known\s+as|called|means|refers\s+to)\s+(?:an?\s+|the\s+)?{name}"
+    )
+    if re.search(defined, text):
+        return 1.0
+    if re.search(rf"{name}\s*(?:\(|[\u2014\u2013]|\s-\s|,\s+(?:who|which)\b)", text):
+        return 0.5
+    return 0.0
 
 
 def names(text: str) -> list[str]:

@@ -26,13 +26,29 @@ REFINE_DEPTH = 30  # candidates checked for the fine answer type
 
 def fits(wanted: Wanted, sentence: str) -> bool:
     """Whether a candidate sentence holds the fine answer asked for."""
+    return strength(wanted, sentence) > 0
+
+
+def strength(wanted: Wanted, sentence: str) -> float:
+    """How fully a candidate holds the fine answer asked for: 1, a part of it, or 0.
+
+    "How long" is answered by a duration or both ends of a period; a sentence with only one
+    end ("since 1991") is half an answer. "Who is X" and "what is X" are answered by a
+    sentence that defines X, half by one that says something of it in passing.
+    """
+    if wanted.subject is not None:
+        return entities.definition_strength(sentence, wanted.subject)
+    if wanted.period is Period.LENGTH and not entities.holds_period(sentence):
+        return 0.5 if entities.holds_period_end(sentence) else 0.0
+    return 1.0 if _holds(wanted, sentence) else 0.0
+
+
+def _holds(wanted: Wanted, sentence: str) -> bool:
     if wanted.percent and entities.holds_percentage(sentence):
         return True
     if wanted.counted and entities.counts(sentence, wanted.counted):
         return True
     if wanted.period and entities.holds_period(sentence):
-        return True
-    if wanted.period is Period.LENGTH and entities.holds_period_end(sentence):
         return True
     if wanted.name_besides is not None:
         besides = wanted.name_besides
@@ -47,5 +63,5 @@ def refine(
     if not wanted.anything or not boost:
         return
     for i in top(scores, ids, REFINE_DEPTH):
-        if scores[i] > 0 and fits(wanted, text(int(ids[i]))):
-            scores[i] *= 1.0 + boost
+        if scores[i] > 0 and (part := strength(wanted, text(int(ids[i])))):
+            scores[i] *= 1.0 + boost * part

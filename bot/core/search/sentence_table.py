@@ -101,6 +101,22 @@ class Entries(Sequence[Entry]):
         """The document a sentence comes from (without making an ``Entry``)."""
         return self._documents[self._doc_of[int(self.paragraph_of[index])]]
 
+    def section_start(self, index: int) -> int:
+        """The first sentence of the section holding sentence ``index``.
+
+        A section is the run of a document's paragraphs under one heading: where a reader would
+        start to read about what the sentence says.
+        """
+        p = int(self.paragraph_of[index])
+        first, document, section = p, self._doc_of[p], self._paragraphs[p].section
+        while (
+            first > 0
+            and self._doc_of[first - 1] == document
+            and self._paragraphs[first - 1].section == section
+        ):
+            first -= 1
+        return int(self.paragraph_start[first])
+
     def find(self, path: str, position: int) -> Entry | None:
         """The sentence at ``position`` (1-based) of the document at ``path``, if any."""
         first = self._first.get(path)
