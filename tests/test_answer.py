@@ -1,3 +1,5 @@
+import copy
+
 import pytest
 
 from bot.core import Answerer, AnswerOptions, QuestionError
@@ -230,3 +232,54 @@ def test_vectors_must_fit_the_knowledge(write, tmp_path):
     other = _note(write, tmp_path, "One more sentence here.", "And another one.")
     with pytest.raises(ValueError, match="do not fit"):
         Answerer(other, meaning=answerer.meaning)
+
+
+def test_an_answer_carries_its_probability_and_what_it_was_worked_out_from(briefing):
+    answer = briefing.ask("when is Kalbajar handed over?")
+    assert answer.signals is not None
+    assert answer.signals.coverage == 1.0
+    assert answer.confidence == pytest.approx(
+        briefing.options.words_calibration.probability(answer.signals), abs=1e-4
+    )
+    assert answer.doubtful is (answer.confidence < briefing.options.sure_confidence)
+
+
+def test_below_the_confidence_floor_there_is_no_quote_only_the_nearest_sections(briefing):
+    question = "when is Kalbajar handed over?"
+    sure = briefing.ask(question).confidence
+    assert sure is not None
+    strict = copy.copy(briefing)
+    strict.options = briefing.options.model_copy(update={"min_confidence": min(1.0, sure + 1e-3)})
+    refused = strict.ask(question)
+    assert refused.best is None
+    assert refused.confidence is None
+    assert refused.nearest  # where the briefing comes closest
+    assert len({(m.file, m.section) for m in refused.nearest}) == len(refused.nearest)
+    doubtful = copy.copy(briefing)
+    doubtful.options = briefing.options.model_copy(update={"sure_confidence": 1.0})
+    assert doubtful.ask(question).doubtful
+
+
+def test_the_nearest_sections_start_at_the_first_sentence_of_each(briefing):
+    refused = briefing.ask("How many tanks did Armenia lose?")
+    assert refused.best is None
+    entries = briefing.index.entries
+    for match in refused.nearest:
+        entry = entries.find(match.file, match.position)
+        assert entry is not None
+        earlier = entries.find(match.file, match.position - 1)
+        assert earlier is None or earlier.paragraph.section != entry.paragraph.section
+
+
+def test_a_dated_sentence_naming_a_weekday_carries_the_bot_s_reading(tmp_path):
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "talks.md").write_text(
+        "---\ntitle: Talks\npublished: 2026-03-10\n---\n\n# Talks\n\n"
+        "Talks resumed in Vienna on Thursday after a two-week pause.\n",
+        encoding="utf-8",
+    )
+    best = Answerer(load_knowledge(kb, max_bytes=10**6)).ask("When did the talks resume?").best
+    assert best is not None
+    assert best.text == "Talks resumed in Vienna on Thursday after a two-week pause."
+    assert best.reading == "Thursday: 5 Mar 2026, going by the briefing of 10 Mar 2026"

@@ -22,7 +22,7 @@ def test_lead_is_the_share_of_the_best_score_the_runner_up_lacks():
 
 
 def test_features_follow_the_declared_order():
-    values = signals(cosine=0.7, aligned=0.4, fine_missed=True).features()
+    values = signals(cosine=0.7, aligned=0.4, fine_missed=True, leads=True).features()
     assert len(values) == len(FEATURES)
     named = dict(zip(FEATURES, values, strict=True))
     assert named["cosine"] == 0.7
@@ -30,6 +30,7 @@ def test_features_follow_the_declared_order():
     assert named["fine_missed"] == 1.0
     assert named["names_missing"] == 0.0
     assert named["log_terms"] == pytest.approx(math.log1p(3))
+    assert named["leads"] == 1.0
 
 
 def test_probability_is_a_logistic_of_the_weighed_signals():

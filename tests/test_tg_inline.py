@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from bot.core import Match
+from bot.tg.inline import inline_article
+from bot.tg.render import DOUBTFUL
 from testkit.telegram_html import html_problems
 from testkit.telegram_updates import feed
 from tests.conftest import USER_ID
@@ -36,3 +39,17 @@ async def test_an_empty_inline_query_offers_help(tg_app, fake_telegram, updates)
     params = fake_telegram.sent("answerInlineQuery")[0].params
     assert params["results"] == []
     assert params["button"]["start_parameter"] == "help"
+
+
+def test_a_doubtful_inline_result_says_so_where_it_is_chosen_and_where_it_is_posted():
+    match = Match(
+        text="Ferries <may> run.", score=1.0, title="Ferries", section=None, publisher=None,
+        source=None, file="f.md", position=1, paragraph=1, line=1,
+    )  # fmt: skip
+    sure = inline_article(0, match, "ferries?", ())
+    doubtful = inline_article(0, match, "ferries?", (), doubtful=True)
+    assert DOUBTFUL not in sure.description
+    assert doubtful.description.startswith(DOUBTFUL)
+    posted = doubtful.input_message_content.message_text
+    assert f"<i>{DOUBTFUL}</i>\n<blockquote>Ferries &lt;may&gt; run.</blockquote>" in posted
+    assert html_problems(posted) == []

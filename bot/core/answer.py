@@ -202,6 +202,7 @@ class Answerer:
             and not fits(question.wanted, index.entries.text(best)),
             names_missing=bool(missing_names(index, question, best)),
             terms=len(set(question.terms)),
+            leads=index.entries.section_start(best) == best,
         )
 
     def rank(

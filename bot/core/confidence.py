@@ -21,7 +21,9 @@ The signals, each something a wrong quote tends to lack:
 - ``fine_missed``: the question asks for a particular thing ("how many farms") the sentence
   does not hold (``answer_types``);
 - ``names_missing``: a name the question gives that its paragraph never mentions;
-- ``terms``: how many terms the question has (long questions match more by chance).
+- ``terms``: how many terms the question has (long questions match more by chance);
+- ``leads``: the sentence opens its section, where writers say what the section is about
+  (a briefing's lead, an article's definition).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ FEATURES = (
     "fine_missed",
     "names_missing",
     "log_terms",
+    "leads",
 )
 
 
@@ -58,6 +61,7 @@ class Signals(BaseModel):
     fine_missed: bool = False
     names_missing: bool = False
     terms: int = Field(ge=0)
+    leads: bool = False
 
     def features(self) -> tuple[float, ...]:
         """The values ``Calibration`` weighs, in the order of ``FEATURES``."""
@@ -71,6 +75,7 @@ class Signals(BaseModel):
             float(self.fine_missed),
             float(self.names_missing),
             math.log1p(self.terms),
+            float(self.leads),
         )
 
 

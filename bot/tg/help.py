@@ -46,6 +46,9 @@ def help_text(base: KnowledgeBase, username: str, is_admin: bool) -> str:
         "Reply to my answer to ask a follow-up.",
         f"<b>Any chat:</b> type @{escape(username)} and your question.",
         "",
+        "When I am not sure, I say \u201cThe closest the briefings come\u201d above the quote; "
+        "when the briefings do not say, I offer the sections that come nearest.",
+        "",
         "<b>What I have read:</b>",
         *titles,
     ]

@@ -21,7 +21,7 @@ from telegram.ext import ContextTypes
 
 from bot.core import Answer, Match, QuestionError
 from bot.tg.questions import ask
-from bot.tg.render import citation, fit, inline_title, quote
+from bot.tg.render import DOUBTFUL, citation, escape, fit, inline_title, quote
 from bot.tg.replies import NO_PREVIEW
 from bot.tg.state import get_state
 
@@ -31,11 +31,18 @@ HOW_TO_ASK = "Type a question about the briefings"
 
 
 def inline_article(
-    number: int, match: Match, question: str, terms: Collection[str]
+    number: int, match: Match, question: str, terms: Collection[str], doubtful: bool = False
 ) -> InlineQueryResultArticle:
-    """One inline result: the sentence as the title, the quote (``terms`` bold) as the message."""
-    text = f"\u2753 {fit(question, 500)}\n{quote(match, terms)}\n{citation(match)}"
-    where = " \u00b7 ".join(p for p in (match.title, match.section) if p)
+    """One inline result: the sentence as the title, the quote (``terms`` bold) as the message.
+
+    A ``doubtful`` one (``Answer.doubtful``) says so in its description and in what it posts.
+    """
+    lead = f"<i>{escape(DOUBTFUL)}</i>\n" if doubtful else ""
+    reading = f"<i>{escape(match.reading)}</i>\n" if match.reading else ""
+    text = f"\u2753 {fit(question, 500)}\n{lead}{quote(match, terms)}\n{reading}{citation(match)}"
+    where = " \u00b7 ".join(
+        p for p in (DOUBTFUL if doubtful else None, match.title, match.section) if p
+    )
     return InlineQueryResultArticle(
         id=str(number),
         title=inline_title(match),
@@ -63,7 +70,10 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     elif not answer.matches:
         button = InlineQueryResultsButton(text=NOTHING_FOUND, start_parameter="sources")
     await query.answer(
-        [inline_article(i, m, question, answer.terms) for i, m in enumerate(answer.matches)],
+        [
+            inline_article(i, m, question, answer.terms, doubtful=answer.doubtful)
+            for i, m in enumerate(answer.matches)
+        ],
         cache_time=INLINE_CACHE_SECONDS,
         button=button,
     )
