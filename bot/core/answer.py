@@ -15,7 +15,6 @@ cited from the newest.
 from __future__ import annotations
 
 import copy
-import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -48,6 +47,32 @@ from bot.core.search.vectors import Floats32, Meaning, Reading, embedded_text
 
 NEAREST = 5  # candidates ranked at least, whatever the count asked for
 NEAREST_SECTIONS = 3  # sections a refusal offers
+
+
+class Alignment:
+    """The share of the question's words a sentence speaks to (``ranking.alignment``).
+
+    Reading the sentence with the model costs a run, so it happens only when abstention needs
+    it (``floor``, the words held verbatim, settles most questions). Confidence then weighs
+    what is ``known``: the share if the model read the sentence, else the floor; the fit
+    (``benchmarks.calibrate``) saw the same.
+    """
+
+    def __init__(self, floor: float, read: Callable[[], float]) -> None:
+        self.floor = floor
+        self._read = read
+        self._value: float | None = None
+
+    def __call__(self) -> float:
+        """The share, read with the model the first time it is asked for."""
+        if self._value is None:
+            self._value = self._read()
+        return self._value
+
+    @property
+    def known(self) -> float:
+        """The share as far as it was worked out."""
+        return self._value if self._value is not None else self.floor
 
 
 class Answerer:
@@ -148,44 +173,34 @@ class Answerer:
         nearest = tuple(self._match(s, 0.0) for s in list(starts)[:NEAREST_SECTIONS])
         return Answer(question=question.text, terms=question.terms, nearest=nearest)
 
-    def _aligned(self, best: int, reading: Reading | None) -> Callable[[], float]:
-        """The share of the question's words the best sentence speaks to, worked out once.
-
-        It costs a run of the model, so only when first asked for.
-        """
+    def _aligned(self, best: int, reading: Reading | None) -> Alignment:
+        """How much of the question the best sentence speaks to, the model run only if needed."""
         if reading is None or self.meaning is None:
-            return lambda: 0.0
+            return Alignment(0.0, lambda: 0.0)
         meaning, similarity = self.meaning, self.options.aligned_similarity
         entry = self.index.entries[best]
         text = embedded_text(entry.document.title, entry.paragraph.section, entry.text)
-
-        @functools.cache
-        def aligned() -> float:
-            return aligned_share(reading.tokens, meaning.tokens(text), similarity, text)
-
-        return aligned
+        return Alignment(
+            verbatim_share(reading.tokens, text),
+            lambda: aligned_share(reading.tokens, meaning.tokens(text), similarity, text),
+        )
 
     def _too_weak(
-        self,
-        question: Question,
-        best: int,
-        reading: Reading | None,
-        aligned: Callable[[], float],
+        self, question: Question, best: int, reading: Reading | None, aligned: Alignment
     ) -> bool:
         if reading is None or self.meaning is None:
             return too_weak(self.index, question, best, self.options)
-        entry = self.index.entries[best]
-        text = embedded_text(entry.document.title, entry.paragraph.section, entry.text)
         cosine = float(reading.cosines[best])
-        floor = verbatim_share(reading.tokens, text)
-        return meaning_too_weak(self.index, question, best, cosine, self.options, aligned, floor)
+        return meaning_too_weak(
+            self.index, question, best, cosine, self.options, aligned, aligned.floor
+        )
 
     def _signals(
         self,
         question: Question,
         ranked: list[tuple[int, float]],
         reading: Reading | None,
-        aligned: Callable[[], float],
+        aligned: Alignment,
     ) -> Signals:
         """What ``confidence`` weighs, for the best of ``ranked``."""
         index, best = self.index, ranked[0][0]
@@ -196,7 +211,7 @@ class Answerer:
             nearest_gap=float(reading.cosines.max()) - cosine if reading is not None else 0.0,
             coverage=held_share(index, weights, best),
             paragraph_coverage=held_share(index, weights, best, paragraph=True),
-            aligned=aligned(),
+            aligned=aligned.known,
             lead=lead([s for _, s in ranked[:2]]),
             fine_missed=question.wanted.anything
             and not fits(question.wanted, index.entries.text(best)),

@@ -16,13 +16,19 @@ WORDS: Final = "words"  # the key of the calibration for answering by words alon
 CALIBRATIONS: Final[Mapping[str, Calibration]] = MappingProxyType(
     {
         "words": Calibration(
-            weights=(0.0, 0.0, 2.0, 1.0, 0.0, 1.0, -1.0, -1.0, 0.0, 0.0), bias=-1.0, fitted_on="none"
+            weights=(0.0, 0.0, 2.0, 1.0, 0.0, 1.0, -1.0, -1.0, 0.0, 0.0),
+            bias=-1.0,
+            fitted_on="none",
         ),
         "all-MiniLM-L6-v2": Calibration(
-            weights=(3.0, -3.0, 1.0, 1.0, 1.0, 1.0, -1.0, -1.0, 0.0, 0.0), bias=-2.0, fitted_on="none"
+            weights=(3.0, -3.0, 1.0, 1.0, 1.0, 1.0, -1.0, -1.0, 0.0, 0.0),
+            bias=-2.0,
+            fitted_on="none",
         ),
         "all-mpnet-base-v2": Calibration(
-            weights=(3.0, -3.0, 1.0, 1.0, 1.0, 1.0, -1.0, -1.0, 0.0, 0.0), bias=-2.0, fitted_on="none"
+            weights=(3.0, -3.0, 1.0, 1.0, 1.0, 1.0, -1.0, -1.0, 0.0, 0.0),
+            bias=-2.0,
+            fitted_on="none",
         ),
     }
 )
