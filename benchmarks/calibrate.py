@@ -36,6 +36,7 @@ import copy
 import json
 import random
 import tempfile
+import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,11 +62,13 @@ PAGE_HEAD = [
     "",
     "Written by `python -m benchmarks.calibrate TRAIN_DIR EVAL_DIR --write` (see its docstring).",
     "Each answer's probability of being right is a logistic fit over the engine's signals",
-    "(`bot/core/confidence.py`), fitted on SelQA and the SQuAD development questions",
-    "outside the evaluation set, and checked here on the shared evaluation sets it never saw:",
-    "the briefing's questions, the same in other words, SQuAD (also with each question's",
-    "article held out, where every quote is wrong) and WikiQA. A band's share right should be",
-    "close to its mean probability; the diagram is `reliability.svg`.",
+    "(`bot/core/confidence.py`), fitted on SelQA and the SQuAD development questions outside",
+    "the evaluation set. The only thing the shared evaluation sets choose is the prior (how much",
+    "near misses and questions on other subjects weigh, from a grid), on the even-numbered half",
+    "of each set; the tables below are the odd-numbered halves, used for nothing else: the",
+    "briefing's questions, the same in other words, SQuAD (also with each question's article",
+    "held out, where every quote is wrong) and WikiQA. A band's share right should be close to",
+    "its mean probability.",
     "",
     "![reliability](reliability.svg)",
     "",
@@ -323,14 +326,11 @@ def svg(panels: Sequence[tuple[str, list[Band], float]]) -> str:
 
 
 def calibrations_module(fitted: dict[str, Calibration]) -> str:
-    """``bot/core/calibrations.py`` holding the fitted weights."""
+    """``bot/core/calibrations.py`` holding the fitted weights, as ruff formats it."""
     lines = [
-        '"""The fitted calibrations (``confidence``), as ``benchmarks.calibrate`` wrote',
-        "them.",
+        '"""The fitted calibrations (``confidence``), as ``benchmarks.calibrate`` wrote them.',
         "",
-        "Do not edit by hand: run ``python -m benchmarks.calibrate`` again",
-        "(docs/calibration.md).",
-        f"Features, in order: {', '.join(FEATURES)}.",
+        "Do not edit by hand: run ``python -m benchmarks.calibrate`` again (docs/calibration.md).",
         '"""',
         "",
         "from __future__ import annotations",
@@ -347,14 +347,18 @@ def calibrations_module(fitted: dict[str, Calibration]) -> str:
         "    {",
     ]
     for name, calibration in fitted.items():
-        weights = ", ".join(repr(w) for w in calibration.weights)
+        lines += [f"        {json.dumps(name)}: Calibration(", "            weights=("]
         lines += [
-            f"        {name!r}: Calibration(",
-            f"            weights=({weights}),",
-            f"            bias={calibration.bias!r},",
-            f"            fitted_on={calibration.fitted_on!r},",
-            "        ),",
+            f"                {weight!r},  # {feature}"
+            for weight, feature in zip(calibration.weights, FEATURES, strict=True)
         ]
+        lines += ["            ),", f"            bias={calibration.bias!r},"]
+        lines.append("            fitted_on=(")
+        lines += [
+            f"                {json.dumps(piece)}"
+            for piece in textwrap.wrap(calibration.fitted_on, 70, drop_whitespace=False)
+        ]
+        lines += ["            ),", "        ),"]
     lines += ["    }", ")", ""]
     return "\n".join(lines)
 
