@@ -128,6 +128,8 @@ def test_a_question_is_read_with_white_space_folded():
     ("question", "subject"),
     [
         ("Who is Aliyev?", "Aliyev"),
+        ("what's the Minsk Group?", "Minsk Group"),
+        ("Who\u2019s Pashinyan", "Pashinyan"),
         ("What is the Minsk Group?", "Minsk Group"),
         ("what are points on a mortgage", "points"),
         ("WHAT IS A FY QUARTER", "FY QUARTER"),

@@ -96,7 +96,7 @@ _NAME = re.compile(
 # what something is; the subject runs to the first preposition ("points"), but "of" asks for
 # something of it ("the capital of France"), not what it is.
 _ASKS_IDENTITY = re.compile(
-    r"^\W*(?:who|what)\s+(?:is|are|was|were)\s+(?:(?:a|an|the)\s+)?"
+    r"^\W*(?:(?:who|what)\s+(?:is|are|was|were)|(?:who|what)['\u2019]s)\s+(?:(?:a|an|the)\s+)?"
     r"(?P<subject>[\w'\u2019-]+(?:\s+[\w'\u2019-]+){0,3}?)"
     r"(?:\s+(?P<after>of|on|in|for|at|to|from|by|with|called|about|used|like)\b.*)?\W*$",
     re.IGNORECASE,
