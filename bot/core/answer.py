@@ -9,7 +9,8 @@ answers at all (``ranking.abstention``: by words alone, or with vectors by meani
 the question's words aligned with the sentence's, ``ranking.alignment``). Before the distinct
 best are picked, a newer document's sentence goes first where it scores close to an older one
 or says nearly the same (``ranking.recency``), and a sentence repeated in several documents is
-cited from the newest.
+cited from the newest. A quote then gets the probability that it is right (``confidence``);
+below ``min_confidence`` there is none, and a refusal offers the sections nearest the question.
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ class Alignment:
     Reading the sentence with the model costs a run, so abstention asks for it only when
     ``floor`` (the words held verbatim) does not settle the question. Confidence needs the
     share itself (with the floor in its place it was worse calibrated on the unfitted sets:
-    ECE 0.060 against 0.051), so a quote gets the run too, unless every word is verbatim and
-    the share is 1 without it.
+    ECE 0.060 against 0.044 with all-MiniLM-L6-v2), so a quote gets the run too, unless every
+    word is verbatim and the share is 1 without it.
     """
 
     def __init__(self, floor: float, read: Callable[[], float]) -> None:
@@ -152,7 +153,9 @@ class Answerer:
             return self._declined(question, ranked)
         signals = self._signals(question, ranked, reading, aligned)
         calibration = (
-            self.options.meaning_calibration if reading else self.options.words_calibration
+            self.options.meaning_calibration
+            if reading is not None
+            else self.options.words_calibration
         )
         confidence = round(calibration.probability(signals), 4)
         if confidence < self.options.min_confidence:

@@ -103,10 +103,10 @@ _ASKS_IDENTITY = re.compile(
 )
 # Not a subject: a participle or an adjective the question goes on from ("What was enhanced",
 # "Who is subject to vetting"), or a question word ("what is which").
+# A participle is told by its ending only in lower case: "Ahmed" and "Sweden" are subjects.
 _NOT_SUBJECT = re.compile(
-    r"^(?:\w+ed|\w+en|subject|able|likely|known|responsible|which|what|who|it|this|that|there"
-    r"|they|he|she|the)$",
-    re.IGNORECASE,
+    r"^(?:[a-z]{4,}ed|taken|given|chosen|written|seen|done|made|shown|known|born|subject|able"
+    r"|likely|responsible|(?i:which|what|who|it|this|that|there|they|he|she|the))$"
 )
 
 
