@@ -11,14 +11,12 @@ message the answer replied to.
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.core import Answer, Answerer
 from bot.tg.questions import answer_markup, ask, message_text, strip_command
 from bot.tg.render import render_answer, render_more
-from bot.tg.replies import LESS, NO_PREVIEW, callback_id, more_button
+from bot.tg.replies import LESS, callback_id, edit_in_place, more_button
 from bot.tg.state import get_state
 
 EXPIRED = "This answer is too old to expand. Please ask again."
@@ -54,13 +52,7 @@ async def more_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE
     expand = not (query.data or "").startswith(LESS)
     text, markup = _toggled(answerer, answer, expand, question_id)
     await query.answer()
-    try:
-        await query.edit_message_text(
-            text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=markup
-        )
-    except BadRequest as exc:  # a double tap edits to the same text: harmless
-        if "not modified" not in str(exc):
-            raise
+    await edit_in_place(query, text, markup)
     if answer.best is not None and isinstance(message, Message):
         state.recent.remember(message.chat_id, message.message_id, question)
 

@@ -10,14 +10,12 @@ index holds.
 from __future__ import annotations
 
 from telegram import Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.tg.more_button import EXPIRED, question_of
 from bot.tg.questions import answer_markup, ask
 from bot.tg.render import render_answer, render_section
-from bot.tg.replies import NO_PREVIEW, section_choice
+from bot.tg.replies import edit_in_place, section_choice
 from bot.tg.state import get_state
 
 
@@ -43,13 +41,4 @@ async def nearest_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     # The knowledge may answer now (a reload since): then the answer replaces the refusal.
     text = render_answer(answer) if answer.best is not None else render_section(answer, chosen)
     await query.answer()
-    try:
-        await query.edit_message_text(
-            text,
-            parse_mode=ParseMode.HTML,
-            link_preview_options=NO_PREVIEW,
-            reply_markup=answer_markup(answer, question_id),
-        )
-    except BadRequest as exc:  # a double tap edits to the same text: harmless
-        if "not modified" not in str(exc):
-            raise
+    await edit_in_place(query, text, answer_markup(answer, question_id))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
@@ -15,6 +16,7 @@ from telegram import (
     ReplyParameters,
 )
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MORE = "more"
@@ -91,6 +93,22 @@ async def reply_html(
         ),
         reply_markup=markup,
     )
+
+
+async def edit_in_place(
+    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Edit the message a button is under to ``text`` (HTML), keeping ``markup`` under it.
+
+    A double tap edits to the same text, which Telegram refuses as "not modified": harmless.
+    """
+    try:
+        await query.edit_message_text(
+            text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=markup
+        )
+    except BadRequest as exc:
+        if "not modified" not in str(exc):
+            raise
 
 
 async def reply_all(message: Message, texts: list[str]) -> None:
