@@ -32,7 +32,6 @@ would cost and gain.
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import random
 import tempfile
@@ -51,7 +50,7 @@ from bot.core.errors import QuestionError
 from bot.core.evaluation import Band, reliability
 from bot.core.search.sentence_table import text_key
 
-from .tune import ROOT, QuestionSet, _answerer, load_sets
+from .tune import ROOT, QuestionSet, _answerer, _with, load_sets
 
 RIDGE = 1.0
 SQUAD_LIMIT = 2000
@@ -222,12 +221,6 @@ def fit(found: Sequence[Example], prior: Prior, name: str) -> Calibration:
         bias=round(bias, 5),
         fitted_on=name,
     )
-
-
-def _with(answerer: Answerer, options: AnswerOptions) -> Answerer:
-    changed = copy.copy(answerer)
-    changed.options = options
-    return changed
 
 
 @dataclass
