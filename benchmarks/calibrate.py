@@ -143,7 +143,7 @@ def examples(answerer: Answerer, cases: Iterable[EvalCase]) -> Iterator[Example]
         if answerer.meaning is None and not read.terms:
             continue
         reading = answerer.meaning.read(read.text) if answerer.meaning is not None else None
-        ranked = answerer.rank(read, 3 * NEAREST, reading.cosines if reading else None)
+        ranked = answerer.rank(read, 3 * NEAREST, reading)
         answer = answerer.decide(read, ranked[:NEAREST], reading, 1)
         if answer.signals is not None and answer.best is not None:
             yield Example(answer.signals, _right(case, answer.best.text), ASKED, case.q)

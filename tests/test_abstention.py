@@ -5,10 +5,12 @@ import pytest
 from bot.core import Answerer, AnswerOptions
 from bot.core.ingest.loading import load_knowledge
 from bot.core.ranking.abstention import (
+    another_time,
     answers,
     coverage,
     meaning_too_weak,
     missing_names,
+    times,
     too_weak,
 )
 from tests.conftest import MAX_BYTES
@@ -109,6 +111,7 @@ Bus drivers agreed on Thursday to end the strike.
 ## Port
 
 The Lachin ferry will sail again on March 3.
+The port handled 1.2 million tonnes of cargo in February.
 """
 
 
@@ -126,6 +129,15 @@ The Lachin ferry will sail again on March 3.
         # what the question names must be in the sentence or its headings
         ("When will the Kalbajar ferry sail again?", 3, False),
         ("When will the Lachin ferry sail again?", 3, True),
+        # the fine kind asked for: "how long" wants a duration, not any number
+        ("How long is the contract?", 1, True),
+        ("How long ago did the drivers agree?", 2, False),
+        # only the opposite of what was asked is no answer, except to a yes-or-no question
+        ("When did the drivers begin the strike?", 2, False),
+        ("Did the drivers begin the strike again?", 2, True),
+        # another month than the one asked about
+        ("How much cargo did the port handle in January?", 4, False),
+        ("How much cargo did the port handle in February?", 4, True),
     ],
 )
 def test_a_sentence_answers_when_it_holds_the_kind_the_names_and_the_question_s_words(
@@ -135,3 +147,27 @@ def test_a_sentence_answers_when_it_holds_the_kind_the_names_and_the_question_s_
     answerer = Answerer(load_knowledge(tmp_path / "kb", max_bytes=MAX_BYTES))
     read = answerer.read(question)
     assert answers(answerer.index, read, sentence, AnswerOptions()) is expected
+
+
+def test_a_sentence_about_another_month_or_year_is_too_weak(write, tmp_path):
+    write(
+        "a.md",
+        "# Port\n\nThe port handled 1.2 million tonnes of cargo in February.\n\n"
+        "## Ferry\n\nThe ferry was built in 2019 and runs daily.\n",
+    )
+    answerer = Answerer(load_knowledge(tmp_path / "kb", max_bytes=MAX_BYTES))
+    index, options = answerer.index, AnswerOptions()
+
+    def weak(question: str, sentence: int) -> bool:
+        return too_weak(index, answerer.read(question), sentence, options)
+
+    assert another_time(index, answerer.read("How much cargo in January?"), 0)
+    assert weak("How much cargo did the port handle in January?", 0)
+    assert not weak("How much cargo did the port handle in February?", 0)
+    assert not weak("How much cargo did the port handle?", 0)
+    assert weak("When did the ferry run in 2021?", 1)
+    assert not another_time(index, answerer.read("Was the ferry built in 2019?"), 1)
+    # "may" and "march" are verbs unless written as months
+    assert times("It may march on.") == set()
+    assert times("In May and March 2020") == {"may", "march", "2020"}
+    assert answerer.ask("How much cargo did the port handle in January?").best is None

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from bot.core.analysis.encoder import TokenStates
-from bot.core.ranking.alignment import aligned_share, content_rows, verbatim_share
+from bot.core.ranking.alignment import aligned_share, content_rows, contradicted, verbatim_share
 from testkit.fake_encoder import FakeEncoder
 
 
@@ -51,3 +51,19 @@ def test_a_word_held_verbatim_is_aligned_without_the_model():
     assert aligned_share(question, unread, 0.4, text) == floor  # verbatim words only
     assert aligned_share(question, encoder.encode_tokens(text), 0.4, text) >= floor
     assert verbatim_share(question, "") == 0.0
+
+
+def test_an_opposite_does_not_speak_to_a_word_but_answers_a_yes_or_no_question():
+    encoder = FakeEncoder({"finished": "began", "ended": "began"})
+    text = "Work on the sea wall began on Saturday."
+    sentence = encoder.encode_tokens(text)
+    # The fake model reads "finished" as "began", as a real one nearly does; the rule says no.
+    when = encoder.encode_tokens("When will the sea wall be finished?")
+    assert contradicted(when, text).tolist() == [False, False, True]  # sea, wall, finished
+    assert aligned_share(when, sentence, 0.4, text) == pytest.approx(2 / 3)
+    assert aligned_share(when, sentence, 0.4) == 1.0  # without the text, nothing to tell by
+    held_both = "Work began in May and will be finished in June."
+    assert not contradicted(when, held_both).any()
+    polar = encoder.encode_tokens("Has work on the sea wall ended?")
+    assert not contradicted(polar, text).any()
+    assert aligned_share(polar, sentence, 0.4, text) == 1.0

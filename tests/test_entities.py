@@ -10,6 +10,10 @@ from bot.core.analysis.entities import AnswerType, holds
         ("some 2,000 Russian peacekeepers", AnswerType.NUMBER, True),
         ("three million people", AnswerType.NUMBER, True),
         ("the sole link between the region and Armenia", AnswerType.NUMBER, False),
+        ("Fourteen coastal towns have confirmed delegations.", AnswerType.NUMBER, True),
+        ("Seventy-five families were moved.", AnswerType.NUMBER, True),
+        ("Thousands fled the fighting.", AnswerType.NUMBER, True),
+        ("Someone fled the fighting.", AnswerType.NUMBER, False),
         ("delayed until November 25", AnswerType.DATE, True),
         ("a completion deadline of Dec. 1", AnswerType.DATE, True),
         ("a post-Soviet war in the 1990s", AnswerType.DATE, True),
@@ -38,6 +42,11 @@ def test_holds(text, kind, expected):
 def test_counted_nouns_percentages_periods_and_names_are_found():
     assert entities.counts("an estimated 32,463 farms occupied the land", "farm")
     assert not entities.counts("The three-stage rocket", "farm")
+    assert entities.counts("Fourteen coastal towns have confirmed delegations", "town")
+    assert entities.counts("some 2,000 Russian peacekeepers", "peacekeep")
+    assert entities.counts("it handled 1.2 million tonnes of cargo in May", "cargo")
+    assert entities.counts("two tonnes of cargo", "cargo")
+    assert not entities.counts("some 2,000 Russian peacekeepers in the town", "town")
     assert entities.holds_percentage("About 30% of it")
     assert entities.holds_period("between September 27 and November 9")
     assert entities.holds_period_end("the capital until 1796")

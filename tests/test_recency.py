@@ -70,6 +70,32 @@ def test_a_newer_sentence_that_does_not_answer_stays_where_its_score_puts_it():
     ]
 
 
+def test_a_newer_close_score_must_speak_to_as_much_of_the_question():
+    """ "Signed on March 21" scores close to "opened on March 19" but says nothing of opening."""
+    asked: list[int] = []
+    shares = [1.0, 0.5, 1.0]
+
+    def speaks(i: int) -> float:
+        asked.append(i)
+        return shares[i]
+
+    assert newer_first([10.0, 9.9, 2.0], [MON, TUE, WED], _never(3), 0.05, None, speaks) == [
+        0,
+        1,
+        2,
+    ]
+    assert 2 not in asked  # far below the margin and unlike: never read
+    # Saying nearly the same is a revision, however it is worded.
+    same = ~_never(3)
+    assert newer_first([10.0, 9.9, 2.0], [MON, TUE, WED], same, 0.05, None, speaks)[0] == 2
+    shares[1] = 1.0
+    assert newer_first([10.0, 9.9, 2.0], [MON, TUE, WED], _never(3), 0.05, None, speaks) == [
+        1,
+        0,
+        2,
+    ]
+
+
 def test_the_newest_contender_wins_and_a_day_s_best_score_first():
     scores = [10.0, 9.9, 9.8, 9.7]
     assert newer_first(scores, [MON, TUE, WED, WED], _never(4), 0.05) == [2, 3, 1, 0]
@@ -283,7 +309,11 @@ def test_a_newer_briefing_on_another_district_leaves_the_headline_answer_alone(t
 
 
 def test_revisions_in_other_words_win_and_look_alikes_do_not_on_the_dated_news_set():
-    """By words alone, the measured margin with the answering test: 30 of 46 (26 before)."""
+    """By words alone, the measured margin with the answering test: 32 of 46 (26 before).
+
+    32 since an answer must hold the fine kind asked for and no opposite of what was asked,
+    and not be about another month.
+    """
     base = load_knowledge(DATED_NEWS / "knowledge", max_bytes=MAX_BYTES)
     cases = read_cases(DATED_NEWS / "questions.jsonl")
     on = Answerer(base)
@@ -292,5 +322,5 @@ def test_revisions_in_other_words_win_and_look_alikes_do_not_on_the_dated_news_s
         round(r.p_at_1 * r.answerable) + r.abstained_right
         for r in (evaluate(cases, functools.partial(a.ask, answer_count=10)) for a in (on, off))
     ]
-    assert right[0] >= 30
+    assert right[0] >= 32
     assert right[0] - right[1] >= 8

@@ -44,7 +44,7 @@ from bot.core.search.build import IndexArrays
 from bot.core.search.index import SentenceIndex
 from bot.core.search.postings import Bools, Floats, Ints
 from bot.core.search.scoring import Scored, score_sentences
-from bot.core.search.vectors import Floats32, Meaning, Reading, embedded_text
+from bot.core.search.vectors import Meaning, Reading, embedded_text
 
 NEAREST = 5  # candidates ranked at least, whatever the count asked for
 NEAREST_SECTIONS = 3  # sections a refusal offers
@@ -128,7 +128,7 @@ class Answerer:
         reading = self.meaning.read(read.text) if self.meaning is not None else None
         # At least NEAREST deep whatever is asked for: the runner-up's score is a signal of
         # confidence, and a refusal offers the nearest sections.
-        ranked = self.rank(read, max(count, NEAREST), reading.cosines if reading else None)
+        ranked = self.rank(read, max(count, NEAREST), reading)
         return self.decide(read, ranked, reading, count)
 
     def decide(
@@ -225,27 +225,34 @@ class Answerer:
         )
 
     def rank(
-        self, question: Question, count: int, cosines: Floats32 | None = None
+        self, question: Question, count: int, reading: Reading | None = None
     ) -> list[tuple[int, float]]:
         """The ``count`` best distinct sentences, as (sentence, score), best first.
 
-        With ``cosines`` (every sentence's, from the vectors), BM25's candidates and the
-        nearest sentences are ranked together, and a sentence need not share a word to rank.
+        With ``reading`` (the question as the model read it, with every sentence's cosine),
+        BM25's candidates and the nearest sentences are ranked together, and a sentence need
+        not share a word to rank.
         """
         opts, text = self.options, self.index.entries.text
-        if cosines is None:
+        if reading is None:
             depth = REFINE_DEPTH if question.wanted.anything and opts.fine_type_boost else 0
             scored = self._scored(question, depth)
             refine(question.wanted, scored.ids, scored.scores, text, opts.fine_type_boost)
             return self._distinct(question, scored.ids, scored.scores, scored.matched, count)
         scored = self._scored(question, opts.lexical_candidates)
-        ids, scores = fuse(self.index, question, scored, cosines, opts)
+        ids, scores = fuse(self.index, question, scored, reading.cosines, opts)
         refine(question.wanted, ids, scores, text, opts.fine_type_boost)
         anyone = np.ones(len(ids), dtype=bool)  # meaning needs no shared word
-        return self._distinct(question, ids, scores, anyone, count)
+        return self._distinct(question, ids, scores, anyone, count, reading)
 
     def _distinct(
-        self, question: Question, ids: Ints, scores: Floats, matched: Bools, count: int
+        self,
+        question: Question,
+        ids: Ints,
+        scores: Floats,
+        matched: Bools,
+        count: int,
+        reading: Reading | None = None,
     ) -> list[tuple[int, float]]:
         """The ``count`` best distinct sentences, newer documents first where recency applies."""
         vectors = self.meaning.vectors if self.meaning is not None else None
@@ -257,7 +264,13 @@ class Answerer:
             def answering(sentence: int) -> bool:
                 return answers(index, question, sentence, options, weights)
 
-            first = recency_order(index, vectors, ids, scores, matched, options, answering)
+            speaks = None
+            if reading is not None:
+
+                def speaks(sentence: int) -> float:
+                    return self._aligned(sentence, reading).share
+
+            first = recency_order(index, vectors, ids, scores, matched, options, answering, speaks)
         text, least = self.index.entries.text, self.options.min_score
         return distinct_best(ids, scores, matched, text, count, least, first)
 

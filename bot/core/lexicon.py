@@ -1,4 +1,4 @@
-"""Words of English that every stage knows: stop words, month names, number words.
+"""Words of English that every stage knows: stop words, month names, number words, opposites.
 
 Kept in one leaf module that imports nothing, so the splitter (which must not end a sentence at
 "Dec."), the analyser (which reads "Dec." as December) and the answer types (which look for
@@ -39,7 +39,68 @@ def month_pattern() -> str:
     return "|".join(full + short)
 
 
+# Every number word a count is written with, and the plurals that stand for a number
+# ("thousands fled"): "Fourteen coastal towns" answers "how many towns?" as "14 towns" would.
 NUMBER_WORDS = (
-    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
-    "hundred thousand million billion dozen"
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred thousand million billion trillion dozen "
+    "hundreds thousands millions billions dozens"
 ).split()
+
+
+# Pairs of opposite events, as news writes them. A sentence model reads "began" and "finished",
+# "rose" and "fell" as near neighbours (the same slot in the same kind of sentence), so
+# alignment would count "work began on Saturday" as speaking to "when will the work be
+# finished?". A question's word from one side is not spoken to by a sentence that holds only
+# the other side (``ranking.alignment``). Word forms, not stems: "began" and "begun" have none.
+OPPOSITES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
+    (frozenset(one.split()), frozenset(other.split()))
+    for one, other in (
+        (
+            "begin begins began begun beginning start starts started starting open opens "
+            "opened opening launch launches launched commence commences commenced",
+            "end ends ended ending finish finishes finished finishing close closes closed "
+            "closing complete completes completed completion conclude concludes concluded "
+            "stop stops stopped halt halts halted",
+        ),
+        (
+            "win wins won winning victory",
+            "lose loses lost losing defeat defeated",
+        ),
+        (
+            "rise rises rose risen rising increase increases increased grow grows grew grown",
+            "fall falls fell fallen falling drop drops dropped decrease decreases decreased "
+            "decline declines declined shrink shrinks shrank",
+        ),
+        (
+            "arrive arrives arrived arrival",
+            "depart departs departed departure withdraw withdraws withdrew withdrawn",
+        ),
+    )
+)
+
+# The verbs a yes-or-no question opens with ("Is the war over?", "Did Turkey help?").
+AUXILIARIES = frozenset(
+    "is are was were am do does did has have had will would can could should shall may might "
+    "must".split()
+)
+
+
+def opposed(word: str, held: set[str]) -> bool:
+    """Whether ``held`` (a text's words, lower case) holds only the opposite of ``word``."""
+    word = word.lower()
+    for one, other in OPPOSITES:
+        for side, opposite in ((one, other), (other, one)):
+            if word in side:
+                return not held & side and bool(held & opposite)
+    return False
+
+
+def polar(words: list[str]) -> bool:
+    """Whether a question of these words (in order) asks yes or no: it opens with a verb.
+
+    The opposite answers such a question ("Has the strike ended?" by "it began again"), so
+    ``opposed`` does not count against a sentence there.
+    """
+    return bool(words) and words[0].lower() in AUXILIARIES

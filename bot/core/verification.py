@@ -44,7 +44,7 @@ from bot.core.search.cache import FILE_NAME, cache_key, load
 from bot.core.search.index import SentenceIndex
 from bot.core.search.postings import Floats
 from bot.core.search.sentence_table import text_key
-from bot.core.search.vectors import Floats32
+from bot.core.search.vectors import Reading
 
 TOP = 10  # the depth compared, as in the benchmark's "top 10"
 DEFAULT_SAMPLE = 200
@@ -176,10 +176,10 @@ class ExhaustiveAnswerer(Answerer):
         return scores
 
     def rank(
-        self, question: Question, count: int, cosines: Floats32 | None = None
+        self, question: Question, count: int, reading: Reading | None = None
     ) -> list[tuple[int, float]]:
         """The same ranking as ``Answerer.rank`` by words alone, from every dense score."""
-        assert cosines is None, "the exhaustive reference ranks by words alone"
+        assert reading is None, "the exhaustive reference ranks by words alone"
         terms = set(question.terms)
         scores = self.dense_scores(question)
         order = np.lexsort((np.arange(len(scores)), -scores))

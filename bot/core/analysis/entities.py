@@ -42,9 +42,13 @@ _HOLDS = {
         rf"|\b\d+\s*(?:BC|BCE|AD|CE)\b|{_RELATIVE_DAY}"
     ),
 }
-# A number and up to two words after it: "32,463 farms", "three-stage", "63 days".
+# A number and the three words after it, where the thing counted is: "32,463 farms",
+# "three-stage", "2,000 Russian peacekeepers", "three million people"; or, after a measure,
+# the word after "of": "1.2 million tonnes of cargo".
 _NUMBER_THEN_WORDS = re.compile(
-    rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b)[\s-]+((?:[\w-]+\s+){{0,2}}?[\w-]+)", re.IGNORECASE
+    rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b)[\s-]+((?:(?!of\b)[\w-]+\s+){{0,2}}(?!of\b)[\w-]+"
+    rf"(?:\s+of\s+[\w-]+)?)",
+    re.IGNORECASE,
 )
 _TIME_UNIT = (
     r"(?:second|minute|hour|day|night|week|fortnight|month|year|decade|century|centuries"

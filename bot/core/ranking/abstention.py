@@ -9,11 +9,19 @@ model, meaning vouches too (``meaning_too_weak``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+from bot.core.analysis.terms import stem
+from bot.core.lexicon import MONTHS, opposed, polar
 from bot.core.options import AnswerOptions
 from bot.core.question import Question
+from bot.core.ranking.answer_types import fits
 from bot.core.search.index import SentenceIndex
+
+_WORD = re.compile(r"\w+")
+_YEAR = re.compile(r"^(?:1[0-9]|20)[0-9]{2}$")
+_MODAL_MONTHS = frozenset({"may", "march"})  # "may" and "march" are verbs unless capitalised
 
 
 def term_weights(index: SentenceIndex, terms: tuple[str, ...]) -> dict[str, float]:
@@ -66,6 +74,46 @@ def missing_names(index: SentenceIndex, question: Question, sentence: int) -> li
     return missing
 
 
+def contradicts(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` holds only the opposite of one of the question's words.
+
+    Never for a yes-or-no question, which the opposite answers (``lexicon.polar``).
+    """
+    words = _WORD.findall(question)
+    if polar(words):
+        return False
+    held = {word.lower() for word in _WORD.findall(sentence)}
+    return any(opposed(word, held) for word in words)
+
+
+def times(text: str) -> set[str]:
+    """The months and years ``text`` names, as search terms ("januari", "2019")."""
+    found = set()
+    for word in _WORD.findall(text):
+        lower = word.lower()
+        if lower in MONTHS and (word[0].isupper() or lower not in _MODAL_MONTHS):
+            found.add(stem(lower))
+        elif _YEAR.match(word):
+            found.add(word)
+    return found
+
+
+def another_time(index: SentenceIndex, question: Question, sentence: int) -> bool:
+    """Whether the sentence is about another month or year than the one the question asks of.
+
+    Meaning reads January and February as neighbours, and so do words by their weight, but
+    "the port handled 1.2 million tonnes of cargo in February" does not say how much it
+    handled in January. So a month or year the question names must be in the sentence, its
+    headings or its paragraph, unless the sentence names no month or year at all.
+    """
+    asked = times(question.text)
+    if not asked:
+        return False
+    if index.evidence(sentence) & asked or index.in_paragraph(sorted(asked), sentence):
+        return False
+    return bool(times(index.entries.text(sentence)))
+
+
 def meaning_too_weak(
     index: SentenceIndex,
     question: Question,
@@ -91,6 +139,8 @@ def meaning_too_weak(
     """
     if question.kind is not None and not index.holds[question.kind][best]:
         return True
+    if another_time(index, question, best):
+        return True
     share = coverage(index, question.terms, best)  # 0 for a question without terms
     score = cosine + options.meaning_coverage_weight * share
     if score + options.alignment_weight * aligned_at_least >= options.min_meaning:
@@ -111,7 +161,7 @@ def too_weak(index: SentenceIndex, question: Question, best: int, options: Answe
     """
     weights = term_weights(index, question.terms)
     share = held_share(index, weights, best)
-    if share < options.min_coverage:
+    if share < options.min_coverage or another_time(index, question, best):
         return True
     if (
         share < options.min_paragraph_coverage  # else the paragraph, holding more, passes too
@@ -130,17 +180,23 @@ def answers(
 ) -> bool:
     """Whether a sentence answers the question at all, whatever its score.
 
-    It holds the kind of answer asked for (a date for "when"), mentions what the question
-    names in itself or its headings (not only somewhere in its paragraph), holds enough of the
+    It holds the kind of answer asked for (a date for "when", a duration for "how long"),
+    mentions what the question names in itself or its headings (not only somewhere in its
+    paragraph), holds enough of the
     question's term weight with its headings, and speaks of the question in its own words too:
     under a heading "Bus strike", a sentence on the union's new contract is no answer to "is
     the bus strike still going on?", while "Work is now expected to last two years" under
     "Merrow Bridge" answers how long the bridge takes. Recency asks it of newer candidates: a
     newer sentence about another district's handover is no update to "when is Kalbajar handed
-    over?", however alike the two read. ``weights`` are ``term_weights`` of the question, for
-    a caller that asks of many candidates.
+    over?", however alike the two read. Nor does a sentence that holds only the opposite of
+    what is asked (``lexicon.OPPOSITES``): "work on the sea wall began on Saturday" does not
+    say when it will be finished. ``weights`` are ``term_weights`` of the question, for a
+    caller that asks of many candidates.
     """
     if question.kind is not None and not index.holds[question.kind][sentence]:
+        return False
+    text = index.entries.text(sentence)
+    if question.wanted.anything and not fits(question.wanted, text):
         return False
     evidence = index.evidence(sentence)
     if any(
@@ -148,6 +204,8 @@ def answers(
     ):
         return False
     if not index.own_terms(sentence).intersection(question.terms):
+        return False
+    if contradicts(question.text, text) or another_time(index, question, sentence):
         return False
     if weights is None:
         weights = term_weights(index, question.terms)

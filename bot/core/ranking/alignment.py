@@ -15,6 +15,12 @@ compared as its sentence uses it: "leave" of peacekeepers and "leave" of a holid
 apart, not 1. With all-MiniLM-L6-v2 the words a paraphrase swaps ("citizens" and "people",
 "Ankara" and "Turkey") mostly meet at 0.4 or more and a word the sentence says nothing about
 ("currency", "leader") stays near 0.2; 0.4 separated them best on the shared sets (README).
+
+Opposites meet as closely as synonyms ("began" and "finished" fill the same slot), so a word
+with an opposite in ``lexicon.OPPOSITES`` is not spoken to by a sentence that holds only its
+opposite: "work on the sea wall began on Saturday" says nothing of when it will be finished.
+A yes-or-no question is the exception: the opposite answers it ("Has the strike ended?" by
+"the strike began again").
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.core.analysis.encoder import TokenStates
-from bot.core.lexicon import STOP_WORDS
+from bot.core.lexicon import STOP_WORDS, opposed, polar
 
 _WORD = re.compile(r"\w+")
 
@@ -44,6 +50,18 @@ def verbatim(question: TokenStates, text: str) -> npt.NDArray[np.bool_]:
     held = {word.lower() for word in _WORD.findall(text)}
     words = [question.words[row].lower() for row in content_rows(question)]
     return np.array([word in held for word in words], dtype=bool)
+
+
+def contradicted(question: TokenStates, text: str) -> npt.NDArray[np.bool_]:
+    """Which of the question's content words ``text`` holds only the opposite of.
+
+    None for a yes-or-no question (``lexicon.polar``).
+    """
+    words = [question.words[row] for row in content_rows(question)]
+    if polar([w for w in question.words if w]):
+        return np.zeros(len(words), dtype=bool)
+    held = {word.lower() for word in _WORD.findall(text)}
+    return np.array([opposed(word, held) for word in words], dtype=bool)
 
 
 def verbatim_share(question: TokenStates, text: str) -> float:
@@ -70,5 +88,6 @@ def aligned_share(
         return 0.0
     held = verbatim(question, text)
     if len(sentence.states):
-        held |= (question.states[rows] @ sentence.states.T).max(axis=1) >= similarity
+        near = (question.states[rows] @ sentence.states.T).max(axis=1) >= similarity
+        held |= near & ~contradicted(question, text)
     return float(held.mean())

@@ -14,6 +14,14 @@ own words) and
 - says nearly the same: the same text (whitespace and case aside), vectors whose cosine is at
   least ``duplicate_cosine``, or at least ``duplicate_terms`` of their terms in common.
 
+With the sentence model it must also speak to as many of the question's words as the one in
+line (``alignment.aligned_share``, with its headings): asked when the summit starts, Thursday's
+"the closing declaration will be signed on March 21" speaks to "summit" but not to "start",
+and gives way to Wednesday's "pushed the opening of the summit back to March 19", which speaks
+to both. Asked when a strike began, "agreed to end the strike" is no update to "began a strike
+on Saturday". A revision in other words ("moved the start of the summit to March 10" against
+"will open on March 3") still goes first: "start" and "open" align.
+
 Likeness alone never moves a sentence: a newer sentence on another district's handover, or on
 the day work began when the question is when it ends, reads much like the answer and is none.
 The newest such candidate goes first; the one passed over stays next in line, so it is still
@@ -46,18 +54,29 @@ def newer_first(
     alike: Bools,
     margin: float,
     answers: Sequence[bool] | None = None,
+    speaks: Callable[[int], float] | None = None,
 ) -> list[int]:
     """The candidates' order, as positions into ``scores`` (which are best first).
 
     ``days`` are the candidates' documents' dates, ``alike[i, j]`` whether candidates i and
     j say nearly the same, and ``answers[i]`` whether candidate i answers the question at all
     (None: every one does). One that does not never goes before another for being newer.
+    ``speaks(i)`` is the share of the question's words candidate i speaks to (None: not
+    compared); a newer one that speaks to less than the one in line does not go before it.
+    It is asked only of candidates that contend otherwise, since it may cost a model run.
     """
     answering = [True] * len(scores) if answers is None else list(answers)
     remaining = list(range(len(scores)))
     order: list[int] = []
+    shares: dict[int, float] = {}
+
+    def share(i: int) -> float:
+        if i not in shares:
+            shares[i] = speaks(i) if speaks is not None else 1.0
+        return shares[i]
+
     while remaining:
-        pick = _newest_contender(remaining, scores, days, alike, margin, answering)
+        pick = _newest_contender(remaining, scores, days, alike, margin, answering, share)
         order.append(pick)
         remaining.remove(pick)
     return order
@@ -70,6 +89,7 @@ def _newest_contender(
     alike: Bools,
     margin: float,
     answers: Sequence[bool],
+    share: Callable[[int], float],
 ) -> int:
     """The candidate to take next: the newest that contends with the one in line, or that one."""
     first = remaining[0]
@@ -83,7 +103,7 @@ def _newest_contender(
             answers[i]
             and day is not None
             and day > newest
-            and (scores[i] >= floor or alike[first, i])
+            and (alike[first, i] or (scores[i] >= floor and share(i) >= share(first)))
         ):
             pick, newest = i, day
     return pick
@@ -119,12 +139,15 @@ def recency_order(
     eligible: Bools,
     options: AnswerOptions,
     answers: Callable[[int], bool] | None = None,
+    speaks: Callable[[int], float] | None = None,
 ) -> list[int]:
     """Positions (into ``ids``) of the best eligible candidates, in the order to take them.
 
     ``answers(sentence)`` says whether a sentence answers the question at all (see
-    ``abstention.answers``); only one that does is moved ahead for being newer. Empty when recency
-    changes nothing (off, or fewer than two dates among them): then the scores alone decide.
+    ``abstention.answers``); only one that does is moved ahead for being newer, and with
+    ``speaks(sentence)`` (the share of the question's words it speaks to) only past one that
+    speaks to no more. Empty when recency changes nothing (off, or fewer than two dates among
+    them): then the scores alone decide.
     """
     if not options.recency_margin:
         return []
@@ -136,7 +159,13 @@ def recency_order(
         return []
     similar = alike(index, vectors, sentences, options)
     answering = [answers(s) for s in sentences] if answers is not None else None
-    order = newer_first(scores[head].tolist(), days, similar, options.recency_margin, answering)
+
+    def spoken(i: int) -> float:
+        return speaks(sentences[i]) if speaks is not None else 1.0
+
+    order = newer_first(
+        scores[head].tolist(), days, similar, options.recency_margin, answering, spoken
+    )
     return [int(head[i]) for i in order] if order != sorted(order) else []
 
 
