@@ -71,7 +71,7 @@ def test_a_newer_sentence_that_does_not_answer_stays_where_its_score_puts_it():
 
 
 def test_a_newer_close_score_must_speak_to_as_much_of_the_question():
-    """ "Signed on March 21" scores close to "opened on March 19" but says nothing of opening."""
+    """A closing date scores close to the opening date, but says nothing of the opening."""
     asked: list[int] = []
     shares = [1.0, 0.5, 1.0]
 
