@@ -1,7 +1,8 @@
+import numpy as np
 import pytest
 
 from bot.core.question import read_question
-from bot.core.ranking.answer_types import fits, strength
+from bot.core.ranking.answer_types import fits, refine_moment, strength
 
 
 def wanted(question):
@@ -86,3 +87,19 @@ def test_who_and_what_is_are_answered_by_a_sentence_that_defines_the_subject(
     question, sentence, expected
 ):
     assert strength(wanted(question), sentence) == expected
+
+
+def test_the_moment_asked_for_is_favoured_in_other_words_too():
+    question = read_question("When does the summit open?")
+    assert question.moment == ("open",)
+    assert "open" not in question.terms  # a frame word: not searched for
+    texts = [
+        "The summit's closing declaration will be signed on March 21.",
+        "Organisers have moved the start of the summit to March 19.",
+        "The summit opens in Tarnow on March 12.",
+    ]
+    scores = np.array([2.0, 2.0, 2.0])
+    refine_moment(question.moment, np.arange(3), scores, texts.__getitem__, 0.5)
+    assert scores.tolist() == [2.0, 3.0, 3.0]  # the closing is another moment
+    assert read_question("Who opened the summit?").moment == ()  # not a question about time
+    assert read_question("When did the conflict start and end?").moment == ()  # a period

@@ -37,6 +37,9 @@ def test_asks_time(question, expected):
         ("When did the famine happen, and when was it over?", "famine"),
         ("How long did the fighting last?", "fighting"),
         ("How many peacekeepers will Russia send?", "peacekeepers Russia send"),
+        # an event's opening and closing are its start and end, said another way
+        ("When does the summit open?", "summit"),
+        ("When was the embassy closed?", "embassy"),
     ],
 )
 def test_frame_words_are_not_searched_for(question, left):
@@ -46,6 +49,7 @@ def test_frame_words_are_not_searched_for(question, left):
 def test_event_verbs_stay_in_questions_not_about_time():
     assert "end" in tokenize(without_frames("Why did the fighting end?"))
     assert "start" in tokenize(without_frames("Who will start the talks?"))
+    assert "open" in tokenize(without_frames("Who opened the embassy?"))
 
 
 def test_how_many_is_a_frame_not_a_topic():

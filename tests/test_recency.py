@@ -308,11 +308,52 @@ def test_a_newer_briefing_on_another_district_leaves_the_headline_answer_alone(t
     assert "delayed until December 1" in lachin.text  # the newer one, where it answers
 
 
-def test_revisions_in_other_words_win_and_look_alikes_do_not_on_the_dated_news_set():
-    """By words alone, the measured margin with the answering test: 32 of 46 (26 before).
+SUMMIT_MONDAY = """---
+title: Monday briefing
+published: 2025-11-24
+---
 
-    32 since an answer must hold the fine kind asked for and no opposite of what was asked,
-    and not be about another month.
+# Monday briefing
+
+## Summit
+
+The summit will open in Tbilisi on March 3.
+Delegations from nine countries are expected.
+"""
+
+SUMMIT_THURSDAY = """---
+title: Thursday briefing
+published: 2025-11-27
+---
+
+# Thursday briefing
+
+## Summit
+
+Organisers have moved the start of the summit to March 10 because of the storm.
+The summit's final communique will be signed on March 12.
+"""
+
+
+def test_a_revision_in_other_words_wins_and_another_moment_does_not(write, tmp_path):
+    """Issue 17's own case: "the start" revises "will open", "the communique" is another day."""
+    write("monday.md", SUMMIT_MONDAY)
+    write("thursday.md", SUMMIT_THURSDAY)
+    answerer = Answerer(load_knowledge(tmp_path / "kb", max_bytes=MAX_BYTES))
+    for question in ("When does the summit open?", "When will the summit start?"):
+        best = answerer.ask(question).best
+        assert best is not None
+        assert "March 10" in best.text, question
+    closing = answerer.ask("When will the summit's communique be signed?").best
+    assert closing is not None
+    assert "March 12" in closing.text
+
+
+def test_revisions_in_other_words_win_and_look_alikes_do_not_on_the_dated_news_set():
+    """By words alone, the measured margin with the answering test: 34 of 46 (26 before).
+
+    34 since an answer must hold the fine kind asked for and no opposite of what was asked,
+    and not be about another month, and a sentence naming the moment asked for is favoured.
     """
     base = load_knowledge(DATED_NEWS / "knowledge", max_bytes=MAX_BYTES)
     cases = read_cases(DATED_NEWS / "questions.jsonl")
@@ -322,5 +363,5 @@ def test_revisions_in_other_words_win_and_look_alikes_do_not_on_the_dated_news_s
         round(r.p_at_1 * r.answerable) + r.abstained_right
         for r in (evaluate(cases, functools.partial(a.ask, answer_count=10)) for a in (on, off))
     ]
-    assert right[0] >= 32
+    assert right[0] >= 34
     assert right[0] - right[1] >= 8

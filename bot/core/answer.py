@@ -34,7 +34,7 @@ from bot.core.ranking.abstention import (
     too_weak,
 )
 from bot.core.ranking.alignment import aligned_share, verbatim_share
-from bot.core.ranking.answer_types import REFINE_DEPTH, fits, refine
+from bot.core.ranking.answer_types import REFINE_DEPTH, fits, refine, refine_moment
 from bot.core.ranking.candidates import distinct_best
 from bot.core.ranking.fusion import fuse
 from bot.core.ranking.pairs import pair_hits
@@ -235,13 +235,16 @@ class Answerer:
         """
         opts, text = self.options, self.index.entries.text
         if reading is None:
-            depth = REFINE_DEPTH if question.wanted.anything and opts.fine_type_boost else 0
+            refining = question.wanted.anything or question.moment
+            depth = REFINE_DEPTH if refining and opts.fine_type_boost else 0
             scored = self._scored(question, depth)
             refine(question.wanted, scored.ids, scored.scores, text, opts.fine_type_boost)
+            refine_moment(question.moment, scored.ids, scored.scores, text, opts.fine_type_boost)
             return self._distinct(question, scored.ids, scored.scores, scored.matched, count)
         scored = self._scored(question, opts.lexical_candidates)
         ids, scores = fuse(self.index, question, scored, reading.cosines, opts)
         refine(question.wanted, ids, scores, text, opts.fine_type_boost)
+        refine_moment(question.moment, ids, scores, text, opts.fine_type_boost)
         anyone = np.ones(len(ids), dtype=bool)  # meaning needs no shared word
         return self._distinct(question, ids, scores, anyone, count, reading)
 

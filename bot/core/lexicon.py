@@ -97,6 +97,24 @@ def opposed(word: str, held: set[str]) -> bool:
     return False
 
 
+def paired(word: str) -> bool:
+    """Whether ``word`` has an opposite in ``OPPOSITES``."""
+    word = word.lower()
+    return any(word in side for pair in OPPOSITES for side in pair)
+
+
+def kin(word: str, held: set[str]) -> bool:
+    """Whether ``held`` holds ``word`` or another of its side of ``OPPOSITES``.
+
+    Each side is one event said several ways: "moved the start of the summit" speaks to
+    "when does the summit open?" as "the summit opens" would.
+    """
+    word = word.lower()
+    if word in held:
+        return True
+    return any(word in side and bool(held & side) for pair in OPPOSITES for side in pair)
+
+
 def polar(words: list[str]) -> bool:
     """Whether a question of these words (in order) asks yes or no: it opens with a verb.
 

@@ -22,6 +22,7 @@ from enum import Enum
 from bot.core.analysis.entities import AnswerType
 from bot.core.analysis.terms import tokenize, tokens, word_terms
 from bot.core.errors import QuestionError
+from bot.core.lexicon import paired
 
 MAX_QUESTION_CHARS = 1000
 
@@ -51,7 +52,8 @@ _ASKS_BOTH_ENDS = re.compile(
 _HOW_MUCH = re.compile(r"\bhow\s+(?:many|much|long)\b", re.IGNORECASE)
 # Verbs that, in a question about time, only say which moment of an event is wanted.
 _EVENT_VERBS = re.compile(
-    r"\b(?:start|begin|end|finish|last|happen|occur)(?:s|es|ed|red|ing|ning)?\b|\b(?:began|begun)\b"
+    r"\b(?:start|begin|end|finish|last|happen|occur|open|close|launch|conclude)"
+    r"(?:s|es|ed|d|red|ing|ning)?\b|\b(?:began|begun)\b"
     r"|\b(?:take|takes|took|taken|taking)\s+place\b",
     re.IGNORECASE,
 )
@@ -175,6 +177,20 @@ class Question:
     kind: AnswerType | None  # the coarse kind of answer, favoured in every sentence
     wanted: Wanted  # the fine kind, checked on the best candidates
     names: tuple[Name, ...]
+
+    @property
+    def moment(self) -> tuple[str, ...]:
+        """The words of a question about time that say which moment of an event it asks for.
+
+        "When does the summit open?": "open". They are frame words, not searched for, but a
+        sentence that names the same moment ("moved the start of the summit to March 10")
+        is likelier the answer than one that names another ("the closing declaration will
+        be signed on March 21"). Only words of ``lexicon.OPPOSITES``, which says which are one.
+        None when both moments are asked for ("when did it start and end?" asks for a period).
+        """
+        if not asks_time(self.text) or self.wanted.period is not None:
+            return ()
+        return tuple(w.lower() for w in re.findall(r"\w+", self.text) if paired(w))
 
 
 Known = Callable[[str], bool]

@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.core.analysis.encoder import TokenStates
-from bot.core.lexicon import STOP_WORDS, opposed, polar
+from bot.core.lexicon import STOP_WORDS, kin, opposed, polar
 
 _WORD = re.compile(r"\w+")
 
@@ -46,10 +46,13 @@ def content_rows(question: TokenStates) -> list[int]:
 
 
 def verbatim(question: TokenStates, text: str) -> npt.NDArray[np.bool_]:
-    """Which of the question's content words ``text`` holds as they are (case aside)."""
+    """Which of the question's content words ``text`` holds as they are (case aside).
+
+    Or as another word for the same event (``lexicon.kin``: "start" for "open").
+    """
     held = {word.lower() for word in _WORD.findall(text)}
-    words = [question.words[row].lower() for row in content_rows(question)]
-    return np.array([word in held for word in words], dtype=bool)
+    words = [question.words[row] for row in content_rows(question)]
+    return np.array([kin(word, held) for word in words], dtype=bool)
 
 
 def contradicted(question: TokenStates, text: str) -> npt.NDArray[np.bool_]:

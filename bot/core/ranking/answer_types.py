@@ -9,19 +9,24 @@ tiers, both proportional boosts that never remove a sentence (the patterns miss 
 - fine, checked here on the best few candidates only: a number that counts the thing asked
   about ("how many farms" -> "32,463 farms"), a percentage when one is asked for, a name the
   question does not already give when it asks "who", a period when one is asked for ("how
-  long" -> "five to ten years", "start and end" -> "between September 27 and November 9").
+  long" -> "five to ten years", "start and end" -> "between September 27 and November 9");
+  and the moment of an event a question about time asks for ("when does it open?" -> "the
+  start of the summit", not "the closing declaration").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from bot.core.analysis import entities
+from bot.core.lexicon import kin
 from bot.core.question import Period, Wanted
 from bot.core.ranking.candidates import top
 from bot.core.search.postings import Floats, Ints
 
 REFINE_DEPTH = 30  # candidates checked for the fine answer type
+_WORD = re.compile(r"\w+")
 
 
 def fits(wanted: Wanted, sentence: str) -> bool:
@@ -54,6 +59,23 @@ def _holds(wanted: Wanted, sentence: str) -> bool:
         besides = wanted.name_besides
         return any(not set(name.split()) & besides for name in entities.names(sentence))
     return False
+
+
+def refine_moment(
+    moment: tuple[str, ...], ids: Ints, scores: Floats, text: Callable[[int], str], boost: float
+) -> None:
+    """Boost, in place, those of the best candidates that name the moment asked for.
+
+    ``moment`` is ``Question.moment``: "open" in "when does the summit open?". A sentence that
+    holds it, or another word for it ("the start of the summit"), gets the boost of a fine
+    answer type; the verb itself is not searched for, so nothing else favours it.
+    """
+    if not moment or not boost:
+        return
+    for i in top(scores, ids, REFINE_DEPTH):
+        held = {w.lower() for w in _WORD.findall(text(int(ids[i])))}
+        if scores[i] > 0 and any(kin(word, held) for word in moment):
+            scores[i] *= 1.0 + boost
 
 
 def refine(
