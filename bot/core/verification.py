@@ -38,7 +38,7 @@ from bot.core.errors import QuestionError
 from bot.core.ingest.loading import load_knowledge
 from bot.core.options import AnswerOptions, EngineConfig
 from bot.core.question import Question
-from bot.core.ranking.answer_types import REFINE_DEPTH, fits
+from bot.core.ranking.answer_types import REFINE_DEPTH, fits, refine_moment
 from bot.core.search.build import HEADING_B, HEADING_K1, SENTENCE_B, SENTENCE_K1
 from bot.core.search.cache import FILE_NAME, cache_key, load
 from bot.core.search.index import SentenceIndex
@@ -161,7 +161,7 @@ class ExhaustiveAnswerer(Answerer):
         self.reference = ReferenceIndex(answerer.index)
 
     def dense_scores(self, question: Question) -> Floats:
-        """Every sentence's final score: fields, answer type, fine answer type."""
+        """Every sentence's final score: fields, answer type, fine answer type, moment."""
         opts = self.options
         scores = self.reference.scores(question.terms, opts)
         kind = question.kind
@@ -173,6 +173,9 @@ class ExhaustiveAnswerer(Answerer):
             for i in best:
                 if scores[i] > 0 and fits(want, self.reference.texts[i]):
                     scores[i] *= 1.0 + opts.fine_type_boost
+        texts = self.reference.texts
+        ids = np.arange(len(scores))
+        refine_moment(question.moment, ids, scores, texts.__getitem__, opts.fine_type_boost)
         return scores
 
     def rank(
