@@ -53,3 +53,13 @@ def test_counted_nouns_percentages_periods_and_names_are_found():
     assert entities.names("In Denver, KOA will carry it, with Dave Logan on air.") == [
         "Dave Logan"
     ]
+
+
+def test_times_are_the_months_and_years_named():
+    assert entities.times("In May and March 2020") == {"may", "march", "2020"}
+    # "may" and "march" are verbs unless written as months
+    assert entities.times("It may march on.") == set()
+    assert entities.times("in 2019 the army withdrew") == {"2019"}
+    assert entities.times("It ended in 1994.") == {"1994"}
+    # a four-digit number that counts something is no year
+    assert entities.times("Some 1500 troops crossed the border.") == set()

@@ -1,4 +1,4 @@
-from bot.core.lexicon import OPPOSITES, kin, opposed, polar
+from bot.core.lexicon import OPPOSITES, contradicted, held, kin, opposed, polar, words
 
 
 def test_a_word_is_opposed_only_by_a_text_without_its_own_side():
@@ -28,3 +28,18 @@ def test_a_yes_or_no_question_opens_with_a_verb():
     assert polar(["is", "the", "war", "over"])
     assert not polar(["When", "did", "the", "strike", "end"])
     assert not polar([])
+
+
+def test_words_and_the_words_held():
+    assert words("Has the sea-wall work ended?") == ["Has", "the", "sea", "wall", "work", "ended"]
+    assert held("Work BEGAN on Saturday.") == {"work", "began", "on", "saturday"}
+
+
+def test_contradicted_marks_words_whose_opposite_alone_is_held():
+    question = words("When will the work be finished?")
+    found = held("Work on the sea wall began on Saturday.")
+    assert contradicted(["work", "finished"], question, found) == [False, True]
+    assert contradicted(["finished"], question, held("It began and finished.")) == [False]
+    # a yes-or-no question is answered by the opposite
+    polar_question = words("Has the work finished?")
+    assert contradicted(["finished"], polar_question, found) == [False]

@@ -148,3 +148,11 @@ def test_a_question_is_read_with_white_space_folded():
 )
 def test_who_and_what_is_questions_ask_about_a_subject(question, subject):
     assert read_question(question).wanted.subject == subject
+
+
+def test_a_question_knows_the_months_and_years_it_names():
+    assert read_question("How much cargo did the port handle in January 2021?").times == {
+        "januari",
+        "2021",
+    }
+    assert read_question("How much cargo did the port handle?").times == frozenset()

@@ -1,11 +1,16 @@
 """Words of English that every stage knows: stop words, month names, number words, opposites.
 
-Kept in one leaf module that imports nothing, so the splitter (which must not end a sentence at
-"Dec."), the analyser (which reads "Dec." as December) and the answer types (which look for
-dates and numbers) all agree on the same words.
+Kept in one leaf module that imports nothing of the project, so the splitter (which must not
+end a sentence at "Dec."), the analyser (which reads "Dec." as December) and the answer types
+(which look for dates and numbers) all agree on the same words.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_WORD = re.compile(r"\w+")
 
 # The Snowball/NLTK English list, which already holds the question words (what, when, who,
 # how), plus the auxiliaries and courtesies people add to questions ("could", "please", "tell").
@@ -97,6 +102,27 @@ def opposed(word: str, held: set[str]) -> bool:
     return False
 
 
+def words(text: str) -> list[str]:
+    """The words of ``text`` as written, in order: what every word test here is given."""
+    return _WORD.findall(text)
+
+
+def held(text: str) -> set[str]:
+    """The words ``text`` holds, in lower case: what ``opposed`` and ``kin`` look in."""
+    return {word.lower() for word in _WORD.findall(text)}
+
+
+def contradicted(asked: Sequence[str], question: Sequence[str], found: set[str]) -> list[bool]:
+    """For each word of ``asked``: whether ``found`` (``held``) holds only its opposite.
+
+    ``asked`` are words of ``question``, the whole question in order. None for a yes-or-no
+    question (``polar``), which the opposite answers.
+    """
+    if polar(question):
+        return [False] * len(asked)
+    return [opposed(word, found) for word in asked]
+
+
 def paired(word: str) -> bool:
     """Whether ``word`` has an opposite in ``OPPOSITES``."""
     word = word.lower()
@@ -115,10 +141,10 @@ def kin(word: str, held: set[str]) -> bool:
     return any(word in side and bool(held & side) for pair in OPPOSITES for side in pair)
 
 
-def polar(words: list[str]) -> bool:
+def polar(question: Sequence[str]) -> bool:
     """Whether a question of these words (in order) asks yes or no: it opens with a verb.
 
     The opposite answers such a question ("Has the strike ended?" by "it began again"), so
     ``opposed`` does not count against a sentence there.
     """
-    return bool(words) and words[0].lower() in AUXILIARIES
+    return bool(question) and question[0].lower() in AUXILIARIES

@@ -19,10 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.core.analysis.entities import AnswerType
+from bot.core.analysis.entities import AnswerType, times
 from bot.core.analysis.terms import tokenize, tokens, word_terms
 from bot.core.errors import QuestionError
-from bot.core.lexicon import paired
+from bot.core.lexicon import paired, words
 
 MAX_QUESTION_CHARS = 1000
 
@@ -177,6 +177,9 @@ class Question:
     kind: AnswerType | None  # the coarse kind of answer, favoured in every sentence
     wanted: Wanted  # the fine kind, checked on the best candidates
     names: tuple[Name, ...]
+    # The months and years it names, as search terms (``entities.times``): a sentence about
+    # another month does not answer it (``abstention.another_time``).
+    times: frozenset[str] = frozenset()
 
     @property
     def moment(self) -> tuple[str, ...]:
@@ -190,7 +193,7 @@ class Question:
         """
         if not asks_time(self.text) or self.wanted.period is not None:
             return ()
-        return tuple(w.lower() for w in re.findall(r"\w+", self.text) if paired(w))
+        return tuple(w.lower() for w in words(self.text) if paired(w))
 
 
 Known = Callable[[str], bool]
@@ -255,4 +258,5 @@ def read_question(
         kind=_asked_type(question),
         wanted=_wanted(question, names),
         names=names,
+        times=times(question),
     )

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from bot.core.analysis.terms import tokenize
-from bot.core.lexicon import NUMBER_WORDS, month_pattern
+from bot.core.analysis.terms import stem, tokenize
+from bot.core.lexicon import MONTHS, NUMBER_WORDS, STOP_WORDS, month_pattern, words
 
 
 class AnswerType(Enum):
@@ -138,6 +138,30 @@ def definition_strength(text: str, subject: str) -> float:
     if re.search(rf"{name}\s*(?:\(|[\u2014\u2013]|\s-\s|,\s+(?:who|which)\b)", text):
         return 0.5
     return 0.0
+
+
+_YEAR = re.compile(r"^(?:1[0-9]|20)[0-9]{2}$")
+_MODAL_MONTHS = frozenset({"may", "march"})  # "may" and "march" are verbs unless capitalised
+
+
+def times(text: str) -> frozenset[str]:
+    """The months and years ``text`` names, as search terms ("januari", "2019").
+
+    A four-digit number followed by a word that is not a stop word counts something ("1500
+    troops"), so it is no year; that misses "the 2019 elections", which errs towards
+    quoting rather than refusing.
+    """
+    found = set()
+    written = words(text)
+    for at, word in enumerate(written):
+        lower = word.lower()
+        if lower in MONTHS and (word[0].isupper() or lower not in _MODAL_MONTHS):
+            found.add(stem(lower))
+        elif _YEAR.match(word):
+            after = written[at + 1] if at + 1 < len(written) else ""
+            if not after.islower() or after in STOP_WORDS:
+                found.add(word)
+    return frozenset(found)
 
 
 def names(text: str) -> list[str]:

@@ -9,19 +9,14 @@ model, meaning vouches too (``meaning_too_weak``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-from bot.core.analysis.terms import stem
-from bot.core.lexicon import MONTHS, opposed, polar
+from bot.core import lexicon
+from bot.core.analysis.entities import times
 from bot.core.options import AnswerOptions
 from bot.core.question import Question
 from bot.core.ranking.answer_types import fits
 from bot.core.search.index import SentenceIndex
-
-_WORD = re.compile(r"\w+")
-_YEAR = re.compile(r"^(?:1[0-9]|20)[0-9]{2}$")
-_MODAL_MONTHS = frozenset({"may", "march"})  # "may" and "march" are verbs unless capitalised
 
 
 def term_weights(index: SentenceIndex, terms: tuple[str, ...]) -> dict[str, float]:
@@ -79,23 +74,8 @@ def contradicts(question: str, sentence: str) -> bool:
 
     Never for a yes-or-no question, which the opposite answers (``lexicon.polar``).
     """
-    words = _WORD.findall(question)
-    if polar(words):
-        return False
-    held = {word.lower() for word in _WORD.findall(sentence)}
-    return any(opposed(word, held) for word in words)
-
-
-def times(text: str) -> set[str]:
-    """The months and years ``text`` names, as search terms ("januari", "2019")."""
-    found = set()
-    for word in _WORD.findall(text):
-        lower = word.lower()
-        if lower in MONTHS and (word[0].isupper() or lower not in _MODAL_MONTHS):
-            found.add(stem(lower))
-        elif _YEAR.match(word):
-            found.add(word)
-    return found
+    words = lexicon.words(question)
+    return any(lexicon.contradicted(words, words, lexicon.held(sentence)))
 
 
 def another_time(index: SentenceIndex, question: Question, sentence: int) -> bool:
@@ -106,7 +86,7 @@ def another_time(index: SentenceIndex, question: Question, sentence: int) -> boo
     handled in January. So a month or year the question names must be in the sentence, its
     headings or its paragraph, unless the sentence names no month or year at all.
     """
-    asked = times(question.text)
+    asked = question.times
     if not asked:
         return False
     if index.evidence(sentence) & asked or index.in_paragraph(sorted(asked), sentence):

@@ -25,15 +25,12 @@ A yes-or-no question is the exception: the opposite answers it ("Has the strike 
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import numpy.typing as npt
 
+from bot.core import lexicon
 from bot.core.analysis.encoder import TokenStates
-from bot.core.lexicon import STOP_WORDS, kin, opposed, polar
-
-_WORD = re.compile(r"\w+")
+from bot.core.lexicon import STOP_WORDS, kin
 
 
 def content_rows(question: TokenStates) -> list[int]:
@@ -50,7 +47,7 @@ def verbatim(question: TokenStates, text: str) -> npt.NDArray[np.bool_]:
 
     Or as another word for the same event (``lexicon.kin``: "start" for "open").
     """
-    held = {word.lower() for word in _WORD.findall(text)}
+    held = lexicon.held(text)
     words = [question.words[row] for row in content_rows(question)]
     return np.array([kin(word, held) for word in words], dtype=bool)
 
@@ -61,10 +58,8 @@ def contradicted(question: TokenStates, text: str) -> npt.NDArray[np.bool_]:
     None for a yes-or-no question (``lexicon.polar``).
     """
     words = [question.words[row] for row in content_rows(question)]
-    if polar([w for w in question.words if w]):
-        return np.zeros(len(words), dtype=bool)
-    held = {word.lower() for word in _WORD.findall(text)}
-    return np.array([opposed(word, held) for word in words], dtype=bool)
+    asked = [word for word in question.words if word]
+    return np.array(lexicon.contradicted(words, asked, lexicon.held(text)), dtype=bool)
 
 
 def verbatim_share(question: TokenStates, text: str) -> float:

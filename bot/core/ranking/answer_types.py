@@ -16,17 +16,15 @@ tiers, both proportional boosts that never remove a sentence (the patterns miss 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from bot.core.analysis import entities
-from bot.core.lexicon import kin
+from bot.core.lexicon import held, kin
 from bot.core.question import Period, Wanted
 from bot.core.ranking.candidates import top
 from bot.core.search.postings import Floats, Ints
 
 REFINE_DEPTH = 30  # candidates checked for the fine answer type
-_WORD = re.compile(r"\w+")
 
 
 def fits(wanted: Wanted, sentence: str) -> bool:
@@ -73,8 +71,8 @@ def refine_moment(
     if not moment or not boost:
         return
     for i in top(scores, ids, REFINE_DEPTH):
-        held = {w.lower() for w in _WORD.findall(text(int(ids[i])))}
-        if scores[i] > 0 and any(kin(word, held) for word in moment):
+        found = held(text(int(ids[i])))
+        if scores[i] > 0 and any(kin(word, found) for word in moment):
             scores[i] *= 1.0 + boost
 
 
