@@ -67,3 +67,13 @@ def test_an_opposite_does_not_speak_to_a_word_but_answers_a_yes_or_no_question()
     polar = encoder.encode_tokens("Has work on the sea wall ended?")
     assert not contradicted(polar, text).any()
     assert aligned_share(polar, sentence, 0.4, text) == 1.0
+
+
+def test_a_denial_is_held_verbatim_in_a_yes_or_no_question():
+    encoder = FakeEncoder()
+    text = "Despite losing the town of Shusha, the region survives."
+    polar = encoder.encode_tokens("Does Armenia keep Shusha?")
+    words = [polar.words[i] for i in content_rows(polar)]
+    assert verbatim_share(polar, text) == pytest.approx(2 / len(words))  # keep, Shusha
+    when = encoder.encode_tokens("When did Armenia keep Shusha?")
+    assert verbatim_share(when, text) == pytest.approx(1 / len(words))  # Shusha only

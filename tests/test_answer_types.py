@@ -99,7 +99,26 @@ def test_the_moment_asked_for_is_favoured_in_other_words_too():
         "The summit opens in Tarnow on March 12.",
     ]
     scores = np.array([2.0, 2.0, 2.0])
-    refine_moment(question.moment, np.arange(3), scores, texts.__getitem__, 0.5)
+    refine_moment(question, np.arange(3), scores, texts.__getitem__, 0.5)
     assert scores.tolist() == [2.0, 3.0, 3.0]  # the closing is another moment
     assert read_question("Who opened the summit?").moment == ()  # not a question about time
     assert read_question("When did the conflict start and end?").moment == ()  # a period
+
+
+def test_a_yes_or_no_question_favours_the_sentence_that_states_or_denies_it():
+    question = read_question("Did Armenia keep Shusha?")
+    assert question.polar
+    assert question.moment == ("keep",)
+    texts = [
+        "Despite losing the town of Shusha, the region survives.",  # denies it
+        "Armenia kept its hold on Shusha.",  # states it
+        "Shusha is the region's second-largest town.",  # says neither
+    ]
+    scores = np.array([2.0, 2.0, 2.0])
+    refine_moment(question, np.arange(3), scores, texts.__getitem__, 0.5)
+    assert scores.tolist() == [3.0, 3.0, 2.0]
+    # asked when, a sentence holding only the opposite is no better
+    when = read_question("When did Armenia keep Shusha?")
+    scores = np.array([2.0, 2.0, 2.0])
+    refine_moment(when, np.arange(3), scores, texts.__getitem__, 0.5)
+    assert scores.tolist() == [2.0, 3.0, 2.0]

@@ -16,11 +16,23 @@ def test_words_of_one_side_are_kin():
     assert not kin("harbour", {"port"})
 
 
-def test_no_word_is_on_both_sides():
+def test_no_word_is_on_both_sides_of_a_pair():
     for one, other in OPPOSITES:
         assert not one & other
-    words = [w for pair in OPPOSITES for side in pair for w in side]
-    assert len(words) == len(set(words))
+
+
+def test_a_word_of_several_pairs_is_opposed_by_each():
+    assert opposed("lose", {"they", "won"})
+    assert opposed("lose", {"they", "kept", "it"})
+    assert not opposed("lose", {"they", "won", "and", "lost"})
+    assert opposed("keep", {"despite", "losing", "shusha"})
+
+
+def test_a_denial_is_kin_in_a_yes_or_no_question():
+    held = {"despite", "losing", "shusha"}
+    assert not kin("keep", held)
+    assert kin("keep", held, denied=True)
+    assert not kin("harbour", {"port"}, denied=True)
 
 
 def test_a_yes_or_no_question_opens_with_a_verb():

@@ -156,3 +156,15 @@ def test_a_question_knows_the_months_and_years_it_names():
         "2021",
     }
     assert read_question("How much cargo did the port handle?").times == frozenset()
+
+
+def test_over_closing_a_yes_or_no_question_asks_whether_it_ended():
+    over = read_question("Is the war over?")
+    assert over.polar
+    assert over.moment == ("ended",)
+    assert set(tokenize("ended")) <= set(over.terms)  # searched for, as "ended" would be
+    assert read_question("is the strike over yet?").moment == ("ended",)
+    # elsewhere "over" is a preposition or a number's "more than"
+    assert read_question("Is there fighting over the corridor?").moment == ()
+    assert not read_question("Who took over the district?").polar
+    assert read_question("Who took over the district?").moment == ()

@@ -239,12 +239,12 @@ class Answerer:
             depth = REFINE_DEPTH if refining and opts.fine_type_boost else 0
             scored = self._scored(question, depth)
             refine(question.wanted, scored.ids, scored.scores, text, opts.fine_type_boost)
-            refine_moment(question.moment, scored.ids, scored.scores, text, opts.fine_type_boost)
+            refine_moment(question, scored.ids, scored.scores, text, opts.fine_type_boost)
             return self._distinct(question, scored.ids, scored.scores, scored.matched, count)
         scored = self._scored(question, opts.lexical_candidates)
         ids, scores = fuse(self.index, question, scored, reading.cosines, opts)
         refine(question.wanted, ids, scores, text, opts.fine_type_boost)
-        refine_moment(question.moment, ids, scores, text, opts.fine_type_boost)
+        refine_moment(question, ids, scores, text, opts.fine_type_boost)
         anyone = np.ones(len(ids), dtype=bool)  # meaning needs no shared word
         return self._distinct(question, ids, scores, anyone, count, reading)
 

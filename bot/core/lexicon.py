@@ -58,7 +58,10 @@ NUMBER_WORDS = (
 # "rose" and "fell" as near neighbours (the same slot in the same kind of sentence), so
 # alignment would count "work began on Saturday" as speaking to "when will the work be
 # finished?". A question's word from one side is not spoken to by a sentence that holds only
-# the other side (``ranking.alignment``). Word forms, not stems: "began" and "begun" have none.
+# the other side (``ranking.alignment``), except in a yes-or-no question, which the other side
+# answers: "Does Armenia keep Shusha?" by "despite losing ... Shusha". Word forms, not stems:
+# "began" and "begun" have none. A word may stand in several pairs ("lose" against "win" and
+# against "keep"), never on both sides of one.
 OPPOSITES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
     (frozenset(one.split()), frozenset(other.split()))
     for one, other in (
@@ -74,13 +77,18 @@ OPPOSITES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
             "lose loses lost losing defeat defeated",
         ),
         (
+            "keep keeps kept keeping retain retains retained retaining",
+            "lose loses lost losing cede cedes ceded ceding surrender surrenders surrendered",
+        ),
+        (
             "rise rises rose risen rising increase increases increased grow grows grew grown",
             "fall falls fell fallen falling drop drops dropped decrease decreases decreased "
             "decline declines declined shrink shrinks shrank",
         ),
         (
-            "arrive arrives arrived arrival",
-            "depart departs departed departure withdraw withdraws withdrew withdrawn",
+            "arrive arrives arrived arrival return returns returned returning",
+            "depart departs departed departure withdraw withdraws withdrew withdrawn leave "
+            "leaves leaving flee flees fled fleeing",
         ),
     )
 )
@@ -92,14 +100,25 @@ AUXILIARIES = frozenset(
 )
 
 
+def _sides(word: str) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """Each side of ``OPPOSITES`` that holds ``word`` (lower case), with its opposite."""
+    return [
+        (side, opposite)
+        for one, other in OPPOSITES
+        for side, opposite in ((one, other), (other, one))
+        if word in side
+    ]
+
+
 def opposed(word: str, held: set[str]) -> bool:
-    """Whether ``held`` (a text's words, lower case) holds only the opposite of ``word``."""
-    word = word.lower()
-    for one, other in OPPOSITES:
-        for side, opposite in ((one, other), (other, one)):
-            if word in side:
-                return not held & side and bool(held & opposite)
-    return False
+    """Whether ``held`` (a text's words, lower case) holds only the opposite of ``word``.
+
+    Only: a text that holds both ("began and finished") speaks to it.
+    """
+    sides = _sides(word.lower())
+    if any(held & side for side, _ in sides):
+        return False
+    return any(held & opposite for _, opposite in sides)
 
 
 def words(text: str) -> list[str]:
@@ -129,16 +148,18 @@ def paired(word: str) -> bool:
     return any(word in side for pair in OPPOSITES for side in pair)
 
 
-def kin(word: str, held: set[str]) -> bool:
+def kin(word: str, held: set[str], *, denied: bool = False) -> bool:
     """Whether ``held`` holds ``word`` or another of its side of ``OPPOSITES``.
 
     Each side is one event said several ways: "moved the start of the summit" speaks to
-    "when does the summit open?" as "the summit opens" would.
+    "when does the summit open?" as "the summit opens" would. With ``denied`` (a yes-or-no
+    question) the other side counts too: "despite losing Shusha" answers "does it keep
+    Shusha?".
     """
     word = word.lower()
     if word in held:
         return True
-    return any(word in side and bool(held & side) for pair in OPPOSITES for side in pair)
+    return any(held & side or (denied and held & opposite) for side, opposite in _sides(word))
 
 
 def polar(question: Sequence[str]) -> bool:

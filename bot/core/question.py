@@ -22,7 +22,7 @@ from enum import Enum
 from bot.core.analysis.entities import AnswerType, times
 from bot.core.analysis.terms import tokenize, tokens, word_terms
 from bot.core.errors import QuestionError
-from bot.core.lexicon import paired, words
+from bot.core.lexicon import paired, polar, words
 
 MAX_QUESTION_CHARS = 1000
 
@@ -49,6 +49,11 @@ _ASKS_BOTH_ENDS = re.compile(
     re.IGNORECASE,
 )
 
+# "Is the war over?" asks whether it has ended: "over" is a stop word, searched for nowhere,
+# so at the end of a yes-or-no question it is read as "ended" (searched for, and the event
+# asked about: ``Question.moment``).
+_OVER = re.compile(r"\bover(?=(?:\s+(?:yet|now|already|for\s+good))?\W*$)", re.IGNORECASE)
+
 _HOW_MUCH = re.compile(r"\bhow\s+(?:many|much|long)\b", re.IGNORECASE)
 # Verbs that, in a question about time, only say which moment of an event is wanted.
 _EVENT_VERBS = re.compile(
@@ -62,6 +67,11 @@ _EVENT_VERBS = re.compile(
 def asks_time(question: str) -> bool:
     """Whether a question asks when something was, or how long it lasted."""
     return bool(_ASKS_DATE.search(question) or _ASKS_DURATION.search(question))
+
+
+def predicate(question: str) -> str:
+    """The question with a yes-or-no question's closing "over" read as "ended"."""
+    return _OVER.sub("ended", question) if polar(words(question)) else question
 
 
 def without_frames(question: str) -> str:
@@ -182,15 +192,25 @@ class Question:
     times: frozenset[str] = frozenset()
 
     @property
+    def polar(self) -> bool:
+        """Whether it asks yes or no ("Did Armenia keep Shusha?"): a denial answers it too."""
+        return polar(words(self.text))
+
+    @property
     def moment(self) -> tuple[str, ...]:
-        """The words of a question about time that say which moment of an event it asks for.
+        """The words that say which event, or which moment of one, the question asks about.
 
         "When does the summit open?": "open". They are frame words, not searched for, but a
         sentence that names the same moment ("moved the start of the summit to March 10")
         is likelier the answer than one that names another ("the closing declaration will
-        be signed on March 21"). Only words of ``lexicon.OPPOSITES``, which says which are one.
-        None when both moments are asked for ("when did it start and end?" asks for a period).
+        be signed on March 21"). A yes-or-no question asks whether the event happened
+        ("Did Armenia lose the war?", "Is the war over?"), and a sentence that names it or
+        its opposite ("sealing its defeat") states or denies it. Only words of
+        ``lexicon.OPPOSITES``, which says which are one. None when both moments are asked for
+        ("when did it start and end?" asks for a period).
         """
+        if self.polar:
+            return tuple(w.lower() for w in words(predicate(self.text)) if paired(w))
         if not asks_time(self.text) or self.wanted.period is not None:
             return ()
         return tuple(w.lower() for w in words(self.text) if paired(w))
@@ -254,7 +274,7 @@ def read_question(
     names = tuple(Name(n, tuple(_terms(n.split()[-1], known, correct))) for n in found)
     return Question(
         text=question,
-        terms=tuple(_terms(without_frames(question), known, correct)),
+        terms=tuple(_terms(without_frames(predicate(question)), known, correct)),
         kind=_asked_type(question),
         wanted=_wanted(question, names),
         names=names,

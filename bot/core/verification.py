@@ -175,7 +175,7 @@ class ExhaustiveAnswerer(Answerer):
                     scores[i] *= 1.0 + opts.fine_type_boost
         texts = self.reference.texts
         ids = np.arange(len(scores))
-        refine_moment(question.moment, ids, scores, texts.__getitem__, opts.fine_type_boost)
+        refine_moment(question, ids, scores, texts.__getitem__, opts.fine_type_boost)
         return scores
 
     def rank(

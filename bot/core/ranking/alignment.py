@@ -45,11 +45,13 @@ def content_rows(question: TokenStates) -> list[int]:
 def verbatim(question: TokenStates, text: str) -> npt.NDArray[np.bool_]:
     """Which of the question's content words ``text`` holds as they are (case aside).
 
-    Or as another word for the same event (``lexicon.kin``: "start" for "open").
+    Or as another word for the same event (``lexicon.kin``: "start" for "open"), and in a
+    yes-or-no question as its opposite, which denies it ("losing" for "keep").
     """
     held = lexicon.held(text)
+    denied = lexicon.polar([word for word in question.words if word])
     words = [question.words[row] for row in content_rows(question)]
-    return np.array([kin(word, held) for word in words], dtype=bool)
+    return np.array([kin(word, held, denied=denied) for word in words], dtype=bool)
 
 
 def contradicted(question: TokenStates, text: str) -> npt.NDArray[np.bool_]:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from bot.core.analysis import entities
 from bot.core.lexicon import held, kin
-from bot.core.question import Period, Wanted
+from bot.core.question import Period, Question, Wanted
 from bot.core.ranking.candidates import top
 from bot.core.search.postings import Floats, Ints
 
@@ -60,19 +60,21 @@ def _holds(wanted: Wanted, sentence: str) -> bool:
 
 
 def refine_moment(
-    moment: tuple[str, ...], ids: Ints, scores: Floats, text: Callable[[int], str], boost: float
+    question: Question, ids: Ints, scores: Floats, text: Callable[[int], str], boost: float
 ) -> None:
     """Boost, in place, those of the best candidates that name the moment asked for.
 
-    ``moment`` is ``Question.moment``: "open" in "when does the summit open?". A sentence that
+    The moment is ``Question.moment``: "open" in "when does the summit open?". A sentence that
     holds it, or another word for it ("the start of the summit"), gets the boost of a fine
-    answer type; the verb itself is not searched for, so nothing else favours it.
+    answer type; the verb itself is not searched for, so nothing else favours it. In a
+    yes-or-no question its opposite counts too: it denies what was asked.
     """
+    moment, denied = question.moment, question.polar
     if not moment or not boost:
         return
     for i in top(scores, ids, REFINE_DEPTH):
         found = held(text(int(ids[i])))
-        if scores[i] > 0 and any(kin(word, found) for word in moment):
+        if scores[i] > 0 and any(kin(word, found, denied=denied) for word in moment):
             scores[i] *= 1.0 + boost
 
 
