@@ -175,8 +175,9 @@ class Settings(BaseSettings):
         }
         if self.min_meaning is not None:
             chosen["min_meaning"] = self.min_meaning
-        if self.min_confidence is not None:
+        if self.min_confidence is not None:  # one floor for every quote, chosen by its owner
             chosen["min_confidence"] = self.min_confidence
+            chosen["words_min_confidence"] = self.min_confidence
         return chosen
 
 

@@ -133,7 +133,7 @@ def test_a_name_the_paragraph_never_mentions_needs_the_rest_matched_well(write, 
 def test_the_paragraph_must_hold_enough_of_the_question(write, tmp_path, place, answered):
     base = _note(write, tmp_path, f"The {place} is calm in winter. It has 12 ferries.")
     # the paragraph rule alone: no floor of confidence on a two-sentence note
-    options = AnswerOptions(min_coverage=0.0, min_paragraph_coverage=0.6, min_confidence=0)
+    options = AnswerOptions(min_coverage=0.0, min_paragraph_coverage=0.6, words_min_confidence=0)
     best = Answerer(base, options).ask("How many ferries cross the northern strait?").best
     assert (best is not None) is answered
 
@@ -205,6 +205,17 @@ def test_meaning_finds_a_sentence_in_other_words(write, tmp_path):
     assert answerer.with_meaning(None).ask(question).best is None  # words alone: no answer
 
 
+def test_the_floor_of_confidence_is_the_model_s_with_it_and_words_alone_without(write, tmp_path):
+    question = "Why did people burn their houses?"
+    found = _meaningful(write, tmp_path, min_meaning=0.3).ask(question)
+    assert found.confidence is not None
+    above = found.confidence + 1e-3
+    strict = _meaningful(write, tmp_path, min_meaning=0.3, min_confidence=above)
+    assert strict.ask(question).best is None
+    lenient = _meaningful(write, tmp_path, min_meaning=0.3, words_min_confidence=1.0)
+    assert lenient.ask(question).best is not None  # the words' floor is not the model's
+
+
 def test_meaning_too_far_from_the_question_is_no_answer(write, tmp_path):
     answerer = _meaningful(write, tmp_path, min_meaning=0.3, alignment_weight=0.0)
     assert answerer.ask("What is the capital of Peru?").best is None
@@ -250,7 +261,8 @@ def test_below_the_confidence_floor_there_is_no_quote_only_the_nearest_sections(
     sure = briefing.ask(question).confidence
     assert sure is not None
     strict = copy.copy(briefing)
-    strict.options = briefing.options.model_copy(update={"min_confidence": min(1.0, sure + 1e-3)})
+    floor = min(1.0, sure + 1e-3)  # the briefing fixture answers by words alone
+    strict.options = briefing.options.model_copy(update={"words_min_confidence": floor})
     refused = strict.ask(question)
     assert refused.best is None
     assert refused.confidence is None

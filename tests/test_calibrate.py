@@ -17,6 +17,7 @@ from benchmarks.calibrate import (
     badly_off,
     calibrations_module,
     fit,
+    platt,
     svg,
 )
 from bot.core.confidence import FEATURES, Signals
@@ -83,3 +84,23 @@ def test_the_reliability_diagram_is_well_formed_svg():
     root = ET.fromstring(drawing)
     assert root.tag.endswith("svg")
     assert len(root.findall("{http://www.w3.org/2000/svg}circle")) == 3
+
+
+def test_platt_scaling_makes_an_overconfident_fit_true_and_stays_a_logistic():
+    calibration = fit(_examples(4000), EVEN, "synthetic")
+    # Quotes of the same signals, but half as sure as the fit believes: a flatter logit.
+    rng = random.Random(5)
+    found = []
+    for example in _examples(4000, seed=9):
+        p = 1 / (1 + math.exp(-0.5 * calibration.logit(example.signals)))
+        found.append((example.signals, rng.random() < p))
+    before = reliability([(calibration.probability(s), r) for s, r in found])
+    scaled = platt(calibration, found)
+    after = reliability([(scaled.probability(s), r) for s, r in found])
+    assert before.error is not None
+    assert after.error is not None
+    assert after.error < 0.03 < before.error
+    assert badly_off(after.bands) == 0
+    ratio = [a / b for a, b in zip(scaled.weights, calibration.weights, strict=True) if b]
+    assert ratio == pytest.approx([ratio[0]] * len(ratio), rel=1e-3)  # one slope for all
+    assert ratio[0] == pytest.approx(0.5, abs=0.1)

@@ -171,11 +171,13 @@ def test_confidence_thresholds_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("MIN_CONFIDENCE", "")
     options = load_settings().engine().options
     assert options.min_confidence == AnswerOptions().min_confidence
+    assert options.words_min_confidence == AnswerOptions().words_min_confidence
     assert options.sure_confidence == AnswerOptions().sure_confidence
     monkeypatch.setenv("MIN_CONFIDENCE", "0.2")
     monkeypatch.setenv("SURE_CONFIDENCE", "0.7")
     options = load_settings().engine().options
     assert (options.min_confidence, options.sure_confidence) == (0.2, 0.7)
+    assert options.words_min_confidence == 0.2  # the owner's floor is every quote's
 
 
 def test_each_model_answers_with_its_own_calibration():

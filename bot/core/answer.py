@@ -142,7 +142,8 @@ class Answerer:
 
         The rules of ``ranking.abstention`` decline a sentence that cannot answer; one that
         passes them gets the probability that it is right (``confidence``), and is
-        declined below ``min_confidence`` and offered as doubtful below ``sure_confidence``.
+        declined below ``min_confidence`` (``words_min_confidence`` by words alone) and offered
+        as doubtful below ``sure_confidence``.
         Public so that evaluation can ask what the engine would answer without some sentences.
         """
         if not ranked:
@@ -152,13 +153,14 @@ class Answerer:
         if self._too_weak(question, best, reading, aligned):
             return self._declined(question, ranked)
         signals = self._signals(question, ranked, reading, aligned)
-        calibration = (
-            self.options.meaning_calibration
+        options = self.options
+        calibration, floor = (
+            (options.meaning_calibration, options.min_confidence)
             if reading is not None
-            else self.options.words_calibration
+            else (options.words_calibration, options.words_min_confidence)
         )
         confidence = round(calibration.probability(signals), 4)
-        if confidence < self.options.min_confidence:
+        if confidence < floor:
             return self._declined(question, ranked)
         return Answer(
             question=question.text,

@@ -4,9 +4,10 @@ A BM25 score or a cosine says how well a sentence matches, on a scale that moves
 knowledge and the question; people need to know how often such a quote is actually right. So
 the signals the engine already has about its best sentence (``Signals``) go through a logistic
 fit (``Calibration``), one for each sentence model and one for words alone, fitted on training
-questions and checked on evaluation sets that were not fitted (``benchmarks.calibrate``,
-``docs/calibration.md``). A probability near 0.8 then means about four quotes in five at that
-level were right on sets it never saw.
+questions, its scale set on a quarter of the evaluation sets, and checked on the rest and on
+sets that were never fitted (``benchmarks.calibrate``, ``docs/calibration.md``). A probability
+near 0.8 then means about four quotes in five at that level were right on questions it never
+saw.
 
 The signals, each something a wrong quote tends to lack:
 
@@ -110,7 +111,12 @@ class Calibration(BaseModel):
             raise ValueError(f"a calibration has {len(FEATURES)} weights, one a feature")
         return self
 
+    def logit(self, signals: Signals) -> float:
+        """The weighed signals plus the bias: the log-odds that the quote is right."""
+        return self.bias + sum(
+            w * x for w, x in zip(self.weights, signals.features(), strict=True)
+        )
+
     def probability(self, signals: Signals) -> float:
         """The probability that the sentence with these signals answers the question."""
-        z = self.bias + sum(w * x for w, x in zip(self.weights, signals.features(), strict=True))
-        return _sigmoid(z)
+        return _sigmoid(self.logit(signals))
