@@ -116,8 +116,8 @@ class AnswerOptions(BaseModel):
         description="the same with the sentence model (each model has its own)",
     )
     # 0.10 with all-MiniLM-L6-v2 (all-mpnet-base-v2 has its own, ``catalogue``): it quotes
-    # 111 of 913 held-out SQuAD questions (0.122; 133 at 0.03) and loses no answer of the
-    # briefing, the paraphrases, SQuAD or WikiQA, one of our 16 yes-or-no questions. By words
+    # 111 of 913 held-out SQuAD questions (0.122; 133 at 0.03) and loses no right answer of
+    # the briefing, the paraphrases, SQuAD or WikiQA, but one of our 16 yes-or-no ones. By words
     # alone 0.10 would lose a paraphrase and 7 SQuAD answers, so words keep 0.03, which costs
     # none (README, "How sure an answer is").
     min_confidence: float = Field(
