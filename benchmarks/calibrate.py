@@ -51,6 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.core import KNOWN_MODELS, Answerer, AnswerOptions, EvalCase, read_cases
 from bot.core.answer import NEAREST
@@ -206,6 +207,30 @@ PRIORS: tuple[Prior, ...] = tuple(
 )
 
 
+def _newton(
+    z: npt.NDArray[np.float64],
+    y: npt.NDArray[np.float64],
+    share: npt.NDArray[np.float64] | float,
+    ridge: npt.NDArray[np.float64],
+    start: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """Weighted logistic regression of ``y`` on ``z`` by Newton's method.
+
+    Each row weighs ``share``; the weights start at ``start`` and ``ridge`` (one a column)
+    shrinks them towards it.
+    """
+    w = start.copy()
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-(z @ w)))
+        gradient = z.T @ (share * (p - y)) + ridge * (w - start)
+        hessian = (z * (share * p * (1 - p))[:, None]).T @ z + np.diag(ridge)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    return w
+
+
 def fit(found: Sequence[Example], prior: Prior, name: str) -> Calibration:
     """L2-regularised logistic regression by Newton's method, on standardised features.
 
@@ -223,17 +248,9 @@ def fit(found: Sequence[Example], prior: Prior, name: str) -> Calibration:
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0  # a signal words alone lack stays 0, and its weight with it
     z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
-    w = np.zeros(z.shape[1])
     ridge = np.full(z.shape[1], RIDGE)
     ridge[-1] = 0.0  # the bias is not shrunk
-    for _ in range(100):
-        p = 1.0 / (1.0 + np.exp(-(z @ w)))
-        gradient = z.T @ (share * (p - y)) + ridge * w
-        hessian = (z * (share * p * (1 - p))[:, None]).T @ z + np.diag(ridge)
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-9:
-            break
+    w = _newton(z, y, share, ridge, np.zeros(z.shape[1]))
     weights = w[:-1] / scale
     bias = float(w[-1] - (w[:-1] * mean / scale).sum())
     return Calibration(
@@ -253,16 +270,8 @@ def platt(calibration: Calibration, found: Sequence[tuple[Signals, bool]]) -> Ca
     z = np.array([calibration.logit(signals) for signals, _ in found], dtype=np.float64)
     y = np.array([right for _, right in found], dtype=np.float64)
     design = np.stack([z, np.ones_like(z)], axis=1)
-    w = np.array([1.0, 0.0])
-    ridge = np.diag([RIDGE / len(z), 0.0])
-    for _ in range(100):
-        p = 1.0 / (1.0 + np.exp(-(design @ w)))
-        gradient = design.T @ (p - y) + ridge @ (w - np.array([1.0, 0.0]))
-        hessian = (design * (p * (1 - p))[:, None]).T @ design + ridge
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-9:
-            break
+    # shrunk towards slope 1 and offset 0: the fit as it stands
+    w = _newton(design, y, 1.0, np.array([RIDGE / len(z), 0.0]), np.array([1.0, 0.0]))
     slope, offset = float(w[0]), float(w[1])
     return calibration.model_copy(
         update={
