@@ -61,19 +61,12 @@ from bot.core.errors import QuestionError
 from bot.core.evaluation import Band, reliability
 from bot.core.search.sentence_table import text_key
 
-from .tune import ROOT, QuestionSet, _answerer, _with, load_sets
-
-FIXTURES = ROOT / "tests" / "fixtures"
+from .tune import ROOT, QuestionSet, _answerer, _with, load_sets, own_sets
 
 RIDGE = 1.0
 SQUAD_LIMIT = 2000
 SELQA_ARTICLES = 100  # held out one at a time, each a fresh index: seconds apiece
 TUNE_EVERY = 4  # every fourth question of a shared set tunes; the rest check
-OWN_SETS = (  # the project's own question sets, checked only: (name, questions, knowledge)
-    ("dated-news", "dated-news/questions.jsonl", "dated-news/knowledge"),
-    ("dated-briefings", "dated-briefings/questions.jsonl", "dated-briefings/knowledge"),
-    ("polar_questions", "polar_questions.jsonl", None),  # the bundled briefing
-)
 THRESHOLDS = (0.0, 0.02, 0.03, 0.05, 0.1, 0.15, 0.2, 0.3)
 PAGE_HEAD = [
     "# How sure an answer is: the calibration, checked",
@@ -471,18 +464,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         checked = {
             n: [o for i, o in enumerate(found_) if i % TUNE_EVERY] for n, found_ in asked.items()
         }
-        for name_, questions, knowledge in OWN_SETS:
-            own = QuestionSet(
-                name_,
-                read_cases(FIXTURES / questions),
-                _answerer(
-                    FIXTURES / knowledge if knowledge else args.knowledge,
-                    args.cache / f"own-{name_}",
-                    model,
-                ),
-                {},
-            )
-            checked[name_] = outcomes(own, options)
+        for own in own_sets(args.knowledge, args.cache, model):
+            checked[own.name] = outcomes(own, options)
         label = f"selqa ass dev+test, squad-dev-rest ({len(found)} quotes)"
         candidates = []
         scaling = [(o.signals, o.right) for o in tune if o.signals]

@@ -7,7 +7,9 @@
 ``--knowledge``), and ``squad-dev/`` and ``wikiqa-dev/``, each with its ``questions.jsonl`` and
 ``knowledge/``. Every combination of the ``--set`` values is asked of all of them, SQuAD also
 held out (each question without its own article), and one line a combination prints every
-figure, so a setting is chosen on all the sets together, never on one question.
+figure, so a setting is chosen on all the sets together, never on one question. The
+project's own sets (``tests/fixtures``: the dated briefings and news, the yes-or-no questions)
+are asked too.
 
 Each set's knowledge is indexed and embedded once (vectors kept under ``--cache``), and the
 model's readings of questions and sentences are remembered across combinations, so a
@@ -44,7 +46,13 @@ from bot.core.search.vectors import Meaning
 from bot.model_install import default_model_dir
 
 ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
 MAX_FILE_BYTES = 5 * 1024 * 1024
+OWN_SETS = (  # the project's own question sets: (name, questions, knowledge)
+    ("dated-news", "dated-news/questions.jsonl", "dated-news/knowledge"),
+    ("dated-briefings", "dated-briefings/questions.jsonl", "dated-briefings/knowledge"),
+    ("polar_questions", "polar_questions.jsonl", None),  # the bundled briefing
+)
 
 
 class RememberingEncoder:
@@ -127,6 +135,22 @@ def load_sets(
     return sets
 
 
+def own_sets(knowledge: Path, cache: Path, model: str | None) -> list[QuestionSet]:
+    """The project's own question sets (``tests/fixtures``), each with its answerer.
+
+    ``knowledge`` is the bundled briefing's folder, which the yes-or-no questions are asked of.
+    """
+    return [
+        QuestionSet(
+            name,
+            read_cases(FIXTURES / questions),
+            _answerer(FIXTURES / folder if folder else knowledge, cache / f"own-{name}", model),
+            {},
+        )
+        for name, questions, folder in OWN_SETS
+    ]
+
+
 def _with(answerer: Answerer, options: AnswerOptions) -> Answerer:
     changed = copy.copy(answerer)
     changed.options = options
@@ -174,6 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=V1,V2")
     args = parser.parse_args(argv)
     sets = load_sets(args.eval_dir, args.knowledge, args.cache, args.model)
+    sets += own_sets(args.knowledge, args.cache, args.model)
     for chosen in grid(args.set):
         options = AnswerOptions.for_model(args.model, **chosen)
         cells = [figures(s, options) for s in sets]

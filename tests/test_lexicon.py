@@ -32,6 +32,7 @@ def test_a_denial_is_kin_in_a_yes_or_no_question():
     held = {"despite", "losing", "shusha"}
     assert not kin("keep", held)
     assert kin("keep", held, denied=True)
+    assert kin("hold", held, denied=True)  # "does Armenia still hold Shusha?"
     assert not kin("harbour", {"port"}, denied=True)
 
 

@@ -60,8 +60,8 @@ NUMBER_WORDS = (
 # finished?". A question's word from one side is not spoken to by a sentence that holds only
 # the other side (``ranking.alignment``), except in a yes-or-no question, which the other side
 # answers: "Does Armenia keep Shusha?" by "despite losing ... Shusha". Word forms, not stems:
-# "began" and "begun" have none. A word may stand in several pairs ("lose" against "win" and
-# against "keep"), never on both sides of one.
+# "began" and "begun" have none ("held" is left out: talks are held, not kept). A word may
+# stand in several pairs ("lose" against "win" and against "keep"), never on both sides of one.
 OPPOSITES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
     (frozenset(one.split()), frozenset(other.split()))
     for one, other in (
@@ -77,7 +77,7 @@ OPPOSITES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
             "lose loses lost losing defeat defeated",
         ),
         (
-            "keep keeps kept keeping retain retains retained retaining",
+            "keep keeps kept keeping retain retains retained retaining hold holds holding",
             "lose loses lost losing cede cedes ceded ceding surrender surrenders surrendered",
         ),
         (
