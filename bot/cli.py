@@ -42,6 +42,8 @@ from bot.core import (
     every_tenth,
     held_out,
     load_encoder,
+    load_file,
+    load_knowledge,
     read_cases,
     read_documents,
     served_answerer,
@@ -49,6 +51,14 @@ from bot.core import (
 )
 from bot.log_levels import silence_extractors
 from bot.model_install import default_model_root, install_model
+from bot.removing import (
+    KEPT_DAYS,
+    empty_trash,
+    find_name,
+    knowledge_names,
+    restore,
+    to_trash,
+)
 from bot.store import StoreError, open_store, utc_now
 
 EXIT_PROBLEM = 1
@@ -107,9 +117,13 @@ def _parser() -> argparse.ArgumentParser:
         )
     add = commands.add_parser("add", help="add a briefing from a link or a file")
     add.add_argument("source", help="an http(s) link, or a .pdf, .html, .md or .txt file")
+    remove = commands.add_parser(
+        "remove", help="take a briefing out of the knowledge (kept a week in .trash)"
+    )
+    remove.add_argument("name", help="the file's path in the knowledge directory")
     commands.add_parser("run", help="run the Telegram bot (settings from the environment)")
     report = commands.add_parser("report", help="what people asked the bot, from its question log")
-    for sub in (ask, check, evaluation, add, report):  # report: STATE_DB's default place
+    for sub in (ask, check, evaluation, add, remove, report):  # report: STATE_DB's default place
         sub.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge directory")
     report.add_argument("--days", type=int, default=7, metavar="N", help="the last N days")
     report.add_argument("--json", action="store_true", help="one JSON object instead of text")
@@ -428,6 +442,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         return _report(args, args.db or settings.state_db_path(), out)
     if args.command == "add":
         return _add(args.source, settings, out)
+    if args.command == "remove":
+        return _remove(args.name, settings, out)
     if args.command == "model":
         model = args.model or settings.model
         print(install_model(args.dir or default_model_root(), model), file=out)
@@ -490,6 +506,38 @@ def _add(source: str, settings: Settings, out: TextIO) -> int:
         print(f"original kept at {kept}", file=out)
     print(
         f"{counted(len(documents), 'document')}; reload the bot (/reload) to answer from it",
+        file=out,
+    )
+    return 0
+
+
+def _remove(name: str, settings: Settings, out: TextIO) -> int:
+    """Move a briefing into the trash, kept only if the knowledge without it still loads."""
+    directory, limit = settings.knowledge_dir, settings.max_file_bytes
+    if not directory.is_dir():
+        raise BriefingBotError(f"{directory}: no such knowledge directory")
+    path = find_name(knowledge_names(directory), name)
+    try:
+        sentences = counted(
+            load_file(directory / path, root=directory, max_bytes=limit).sentence_count, "sentence"
+        )
+    except BriefingBotError:
+        sentences = "it did not load"
+    now = utc_now()
+    removed = to_trash(directory, path, now)
+    try:
+        base = load_knowledge(directory, max_bytes=limit)
+    except BaseException:
+        restore(removed)
+        raise
+    empty_trash(directory, now)
+    kept = removed.folder.relative_to(directory)
+    print(
+        f"1 briefing removed: {path} ({sentences}); kept in {kept} for {KEPT_DAYS} days", file=out
+    )
+    print(
+        f"{counted(len(base.documents), 'document')} left; reload the bot (/reload) to stop"
+        " answering from it",
         file=out,
     )
     return 0

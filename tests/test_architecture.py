@@ -12,6 +12,7 @@ CORE = ROOT / "bot" / "core"
 STAGES = {
     "confidence": 0,
     "errors": 0,
+    "language": 0,
     "lexicon": 0,
     "calibrations": 1,
     "catalogue": 1,
@@ -20,10 +21,12 @@ STAGES = {
     "ingest": 3,
     "analysis": 4,
     "question": 5,
+    "small_talk": 5,
     "search": 5,
     "ranking": 6,
     "answer": 7,
     "engine": 8,
+    "examples": 8,
     "evaluation": 8,
     "verification": 8,
 }

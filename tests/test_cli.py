@@ -614,6 +614,26 @@ def test_add_refuses_what_it_cannot_read_and_leaves_nothing(capsys, tmp_path):
     assert sorted(p.name for p in knowledge.rglob("*")) == before
 
 
+def test_remove_moves_a_briefing_to_the_trash_and_keeps_the_last_one(capsys, tmp_path):
+    import shutil
+
+    knowledge = tmp_path / "kb"
+    shutil.copytree(REPO_KNOWLEDGE, knowledge)
+    (knowledge / "ferry.md").write_text("# Ferry\n\nThe ferry leaves at noon.\n")
+    assert main(["remove", "ferry", "--knowledge", str(knowledge)]) == 2
+    assert "Did you mean ferry.md?" in capsys.readouterr().err
+    assert main(["remove", "ferry.md", "--knowledge", str(knowledge)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1 briefing removed: ferry.md (1 sentence); kept in .trash/")
+    assert "for 7 days\n1 document left;" in out
+    assert not (knowledge / "ferry.md").exists()
+    assert [p.name for p in (knowledge / ".trash").rglob("*.md")] == ["ferry.md"]
+    # The knowledge without its last briefing would not load: nothing changes.
+    assert main(["remove", "nagorno-karabakh.md", "--knowledge", str(knowledge)]) == 2
+    assert "no knowledge files" in capsys.readouterr().err
+    assert (knowledge / "nagorno-karabakh.md").is_file()
+
+
 IMPOSSIBLE = "---\ntitle: Ferry\npublished: 2025-02-30\n---\nThe ferry leaves at noon.\n"
 IMPOSSIBLE_LINE = (
     "ferry.md:3: front matter published: '2025-02-30' is not a day of the calendar"

@@ -118,6 +118,30 @@ def test_questions_in_private_and_groups(bot_process):
     assert json.loads(line.split(start, 1)[1])["message"]["from"]["id"] == USER_ID
 
 
+def test_small_talk_and_other_languages_get_replies_of_their_own(bot_process):
+    bot = bot_process()
+    make = UpdateMaker()
+    hello = check_reply(bot.reply_to(make.message("hi!", user=USER_ID)), USER_ID)
+    assert hello.startswith("Hello!")
+    examples = [line for line in hello.splitlines() if line.startswith("\u2022 <i>What about ")]
+    assert len(examples) >= 2
+    asked = bot.reply_to(make.message("/ask hello", user=USER_ID, chat=GROUP_ID))
+    assert "/ask What about " in check_reply(asked, GROUP_ID)
+    thanks = make.message(
+        "thanks @BriefingTestBot", user=USER_ID, chat=GROUP_ID, reply_to=asked.result
+    )
+    assert check_reply(bot.reply_to(thanks), GROUP_ID).startswith("You are welcome!")
+    both = bot.reply_to(make.message("Hello! when is Kalbajar handed over?", user=USER_ID))
+    assert KALBAJAR in check_reply(both, USER_ID)
+    russian = bot.reply_to(make.message("Когда передадут Кельбаджар?", user=USER_ID))
+    note = check_reply(russian, USER_ID)
+    assert note.startswith("Я читаю брифинги на английском")
+    assert "It looks like you wrote in Russian." in note
+    log = bot.stop()
+    assert "small talk chat=private kind=greeting" in log
+    assert "other language chat=private language=ru" in log
+
+
 def test_two_bots_on_one_state_store_both_answer_the_same_update_id(bot_process):
     """A test bot beside the production bot: own tokens, one knowledge directory and STATE_DB.
 
@@ -143,7 +167,7 @@ def test_two_bots_on_one_state_store_both_answer_the_same_update_id(bot_process)
         assert SECOND_TOKEN not in log
 
 
-def test_reload_and_upload_by_admins_only(bot_process, knowledge_copy):
+def test_reload_upload_and_remove_by_admins_only(bot_process, knowledge_copy):
     bot = bot_process()
     make = UpdateMaker()
     (knowledge_copy / "lithium.md").write_text(LITHIUM)
@@ -167,6 +191,20 @@ def test_reload_and_upload_by_admins_only(bot_process, knowledge_copy):
     upload = bot.reply_to(make.document("lithium.md", "doc-1", len(LITHIUM), user=ADMIN_ID))
     assert "Changed: lithium.md" in check_reply(upload, ADMIN_ID)
     assert "fell by half" in (knowledge_copy / "lithium.md").read_text()
+
+    asked = bot.reply_to(make.message("/remove lithium.md", user=ADMIN_ID))
+    assert check_reply(asked, ADMIN_ID).startswith("Remove <b>lithium.md</b>")
+    remove = asked.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    bot.fake.push(make.callback(remove, asked.result, user=ADMIN_ID))
+    calls = bot.fake.wait_for(
+        lambda cs: any("briefing removed" in c.params.get("text", "") for c in cs), timeout=30
+    )
+    edit = next(c for c in calls if "briefing removed" in c.params.get("text", ""))
+    assert edit.method == "editMessageText"
+    assert "Removed: lithium.md" in edit.params["text"]
+    assert not (knowledge_copy / "lithium.md").exists()
+    gone = bot.reply_to(make.message("what happened to lithium mines in Zimbabwe?", user=USER_ID))
+    assert "could not find" in check_reply(gone, USER_ID)
     assert TOKEN not in bot.stop()
 
 

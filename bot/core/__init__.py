@@ -10,11 +10,15 @@ in order (see ``tests/test_architecture.py``):
     analysis/    text -> terms, the same for index and question; what a sentence holds;
                  text -> meaning vector (the sentence model, onnxruntime, no torch)
     question.py  a question read once: terms, names, the kind of answer it wants
+    language.py  which language a question is in, when it is plainly not English
+    small_talk.py
+                 what is said to the bot that is no question: "hi", "thanks!", "help"
     search/      BM25 fields built, cached and scored, exactly as rank-bm25 would; sentence
                  vectors stored per document and searched exactly
     ranking/     answer types, word pairs, words and meaning fused, ordering, abstention
     answer.py    question -> candidates -> ranking -> abstention -> cited matches
     engine.py    an ``EngineConfig`` -> a ready answerer, here or in another process
+    examples.py  questions on the knowledge's sections that the engine answers, to suggest
     verification.py
                  the served index against rank-bm25 scoring every sentence, question by
                  question (``check --verify``, the tests, the benchmark)
@@ -50,6 +54,7 @@ from bot.core.evaluation import (
     read_cases,
     reliability,
 )
+from bot.core.examples import example_questions
 from bot.core.ingest.documents import (
     Document,
     DocumentMeta,
@@ -57,13 +62,22 @@ from bot.core.ingest.documents import (
     Paragraph,
     SourceFormat,
 )
-from bot.core.ingest.loading import KNOWN_SUFFIXES, load_file, read_documents
+from bot.core.ingest.loading import (
+    KNOWN_SUFFIXES,
+    knowledge_files,
+    load_file,
+    load_knowledge,
+    read_documents,
+)
 from bot.core.ingest.pdf import ExtractedPdf, extract_pdf
 from bot.core.ingest.webpage import ExtractedPage, extract_html
+from bot.core.language import NAMES as LANGUAGE_NAMES
+from bot.core.language import LanguageReader
 from bot.core.options import AnswerOptions, EngineConfig
 from bot.core.question import MAX_QUESTION_CHARS
 from bot.core.results import Answer, Match, counted, day_text
 from bot.core.search.vectors import every_tenth
+from bot.core.small_talk import Chat, SmallTalk, read_small_talk
 from bot.core.verification import (
     DEFAULT_SAMPLE,
     DEFAULT_SEED,
@@ -85,6 +99,7 @@ __all__ = [
     "DEFAULT_SEED",
     "KNOWN_MODELS",
     "KNOWN_SUFFIXES",
+    "LANGUAGE_NAMES",
     "MAX_QUESTION_CHARS",
     "MINILM",
     "MPNET",
@@ -93,6 +108,7 @@ __all__ = [
     "AnswerOptions",
     "Answerer",
     "BriefingBotError",
+    "Chat",
     "Disagreement",
     "Document",
     "DocumentMeta",
@@ -109,6 +125,7 @@ __all__ = [
     "KnowledgeDirectoryError",
     "KnowledgeFileError",
     "KnownModel",
+    "LanguageReader",
     "Match",
     "ModelError",
     "Paragraph",
@@ -116,6 +133,7 @@ __all__ = [
     "ReferenceIndex",
     "Reliability",
     "SentenceEncoder",
+    "SmallTalk",
     "SourceFormat",
     "VerificationReport",
     "build_answerer",
@@ -125,15 +143,19 @@ __all__ = [
     "embed_in_process",
     "evaluate",
     "every_tenth",
+    "example_questions",
     "extract_html",
     "extract_pdf",
     "held_out",
+    "knowledge_files",
     "known_model",
     "load_encoder",
     "load_file",
+    "load_knowledge",
     "made_questions",
     "read_cases",
     "read_documents",
+    "read_small_talk",
     "reliability",
     "same_first",
     "same_up_to_ties",

@@ -41,6 +41,7 @@ from bot.tg.nearest import nearest_pressed
 from bot.tg.pruning import schedule_pruning, stop_pruning
 from bot.tg.questions import ask_command, follow_up, private_text
 from bot.tg.rate_limiter import RetryingLimiter, api_address
+from bot.tg.removal import REMOVAL, removal_pressed, remove_command
 from bot.tg.replies import MORE_OR_LESS, NEAR_SECTION, VOTE
 from bot.tg.reports import feedback_command, stats_command, unanswered_command
 from bot.tg.state import STATE_KEY, BotState
@@ -114,6 +115,7 @@ def add_handlers(app: BotApp) -> None:
     app.add_handler(CommandHandler("feedback", feedback_command, filters=new))
     app.add_handler(MessageHandler(private & filters.Document.ALL, document_upload))
     app.add_handler(CommandHandler("add", add_command, filters=new))
+    app.add_handler(CommandHandler("remove", remove_command, filters=new))
     app.add_handler(MessageHandler(private & filters.Regex(LINK) & ~filters.COMMAND, link_message))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, private_text))
     app.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
@@ -123,6 +125,7 @@ def add_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(more_button_pressed, pattern=MORE_OR_LESS))
     app.add_handler(CallbackQueryHandler(vote_pressed, pattern=VOTE))
     app.add_handler(CallbackQueryHandler(nearest_pressed, pattern=NEAR_SECTION))
+    app.add_handler(CallbackQueryHandler(removal_pressed, pattern=REMOVAL))
     app.add_handler(InlineQueryHandler(inline_query))
     # Last, after every group that answers (a failed handler still reaches it).
     app.add_handler(TypeHandler(Update, finished), group=FINISHED_GROUP)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.core import KnowledgeBase
-from bot.tg.render import escape, fit, newest_first, render_sources
+from bot.tg.examples import example_lines, examples
+from bot.tg.render import escape, fit, render_sources
 from bot.tg.replies import reply_all, reply_html
 from bot.tg.state import get_state
 
@@ -24,6 +25,7 @@ ADMIN_COMMANDS = (
     *PRIVATE_COMMANDS,
     BotCommand("reload", "Reload the briefings (admins)"),
     BotCommand("add", "Add a briefing from a link: /add URL (admins)"),
+    BotCommand("remove", "Remove a briefing: /remove NAME (admins)"),
     BotCommand("unanswered", "Most asked questions I could not answer, last week (admins)"),
     BotCommand("stats", "Questions, answers and votes a day, last week (admins)"),
     BotCommand("feedback", "Answers people voted down (admins)"),
@@ -33,7 +35,7 @@ SHOWN_SOURCES = 5
 
 def help_text(base: KnowledgeBase, username: str, is_admin: bool) -> str:
     """Explain what the bot has read and the ways to ask it."""
-    newest = newest_first(base.documents)[:SHOWN_SOURCES]
+    newest = base.newest_first()[:SHOWN_SOURCES]
     titles = [f"\u2022 <i>{fit(d.title, 200)}</i>" for d in newest]
     if len(base.documents) > SHOWN_SOURCES:
         titles.append(f"\u2026 and {len(base.documents) - SHOWN_SOURCES} more: /sources")
@@ -56,7 +58,7 @@ def help_text(base: KnowledgeBase, username: str, is_admin: bool) -> str:
         lines += [
             "",
             "<b>Admin:</b> /reload, /add a link, or send me a briefing file here "
-            "(.md, .txt, .pdf, .html). "
+            "(.md, .txt, .pdf, .html); /remove NAME takes one out. "
             "What people ask: /unanswered, /stats, /feedback.",
         ]
     return "\n".join(lines)
@@ -70,10 +72,18 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if context.args and context.args[0] == "sources":
         await sources_command(update, context)
         return
+    await help_reply(message, context)
+
+
+async def help_reply(message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The help page, then questions the knowledge answers (for ``/help`` and "help")."""
     state = get_state(context)
-    user = update.effective_user
-    admin = message.chat.type == "private" and state.is_admin(user.id if user else None)
+    user = message.from_user
+    private = message.chat.type == "private"
+    admin = private and state.is_admin(user.id if user else None)
     text = help_text(state.answerer.base, context.bot.username, admin)
+    if state.answerer.base.documents and (questions := await examples(state)):
+        text = "\n".join([text, "", *example_lines(questions, group=not private)])
     await reply_html(message, text)
 
 

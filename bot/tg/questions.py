@@ -14,10 +14,13 @@ import time
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
-from bot.core import Answer, Answerer, QuestionError
+from bot.core import Answer, Answerer, QuestionError, read_small_talk
 from bot.tg import question_log
+from bot.tg.examples import examples
+from bot.tg.languages import language_note
 from bot.tg.render import escape, render_answer, section_label
 from bot.tg.replies import more_button, nearest_buttons, reply_html
+from bot.tg.small_talk import reply_small_talk
 from bot.tg.state import BotState, get_state
 
 logger = logging.getLogger(__name__)
@@ -86,9 +89,22 @@ async def answer_question(
     question: str,
     earlier: str | None = None,
 ) -> None:
-    """Rate-limit, answer off the event loop, reply with the quote, log one line."""
+    """Rate-limit, answer off the event loop, reply with the quote, log one line.
+
+    Small talk ("hi", "thanks!") gets a reply of its own and is not logged as a question; a
+    greeting before a question ("Hi! When is ...?") is set aside and the question asked.
+    """
     state = get_state(context)
     if not await _within_rate(message, state):
+        return
+    talk = read_small_talk(question, context.bot.username)
+    if talk.kind is not None:
+        await reply_small_talk(message, context, talk.kind)
+        return
+    question = talk.question
+    language = await asyncio.to_thread(state.languages.foreign, question)
+    if language is not None:
+        await reply_other_language(message, state, language)
         return
     started = time.perf_counter()
     try:
@@ -129,6 +145,13 @@ async def ask(answerer: Answerer, question: str, earlier: str | None = None) -> 
         if combined.best is not None:
             return combined
     return answer
+
+
+async def reply_other_language(message: Message, state: BotState, language: str) -> None:
+    """Say, in the reader's language and in English, that questions are answered in English."""
+    questions = await examples(state) if state.answerer.base.documents else ()
+    await reply_html(message, language_note(language, questions[0] if questions else None))
+    logger.info("other language chat=%s language=%s", message.chat.type, language)
 
 
 async def _within_rate(message: Message, state: BotState) -> bool:

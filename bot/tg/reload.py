@@ -6,7 +6,8 @@ with one assignment. Sentence vectors already stored are used at once; those of 
 files are embedded in the background afterwards (``bot.tg.meaning``), and until then the new
 index answers by words. A lock makes reloads and uploads take turns. An upload is validated
 on its own first, then written into the directory; if the reload that follows fails, the file
-is put back as it was (or removed), so a bad upload changes nothing.
+is put back as it was (or removed), so a bad upload changes nothing; a removal likewise
+moves the file back when the knowledge without it does not load.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from bot.core import (
     load_file,
     settle,
 )
+from bot.removing import Removed, empty_trash, restore, to_trash
+from bot.store import utc_now
 from bot.tg.meaning import ANSWERING, Answering, answering, schedule_meaning
 from bot.tg.state import BotState
 
@@ -93,6 +96,8 @@ async def _rebuild(state: BotState) -> ReloadReport:
     state.answerer = new
     settle()
     schedule_meaning(state)
+    # Removals past their week in the trash go now, as a reload is when admins look.
+    await asyncio.to_thread(empty_trash, state.settings.knowledge_dir, utc_now())
     return report
 
 
@@ -148,3 +153,20 @@ async def install_upload(state: BotState, file_name: str | None, data: bytes) ->
         except BaseException:
             await asyncio.to_thread(_write, target, previous)
             raise
+
+
+async def remove_and_reload(state: BotState, path: str) -> tuple[Removed, ReloadReport]:
+    """Move the knowledge file ``path`` into the trash (``bot.removing``) and reload.
+
+    If the knowledge without it does not load, the file is put back and the error raised:
+    nothing changes.
+    """
+    directory = state.settings.knowledge_dir
+    async with state.reload_lock:
+        removed = await asyncio.to_thread(to_trash, directory, path, utc_now())
+        try:
+            report = await _rebuild(state)
+        except BaseException:
+            await asyncio.to_thread(restore, removed)
+            raise
+    return removed, report

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Collection, Iterable, Sequence
 
-from bot.core import Answer, Document, KnowledgeBase, Match, counted, day_text, term_spans
+from bot.core import Answer, KnowledgeBase, Match, counted, day_text, term_spans
 
 MAX_MESSAGE = 4096
 ELLIPSIS = "\u2026"
@@ -181,20 +181,13 @@ def runner_up(match: Match, terms: Collection[str]) -> str:
     return f"\u2022 {fit(match.text, 1500, terms)}\n<i>{where}</i>"
 
 
-def newest_first(documents: Sequence[Document]) -> list[Document]:
-    """Dated documents newest first, then the undated ones in the knowledge's order."""
-    dated = [(d.meta.published, d) for d in documents if d.meta.published is not None]
-    dated.sort(key=lambda pair: pair[0], reverse=True)  # stable: a day's keep their order
-    return [d for _, d in dated] + [d for d in documents if d.meta.published is None]
-
-
 def render_sources(base: KnowledgeBase) -> list[str]:
     """List the documents the bot knows, newest first, as one or more messages."""
     if not base.documents:
         return ["I have no briefings loaded yet."]
     header = f"<b>I have read {counted(len(base.documents), 'briefing')}:</b>"
     blocks = [header]
-    for number, doc in enumerate(newest_first(base.documents), 1):
+    for number, doc in enumerate(base.newest_first(), 1):
         lines = [f"<b>{number}. {fit(doc.title, 500)}</b>"]
         day = day_text(doc.meta.published) if doc.meta.published is not None else None
         credit = ", ".join(p for p in (doc.meta.publisher, day) if p)

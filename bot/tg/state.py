@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ from dataclasses import dataclass, field
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
-from bot.core import Answerer, SentenceEncoder
+from bot.core import Answerer, LanguageReader, SentenceEncoder
+from bot.removing import Pending
 from bot.store import StateStore
 
 STATE_KEY = "briefing_state"
@@ -106,6 +108,13 @@ class BotState:
     # Updates until answered, the question log, votes (``bot.store``); None: none of those.
     store: StateStore | None = None
     recent: RecentQuestions = field(default_factory=RecentQuestions)
+    # Removals waiting for their confirmation button (``bot.tg.removal``), by token.
+    removals: dict[str, Pending] = field(default_factory=dict, repr=False)
+    languages: LanguageReader = field(default_factory=LanguageReader, repr=False)
+    # Example questions for small talk's replies, for each answerer while it is in use.
+    examples: weakref.WeakKeyDictionary[Answerer, tuple[str, ...]] = field(
+        default_factory=weakref.WeakKeyDictionary, repr=False
+    )
     throttle: UserThrottle = field(init=False)
     inline_throttle: UserThrottle = field(init=False)
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)

@@ -215,6 +215,12 @@ class KnowledgeBase:
         """The file ``document`` was made from: for a PDF or web page, the untouched original."""
         return self.directory / document.path
 
+    def newest_first(self) -> list[Document]:
+        """Dated documents newest first, then the undated ones in the knowledge's order."""
+        dated = [(d.meta.published, d) for d in self.documents if d.meta.published is not None]
+        dated.sort(key=lambda pair: pair[0], reverse=True)  # stable: a day's keep their order
+        return [d for _, d in dated] + [d for d in self.documents if d.meta.published is None]
+
     def without(self, path: str) -> KnowledgeBase:
         """The same knowledge less the document at ``path`` (for held-out evaluation)."""
         rest = tuple(d for d in self.documents if d.path != path)
