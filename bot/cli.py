@@ -183,12 +183,15 @@ def format_answer(answer: Answer) -> str:
         return "\n".join(lines)
     sure = "the closest the knowledge comes" if answer.doubtful else "answer"
     head = f"{sure}, probability right {answer.confidence:.2f}" if answer.confidence else sure
-    return f"[{head}]\n" + "\n\n".join(format_match(m) for m in answer.matches)
+    fact = f"{answer.fact}\n" if answer.fact and not answer.doubtful else ""
+    return f"[{head}]\n{fact}" + "\n\n".join(format_match(m) for m in answer.matches)
 
 
 def answer_json(answer: Answer) -> str:
     """One JSON line: the question and its answers, best first, empty for no answer.
 
+    ``fact`` is the date, number, period, person or place asked for, as the first answer
+    writes it (``null`` when it holds none or several, or the question asks for none);
     ``confidence`` is the probability that the first answer is right (``null`` without one),
     ``doubtful`` whether it is offered as only the closest the knowledge comes, ``nearest``
     the sections nearest a question without an answer. Dates are ISO (``"2025-11-18"``).
@@ -197,6 +200,7 @@ def answer_json(answer: Answer) -> str:
         {
             "question": answer.question,
             "answers": [m.model_dump(mode="json") for m in answer.matches],
+            "fact": answer.fact,
             "confidence": answer.confidence,
             "doubtful": answer.doubtful,
             "signals": answer.signals.model_dump() if answer.signals else None,

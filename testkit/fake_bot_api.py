@@ -138,6 +138,10 @@ class FakeTelegram:
         self.closed = False
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(5000)
+        # What each message the bot sent or edited shows now, and those deleted since, so
+        # that editing one answers as Telegram does ("not modified", "not found").
+        self.shown: dict[tuple[int, int], tuple[str, Any]] = {}
+        self.deleted: set[tuple[int, int]] = set()
 
     # -- feeding and observing -------------------------------------------------------------
     def push(self, update: dict[str, Any]) -> int:
@@ -147,6 +151,11 @@ class FakeTelegram:
             self.pending.append(update)
             self.cond.notify_all()
             return int(update["update_id"])
+
+    def delete(self, chat_id: int, message_id: int) -> None:
+        """Delete a message the bot sent, as a user or an admin may in Telegram."""
+        with self.cond:
+            self.deleted.add((chat_id, message_id))
 
     def add_file(self, file_id: str, data: bytes) -> None:
         """Make ``data`` downloadable as the file ``file_id`` (for uploads)."""
@@ -210,7 +219,7 @@ class FakeTelegram:
         answers: dict[str, Callable[[dict[str, Any]], Any]] = {
             "getMe": lambda p: self.bot_user,
             "sendMessage": self._message,
-            "editMessageText": self._message,
+            "editMessageText": self._edit,
             "getFile": self._file_info,
         }
         if method in answers:
@@ -265,6 +274,7 @@ class FakeTelegram:
         chat_id = int(params["chat_id"])
         kind = "private" if chat_id > 0 else "supergroup"
         message_id = int(params.get("message_id") or next(self._message_ids))
+        self.shown[(chat_id, message_id)] = (text, params.get("reply_markup"))
         return {
             "message_id": message_id,
             "date": int(time.time()),
@@ -272,6 +282,20 @@ class FakeTelegram:
             "from": self.bot_user,
             "text": params.get("text", ""),
         }
+
+    def _edit(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``editMessageText``: refused for a deleted message or one edited to what it shows."""
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if key in self.deleted:
+            raise FakeRefusal("Bad Request: message to edit not found")
+        now = (str(params.get("text", "")), params.get("reply_markup"))
+        if self.shown.get(key) == now:
+            raise FakeRefusal(
+                "Bad Request: message is not modified: specified new message content and reply"
+                " markup of the specified message are exactly the same as a current content"
+                " and reply markup of the message"
+            )
+        return self._message(params)
 
     def _file_info(self, params: dict[str, Any]) -> dict[str, Any]:
         file_id = str(params["file_id"])

@@ -61,6 +61,17 @@ class UpdateMaker:
         message = self.raw_message(text, user=user, chat=chat_id, reply_to=reply_to)
         return {"update_id": next(self._ids), "message": message}
 
+    def edited(self, update: dict[str, Any], text: str) -> dict[str, Any]:
+        """The update Telegram sends when the message of ``update`` is edited to ``text``."""
+        message = dict(update["message"])
+        message["text"] = text
+        message.pop("entities", None)
+        if text.startswith("/"):
+            size = len(text.split()[0].encode("utf-16-le")) // 2
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": size}]
+        message["edit_date"] = int(time.time())
+        return {"update_id": next(self._ids), "edited_message": message}
+
     def document(self, file_name: str, file_id: str, size: int, *, user: int) -> dict[str, Any]:
         """An update with a file sent in the sender's private chat."""
         update = self.message(None, user=user)

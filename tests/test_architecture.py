@@ -24,9 +24,11 @@ STAGES = {
     "small_talk": 5,
     "search": 5,
     "ranking": 6,
+    "facts": 6,
     "answer": 7,
     "engine": 8,
     "examples": 8,
+    "follow_up": 8,
     "evaluation": 8,
     "verification": 8,
 }

@@ -68,9 +68,11 @@ def test_ask_json_one_line_per_question_from_stdin(capsys):
     assert 0.5 < first["confidence"] <= 1.0
     assert not first["doubtful"]
     assert first["signals"]["coverage"] == 1.0  # what the probability was worked out from
+    assert first["fact"] == "November 25"  # the date asked for, as the sentence writes it
     assert second == {
         "question": "thanks!",
         "answers": [],
+        "fact": None,
         "confidence": None,
         "doubtful": False,
         "signals": None,
@@ -102,6 +104,10 @@ def test_an_answer_says_how_sure_it_is_and_a_doubtful_one_says_so():
     assert format_answer(doubtful).startswith(
         "[the closest the knowledge comes, probability right 0.30]"
     )
+    dated = sure.model_copy(update={"fact": "May 4"})
+    assert format_answer(dated).startswith("[answer, probability right 0.91]\nMay 4\n\u201cBoats")
+    doubted = doubtful.model_copy(update={"fact": "May 4"})
+    assert "May 4" not in format_answer(doubted)  # a doubtful quote's fact is not led with
 
 
 def test_a_relative_day_is_read_beside_the_quote_not_in_it():

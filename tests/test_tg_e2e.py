@@ -142,6 +142,24 @@ def test_small_talk_and_other_languages_get_replies_of_their_own(bot_process):
     assert "other language chat=private language=ru" in log
 
 
+def test_an_edited_question_edits_its_answer_and_a_follow_up_leans_on_it(bot_process):
+    bot = bot_process()
+    make = UpdateMaker()
+    asked = make.message("who guards the Lachin corridor?", user=USER_ID)
+    first = bot.reply_to(asked)
+    assert "<b>Lachin</b> <b>corridor</b>" in check_reply(first, USER_ID)
+    bot.fake.push(make.edited(asked, "when is Kalbajar handed over?"))
+    calls = bot.fake.wait_for(lambda cs: any(c.method == "editMessageText" for c in cs))
+    edit = next(c for c in calls if c.method == "editMessageText")
+    assert edit.status == 200
+    assert edit.params["message_id"] == first.result["message_id"]
+    assert KALBAJAR in edit.params["text"]
+    assert len(bot.fake.sent()) == 1
+    follow = bot.reply_to(make.message("why so late?", user=USER_ID))  # after that answer
+    assert "to allow the Armenians time to leave" in check_reply(follow, USER_ID)
+    assert "edited question chat=private answer known=True" in bot.stop()
+
+
 def test_two_bots_on_one_state_store_both_answer_the_same_update_id(bot_process):
     """A test bot beside the production bot: own tokens, one knowledge directory and STATE_DB.
 

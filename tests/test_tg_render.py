@@ -130,6 +130,17 @@ def test_a_doubtful_answer_says_it_is_only_the_closest_the_briefings_come():
     assert html_problems(html) == []
 
 
+def test_a_sure_answer_leads_with_its_fact_in_bold_a_doubtful_one_does_not():
+    sure = Answer(
+        question="when?", matches=(match("It rained on <May 4>."),), confidence=0.9, fact="<May 4>"
+    )
+    html = render_answer(sure)
+    assert html.startswith("<b>&lt;May 4&gt;</b>\n<blockquote>It rained on &lt;May 4&gt;.")
+    assert html_problems(html) == []
+    doubtful = sure.model_copy(update={"confidence": 0.3, "doubtful": True})
+    assert render_answer(doubtful).startswith(f"<i>{DOUBTFUL}</i>\n<blockquote>")
+
+
 def test_a_refusal_with_nearest_sections_shows_one_s_first_sentence_cited():
     nearest = (
         match("Ferries run daily.", section="Ferries"),

@@ -19,6 +19,7 @@ in order (see ``tests/test_architecture.py``):
     answer.py    question -> candidates -> ranking -> abstention -> cited matches
     engine.py    an ``EngineConfig`` -> a ready answerer, here or in another process
     examples.py  questions on the knowledge's sections that the engine answers, to suggest
+    follow_up.py a question that leans on the one before, answered with it as context
     verification.py
                  the served index against rank-bm25 scoring every sentence, question by
                  question (``check --verify``, the tests, the benchmark)
@@ -55,6 +56,7 @@ from bot.core.evaluation import (
     reliability,
 )
 from bot.core.examples import example_questions
+from bot.core.follow_up import answer_follow_up, leans_on
 from bot.core.ingest.documents import (
     Document,
     DocumentMeta,
@@ -136,6 +138,7 @@ __all__ = [
     "SmallTalk",
     "SourceFormat",
     "VerificationReport",
+    "answer_follow_up",
     "build_answerer",
     "build_in_process",
     "counted",
@@ -149,6 +152,7 @@ __all__ = [
     "held_out",
     "knowledge_files",
     "known_model",
+    "leans_on",
     "load_encoder",
     "load_file",
     "load_knowledge",

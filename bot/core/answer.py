@@ -22,6 +22,7 @@ import numpy as np
 
 from bot.core.analysis.days import day_reading
 from bot.core.confidence import Signals, lead
+from bot.core.facts import fact
 from bot.core.ingest.documents import KnowledgeBase
 from bot.core.options import AnswerOptions
 from bot.core.question import Question, read_question
@@ -162,10 +163,12 @@ class Answerer:
         confidence = round(calibration.probability(signals), 4)
         if confidence < floor:
             return self._declined(question, ranked)
+        matches = tuple(self._match(i, s) for i, s in ranked[:count])
         return Answer(
             question=question.text,
-            matches=tuple(self._match(i, s) for i, s in ranked[:count]),
+            matches=matches,
             terms=question.terms,
+            fact=fact(question, matches[0].text),
             confidence=confidence,
             doubtful=confidence < self.options.sure_confidence,
             signals=signals,

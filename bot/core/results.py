@@ -96,6 +96,11 @@ class Answer(BaseModel):
         description="the probability that the best match is right (confidence); None"
         " without an answer",
     )
+    fact: str | None = Field(
+        default=None,
+        description="the one date, number, period, person or place asked for, as the best"
+        " sentence writes it (``facts``); None when it holds none or several",
+    )
     doubtful: bool = Field(
         default=False,
         description="an answer below the options' sure_confidence: the closest the briefings"

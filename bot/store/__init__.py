@@ -29,6 +29,7 @@ from bot.store.models import (
     LoggedQuestion,
     Pruned,
     QuestionEntry,
+    ReplyLink,
     Totals,
     UnansweredGroup,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "Migration",
     "Pruned",
     "QuestionEntry",
+    "ReplyLink",
     "SqliteStore",
     "StateStore",
     "StoreDamagedError",

@@ -28,6 +28,7 @@ from bot.store.models import (
     LoggedQuestion,
     Pruned,
     QuestionEntry,
+    ReplyLink,
     Totals,
     UnansweredGroup,
 )
@@ -74,6 +75,14 @@ class StateStore(Protocol):
         """Set one voter's +1 or -1 on an answer; its totals, ``None`` if it is gone."""
         ...
 
+    def link_reply(self, reply: ReplyLink) -> None:
+        """Record which message of the bot answered which message, replacing an older one."""
+        ...
+
+    def reply_link(self, chat_id: int, message_id: int, *, bot_id: int) -> ReplyLink | None:
+        """``bot_id``'s answer to a message in a chat, or ``None`` if unknown or pruned."""
+        ...
+
     def unanswered(self, since: datetime, limit: int = 20) -> list[UnansweredGroup]:
         """The most asked unanswered questions since ``since``, grouped, most asked first."""
         ...
@@ -91,7 +100,7 @@ class StateStore(Protocol):
         ...
 
     def prune(self, now: datetime, question_days: int) -> Pruned:
-        """Delete questions older than ``question_days`` and updates done over a day ago."""
+        """Delete questions and answers' links older than ``question_days``, old updates."""
         ...
 
     def close(self) -> None:

@@ -41,6 +41,9 @@ class QuestionEntry(BaseModel):
     user_hash: str | None = Field(
         default=None, description="from the store's user_hash, only if the caller wants it"
     )
+    edit_of: int | None = Field(
+        default=None, description="the logged question this one edits (its message was edited)"
+    )
 
     @property
     def answered(self) -> bool:
@@ -111,3 +114,19 @@ class Pruned(BaseModel):
     questions: int = 0
     votes: int = 0
     updates: int = 0
+
+
+class ReplyLink(BaseModel):
+    """Which message of the bot answered which message: an edited question edits its answer.
+
+    Messages are numbered per chat and per bot (a user's private chats with two bots share
+    the chat id), so a link is the bot's too.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    bot_id: int
+    chat_id: int
+    message_id: int = Field(description="the message that asked")
+    reply_id: int = Field(description="the bot's message that answered it")
+    question_id: int | None = Field(default=None, description="the logged question, if logged")

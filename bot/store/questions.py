@@ -16,7 +16,7 @@ from bot.store.times import parse
 
 COLUMNS = (
     "q.id, q.asked_at, q.chat_type, q.text, q.group_key, q.cited_file, q.cited_position,"
-    " q.cited_text, q.score, q.latency_ms, q.user_hash"
+    " q.cited_text, q.score, q.latency_ms, q.user_hash, q.edit_of"
 )
 # Per answered-on question: its votes. FILTER is standard SQL (PostgreSQL has it too).
 TOTALS = (
@@ -30,8 +30,8 @@ def log(db: sqlite3.Connection, entry: QuestionEntry, asked_at: str) -> int:
     cited = entry.citation
     cursor = db.execute(
         "INSERT INTO questions (asked_at, chat_type, text, group_key, answered, cited_file,"
-        " cited_position, cited_text, score, latency_ms, user_hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " cited_position, cited_text, score, latency_ms, user_hash, edit_of)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             asked_at,
             entry.chat_type,
@@ -44,6 +44,7 @@ def log(db: sqlite3.Connection, entry: QuestionEntry, asked_at: str) -> int:
             cited.score if cited else None,
             entry.latency_ms,
             entry.user_hash,
+            entry.edit_of,
         ),
     )
     return int(cursor.lastrowid or 0)
@@ -68,6 +69,7 @@ def from_row(row: Any, votes: Totals | None = None) -> LoggedQuestion:
         citation=citation,
         latency_ms=row["latency_ms"],
         user_hash=row["user_hash"],
+        edit_of=row["edit_of"],
         votes=votes if votes is not None else Totals(up=row["up"] or 0, down=row["down"] or 0),
     )
 

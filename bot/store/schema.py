@@ -116,7 +116,36 @@ def _key_updates_by_bot_v3(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE updates_v3 RENAME TO updates")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_create_v1, _count_replays_v2, _key_updates_by_bot_v3)
+_REPLIES_V4 = """CREATE TABLE replies (
+    bot_id INTEGER NOT NULL,
+    chat TEXT NOT NULL,
+    message_id INTEGER NOT NULL,
+    reply_id INTEGER NOT NULL,
+    question_id INTEGER,
+    made_at TEXT NOT NULL,
+    PRIMARY KEY (bot_id, chat, message_id)
+) WITHOUT ROWID"""
+
+
+def _link_replies_v4(db: sqlite3.Connection) -> None:
+    """Version 4: which bot message answered which message, and edits in the question log.
+
+    People fix a typo in a question and expect the answer to follow, after a restart too: so
+    each answer's message is kept against the message it answered (``replies``), a week, and
+    a question logged from an edited message names the logged question it replaces
+    (``questions.edit_of``; NULL for every question before). The chat is kept as a salted
+    hash, as users are: a private chat's id is its user's id.
+    """
+    db.execute(_REPLIES_V4)
+    db.execute("ALTER TABLE questions ADD COLUMN edit_of INTEGER")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _create_v1,
+    _count_replays_v2,
+    _key_updates_by_bot_v3,
+    _link_replies_v4,
+)
 
 
 def inspect(db: sqlite3.Connection, path: Path, known: int) -> int:

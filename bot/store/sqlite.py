@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import bot.store.questions as question_log
+import bot.store.replies as reply_log
 import bot.store.reports as reports
 import bot.store.updates as update_log
 from bot.store.errors import StoreError, StoreWriteError
@@ -40,6 +41,7 @@ from bot.store.models import (
     LoggedQuestion,
     Pruned,
     QuestionEntry,
+    ReplyLink,
     Totals,
     UnansweredGroup,
 )
@@ -144,6 +146,20 @@ class SqliteStore:
             lambda db: question_log.vote(db, question_id, voter_hash, value, self._now()), None
         )
 
+    def link_reply(self, reply: ReplyLink) -> None:
+        """Record which message of the bot answered which message (a failed write is logged)."""
+        chat = hash_user(self._salt, reply.chat_id)
+        self._write(lambda db: reply_log.link(db, reply, chat, self._now()), None)
+
+    def reply_link(self, chat_id: int, message_id: int, *, bot_id: int) -> ReplyLink | None:
+        """The bot's answer to a message, or ``None`` if unknown, pruned or unreadable."""
+        try:
+            chat = hash_user(self._salt, chat_id)
+            return self._read(lambda db: reply_log.get(db, bot_id, chat_id, chat, message_id))
+        except StoreError as error:
+            logger.warning("%s", error)
+            return None
+
     # --- reports and retention -----------------------------------------------------------
     def unanswered(self, since: datetime, limit: int = 20) -> list[UnansweredGroup]:
         """The most asked unanswered questions since ``since``, grouped by key."""
@@ -167,6 +183,7 @@ class SqliteStore:
 
         def work(db: sqlite3.Connection) -> Pruned:
             questions, votes = question_log.prune(db, asked_before)
+            reply_log.prune(db, days_before(now, min(question_days, reply_log.REPLY_DAYS)))
             return Pruned(
                 questions=questions, votes=votes, updates=update_log.prune(db, done_before)
             )

@@ -105,9 +105,12 @@ def add_handlers(app: BotApp) -> None:
     """Route updates: commands anywhere, plain text only in private or as a reply to the bot."""
     new = filters.UpdateType.MESSAGE
     private = filters.ChatType.PRIVATE & new
-    groups = filters.ChatType.GROUPS & new
+    # An edited question edits its answer (``bot.tg.reply_links``); other edits change nothing.
+    asked = filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE
+    private_asked = filters.ChatType.PRIVATE & asked
+    groups = filters.ChatType.GROUPS & asked
     app.add_handler(CommandHandler(["start", "help"], help_command, filters=new))
-    app.add_handler(CommandHandler("ask", ask_command, filters=new))
+    app.add_handler(CommandHandler("ask", ask_command, filters=asked))
     app.add_handler(CommandHandler("sources", sources_command, filters=new))
     app.add_handler(CommandHandler("reload", reload_command, filters=new))
     app.add_handler(CommandHandler("unanswered", unanswered_command, filters=new))
@@ -117,7 +120,7 @@ def add_handlers(app: BotApp) -> None:
     app.add_handler(CommandHandler("add", add_command, filters=new))
     app.add_handler(CommandHandler("remove", remove_command, filters=new))
     app.add_handler(MessageHandler(private & filters.Regex(LINK) & ~filters.COMMAND, link_message))
-    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, private_text))
+    app.add_handler(MessageHandler(private_asked & filters.TEXT & ~filters.COMMAND, private_text))
     app.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
     app.add_handler(
         MessageHandler(groups & filters.REPLY & filters.TEXT & ~filters.COMMAND, follow_up)

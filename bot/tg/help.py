@@ -72,10 +72,10 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if context.args and context.args[0] == "sources":
         await sources_command(update, context)
         return
-    await help_reply(message, context)
+    await reply_html(message, await help_page(message, context))
 
 
-async def help_reply(message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_page(message: Message, context: ContextTypes.DEFAULT_TYPE) -> str:
     """The help page, then questions the knowledge answers (for ``/help`` and "help")."""
     state = get_state(context)
     user = message.from_user
@@ -84,7 +84,7 @@ async def help_reply(message: Message, context: ContextTypes.DEFAULT_TYPE) -> No
     text = help_text(state.answerer.base, context.bot.username, admin)
     if state.answerer.base.documents and (questions := await examples(state)):
         text = "\n".join([text, "", *example_lines(questions, group=not private)])
-    await reply_html(message, text)
+    return text
 
 
 async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

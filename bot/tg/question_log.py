@@ -39,9 +39,18 @@ def group_key(answer: Answer) -> str:
 
 
 def record(
-    state: BotState, chat_type: str, answer: Answer, latency_ms: float, user_id: int | None
+    state: BotState,
+    chat_type: str,
+    answer: Answer,
+    latency_ms: float,
+    user_id: int | None,
+    *,
+    edit_of: int | None = None,
 ) -> int | None:
-    """Log ``answer`` in the store; its id, or ``None`` without a store or if not stored."""
+    """Log ``answer`` in the store; its id, or ``None`` without a store or if not stored.
+
+    ``edit_of`` is the logged question this one replaces, when its message was edited.
+    """
     store, kind = state.store, CHAT_TYPES.get(chat_type)
     if store is None or kind is None:
         return None
@@ -61,5 +70,6 @@ def record(
         citation=citation,
         latency_ms=max(0.0, latency_ms),
         user_hash=hashed,
+        edit_of=edit_of,
     )
     return store.log_question(entry)

@@ -14,17 +14,19 @@ import time
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
-from bot.core import Answer, Answerer, QuestionError, read_small_talk
+from bot.core import Answer, Answerer, QuestionError, answer_follow_up, read_small_talk
 from bot.tg import question_log
 from bot.tg.examples import examples
 from bot.tg.languages import language_note
 from bot.tg.render import escape, render_answer, section_label
 from bot.tg.replies import more_button, nearest_buttons, reply_html
-from bot.tg.small_talk import reply_small_talk
-from bot.tg.state import BotState, get_state
+from bot.tg.reply_links import deliver, find_link
+from bot.tg.small_talk import small_talk_reply
+from bot.tg.state import BotState, Exchange, get_state
 
 logger = logging.getLogger(__name__)
 
+FOLLOW_UP_SECONDS = 300.0  # a message this soon after an answer may lean on it
 ASK_USAGE = "Ask like this: /ask when is Kalbajar handed over? (or reply /ask to a message)"
 
 
@@ -44,19 +46,32 @@ def strip_command(text: str) -> str:
 
 
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer any text in a private chat; a reply to an answer is a follow-up."""
+    """Answer any text in a private chat; one that leans on the last answer is a follow-up.
+
+    A reply to one of the bot's answers is read after that answer; any other message after
+    the chat's last answer, if that came at most ``FOLLOW_UP_SECONDS`` before.
+    """
     message = update.effective_message
     if message is not None and message.text:
-        earlier = _earlier_question(message, context)
-        await answer_question(message, context, message.text, earlier=earlier)
+        state = get_state(context)
+        earlier = _replied_exchange(message, context) or state.conversations.last(
+            message.chat_id, FOLLOW_UP_SECONDS, time.monotonic()
+        )
+        edited = update.edited_message is not None
+        await answer_question(message, context, message.text, earlier=earlier, edited=edited)
 
 
-def _earlier_question(message: Message, context: ContextTypes.DEFAULT_TYPE) -> str | None:
-    """Return the question behind the bot's answer that ``message`` replies to, if any."""
+def _replied_exchange(message: Message, context: ContextTypes.DEFAULT_TYPE) -> Exchange | None:
+    """The exchange behind the bot's answer that ``message`` replies to, if any."""
     replied = message.reply_to_message
     if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
         return None
-    return get_state(context).recent.get(replied.chat_id, replied.message_id)
+    state = get_state(context)
+    known = state.conversations.behind(replied.chat_id, replied.message_id)
+    if known is not None:
+        return known
+    question = state.recent.get(replied.chat_id, replied.message_id)  # its buttons' question
+    return Exchange(question, None, 0.0) if question else None
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -65,10 +80,12 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if message is None:
         return
     question = strip_command(message_text(message)) or message_text(message.reply_to_message)
+    edited = update.edited_message is not None
     if not question:
-        await reply_html(message, escape(ASK_USAGE))
+        if not edited:  # an /ask edited down to nothing changes nothing
+            await reply_html(message, escape(ASK_USAGE))
         return
-    await answer_question(message, context, question)
+    await answer_question(message, context, question, edited=edited)
 
 
 async def follow_up(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -79,49 +96,75 @@ async def follow_up(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     replied = message.reply_to_message
     if replied.from_user is None or replied.from_user.id != context.bot.id:
         return
-    earlier = _earlier_question(message, context)
-    await answer_question(message, context, message.text, earlier=earlier)
+    earlier = _replied_exchange(message, context)
+    edited = update.edited_message is not None
+    await answer_question(message, context, message.text, earlier=earlier, edited=edited)
 
 
 async def answer_question(
     message: Message,
     context: ContextTypes.DEFAULT_TYPE,
     question: str,
-    earlier: str | None = None,
+    earlier: Exchange | None = None,
+    *,
+    edited: bool = False,
 ) -> None:
     """Rate-limit, answer off the event loop, reply with the quote, log one line.
 
     Small talk ("hi", "thanks!") gets a reply of its own and is not logged as a question; a
-    greeting before a question ("Hi! When is ...?") is set aside and the question asked.
+    greeting before a question ("Hi! When is ...?") is set aside and the question asked. An
+    ``edited`` question edits the bot's answer to it in place (``reply_links.deliver``), and
+    is logged as an edit of the question it replaces.
     """
     state = get_state(context)
     if not await _within_rate(message, state):
         return
+    before = find_link(state, context.bot.id, message) if edited else None
+    if before is not None and earlier is state.conversations.behind(
+        message.chat_id, before.reply_id
+    ):
+        earlier = None  # the answer to this very message before its edit is no context
+    if edited:
+        logger.info(
+            "edited question chat=%s answer known=%s", message.chat.type, before is not None
+        )
     talk = read_small_talk(question, context.bot.username)
     if talk.kind is not None:
-        await reply_small_talk(message, context, talk.kind)
+        text = await small_talk_reply(message, context, talk.kind)
+        await deliver(message, context, text, earlier=before)
         return
     question = talk.question
     language = await asyncio.to_thread(state.languages.foreign, question)
     if language is not None:
-        await reply_other_language(message, state, language)
+        await deliver(
+            message, context, await other_language_note(message, state, language), earlier=before
+        )
         return
     started = time.perf_counter()
     try:
         answer = await ask(state.answerer, question, earlier)
     except QuestionError as exc:
-        await reply_html(message, escape(f"I cannot look that up: {exc}."))
+        await deliver(message, context, escape(f"I cannot look that up: {exc}."), earlier=before)
         log_question(message.chat.type, started, Answer(question=question[:80]))
         return
     answered = time.perf_counter()
     user = message.from_user
     logged = question_log.record(
-        state, message.chat.type, answer, (answered - started) * 1000, user.id if user else None
+        state,
+        message.chat.type,
+        answer,
+        (answered - started) * 1000,
+        user.id if user else None,
+        edit_of=before.question_id if before else None,
     )
     markup = answer_markup(answer, logged)
-    sent = await reply_html(message, render_answer(answer), markup)
+    text = render_answer(answer)
+    sent = await deliver(message, context, text, markup, earlier=before, question_id=logged)
     if markup is not None:  # its buttons ask the question again
-        state.recent.remember(sent.chat_id, sent.message_id, answer.question)
+        state.recent.remember(message.chat_id, sent, answer.question)
+    quoted = answer.best.text if answer.best is not None else None
+    exchange = Exchange(answer.question, quoted, time.monotonic())
+    state.conversations.remember(message.chat_id, sent, exchange)
     log_question(message.chat.type, started, answer, answered)
 
 
@@ -132,26 +175,25 @@ def answer_markup(answer: Answer, question_id: int | None) -> InlineKeyboardMark
     return nearest_buttons([section_label(m) for m in answer.nearest], question_id)
 
 
-async def ask(answerer: Answerer, question: str, earlier: str | None = None) -> Answer:
+async def ask(answerer: Answerer, question: str, earlier: Exchange | None = None) -> Answer:
     """Ask in a worker thread, so a large index never blocks other chats.
 
     Callers read ``state.answerer`` once and pass it in, so one update never mixes two indexes
-    when a reload swaps them. A follow-up such as "and Lachin?" means little alone, so when it
-    finds nothing it is asked again together with the question it replies to.
+    when a reload swaps them. After ``earlier`` (the answer before), a question such as "and
+    Lachin?" is read with it as context (``bot.core.follow_up``); a complete one is asked alone.
     """
-    answer = await asyncio.to_thread(answerer.ask, question)
-    if answer.best is None and earlier:
-        combined = await asyncio.to_thread(answerer.ask, f"{earlier} {question}")
-        if combined.best is not None:
-            return combined
-    return answer
+    if earlier is None:
+        return await asyncio.to_thread(answerer.ask, question)
+    return await asyncio.to_thread(
+        answer_follow_up, answerer, question, earlier.question, earlier.sentence
+    )
 
 
-async def reply_other_language(message: Message, state: BotState, language: str) -> None:
-    """Say, in the reader's language and in English, that questions are answered in English."""
-    questions = await examples(state) if state.answerer.base.documents else ()
-    await reply_html(message, language_note(language, questions[0] if questions else None))
+async def other_language_note(message: Message, state: BotState, language: str) -> str:
+    """The note, in the reader's language and in English, that questions are asked in English."""
     logger.info("other language chat=%s language=%s", message.chat.type, language)
+    questions = await examples(state) if state.answerer.base.documents else ()
+    return language_note(language, questions[0] if questions else None)
 
 
 async def _within_rate(message: Message, state: BotState) -> bool:

@@ -120,13 +120,16 @@ def quote(match: Match, terms: Collection[str], budget: int = 3000) -> str:
 def render_answer(answer: Answer) -> str:
     """Render the short reply: the best sentence, quoted and cited, or "not found".
 
-    A doubtful answer says so above the quote; "not found" points to the nearest sections
+    A sure answer that holds the one fact asked for leads with it in bold ("**November 25**");
+    a doubtful answer says so above the quote instead; "not found" points to the nearest sections
     when there are some (their buttons are ``replies.nearest_buttons``).
     """
     best = answer.best
     if best is None:
         return escape(f"{NO_ANSWER}\n\n{NEAREST}" if answer.nearest else NO_ANSWER)
     lead = f"<i>{escape(DOUBTFUL)}</i>\n" if answer.doubtful else ""
+    if answer.fact and not answer.doubtful:  # a doubtful quote's fact is no fact to lead with
+        lead = f"<b>{escape(answer.fact)}</b>\n"
     reading = f"<i>{escape(best.reading)}</i>\n" if best.reading else ""
     return f"{lead}{quote(best, answer.terms)}\n{reading}{citation(best)}"
 

@@ -13,9 +13,8 @@ from telegram.ext import ContextTypes
 
 from bot.core import Chat
 from bot.tg.examples import example_lines, examples
-from bot.tg.help import help_reply
+from bot.tg.help import help_page
 from bot.tg.render import escape
-from bot.tg.replies import reply_html
 from bot.tg.state import get_state
 
 logger = logging.getLogger(__name__)
@@ -47,20 +46,17 @@ def small_talk_text(kind: Chat, questions: tuple[str, ...], *, group: bool) -> s
     return "\n".join([opening, "", *example_lines(questions, group=group)])
 
 
-async def reply_small_talk(
+async def small_talk_reply(
     message: Message, context: ContextTypes.DEFAULT_TYPE, kind: Chat
-) -> None:
-    """Reply to small talk; with no knowledge loaded, say so instead of offering examples."""
-    if kind is Chat.HELP:
-        await help_reply(message, context)
-    else:
-        state = get_state(context)
-        group = message.chat.type != "private"
-        if state.answerer.base.documents:
-            text = small_talk_text(kind, await examples(state), group=group)
-        elif kind is Chat.FAREWELL:
-            text = escape(OPENINGS[kind])
-        else:
-            text = f"{escape(OPENINGS[kind])}\n\n{escape(NO_KNOWLEDGE)}"
-        await reply_html(message, text)
+) -> str:
+    """The reply to small talk; with no knowledge loaded, it says so instead of examples."""
     logger.info("small talk chat=%s kind=%s", message.chat.type, kind.value)
+    if kind is Chat.HELP:
+        return await help_page(message, context)
+    state = get_state(context)
+    if state.answerer.base.documents:
+        group = message.chat.type != "private"
+        return small_talk_text(kind, await examples(state), group=group)
+    if kind is Chat.FAREWELL:
+        return escape(OPENINGS[kind])
+    return f"{escape(OPENINGS[kind])}\n\n{escape(NO_KNOWLEDGE)}"

@@ -16,13 +16,14 @@ import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
 from bot.core import Answerer, LanguageReader, SentenceEncoder
 from bot.removing import Pending
-from bot.store import StateStore
+from bot.store import ReplyLink, StateStore
 
 STATE_KEY = "briefing_state"
 INLINE_FACTOR = 3
@@ -37,14 +38,75 @@ class RecentQuestions:
 
     def remember(self, chat_id: int, message_id: int, question: str) -> None:
         """Record the question an answer message replied to."""
-        self._items[(chat_id, message_id)] = question
-        self._items.move_to_end((chat_id, message_id))
-        while len(self._items) > self.capacity:
-            self._items.popitem(last=False)
+        _put(self._items, (chat_id, message_id), question, self.capacity)
 
     def get(self, chat_id: int, message_id: int) -> str | None:
         """Return the question behind an answer message, if still remembered."""
         return self._items.get((chat_id, message_id))
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _put(items: OrderedDict[K, V], key: K, value: V, capacity: int) -> None:
+    """Set ``key`` as the newest item, forgetting the oldest past ``capacity``."""
+    items[key] = value
+    items.move_to_end(key)
+    while len(items) > capacity:
+        items.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """A question the bot answered, the sentence it quoted (None: it declined), and when."""
+
+    question: str
+    sentence: str | None
+    at: float  # time.monotonic()
+
+
+class Conversations:
+    """What was last asked in each chat, and behind each answer: the context of a follow-up.
+
+    Kept in memory only: a follow-up leans on an answer of the last few minutes, which a
+    restart may forget without loss.
+    """
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self.capacity = capacity
+        self._last: OrderedDict[int, Exchange] = OrderedDict()
+        self._answers: OrderedDict[tuple[int, int], Exchange] = OrderedDict()
+
+    def remember(self, chat_id: int, answer_id: int, exchange: Exchange) -> None:
+        """Record the exchange behind the answer message ``answer_id``, the chat's latest."""
+        _put(self._last, chat_id, exchange, self.capacity)
+        _put(self._answers, (chat_id, answer_id), exchange, self.capacity)
+
+    def last(self, chat_id: int, within: float, now: float) -> Exchange | None:
+        """The chat's latest exchange, if it was at most ``within`` seconds before ``now``."""
+        exchange = self._last.get(chat_id)
+        return exchange if exchange is not None and now - exchange.at <= within else None
+
+    def behind(self, chat_id: int, answer_id: int) -> Exchange | None:
+        """The exchange behind one of the bot's answer messages, if still remembered."""
+        return self._answers.get((chat_id, answer_id))
+
+
+class RememberedLinks:
+    """The latest links in memory, for a bot without a state store."""
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self.capacity = capacity
+        self._links: OrderedDict[tuple[int, int, int], ReplyLink] = OrderedDict()
+
+    def save(self, link: ReplyLink) -> None:
+        """Remember a link, forgetting the oldest past ``capacity``."""
+        _put(self._links, (link.bot_id, link.chat_id, link.message_id), link, self.capacity)
+
+    def find(self, bot_id: int, chat_id: int, message_id: int) -> ReplyLink | None:
+        """The remembered answer to a message, if any."""
+        return self._links.get((bot_id, chat_id, message_id))
 
 
 class UserThrottle:
@@ -108,6 +170,9 @@ class BotState:
     # Updates until answered, the question log, votes (``bot.store``); None: none of those.
     store: StateStore | None = None
     recent: RecentQuestions = field(default_factory=RecentQuestions)
+    conversations: Conversations = field(default_factory=Conversations, repr=False)
+    # Which message answered which, when there is no store (``bot.tg.reply_links``).
+    reply_links: RememberedLinks = field(default_factory=RememberedLinks, repr=False)
     # Removals waiting for their confirmation button (``bot.tg.removal``), by token.
     removals: dict[str, Pending] = field(default_factory=dict, repr=False)
     languages: LanguageReader = field(default_factory=LanguageReader, repr=False)

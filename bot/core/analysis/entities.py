@@ -27,7 +27,7 @@ _MONTHS = month_pattern()
 _NUMBER_WORDS = "|".join(NUMBER_WORDS)
 # News dates its events by the day of the week and by their distance from the day it is
 # written: "on Saturday", "at the weekend", "last week", "earlier this month", "two days ago".
-_RELATIVE_DAY = (
+RELATIVE_DAY = (
     r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?\b"
     r"|(?i:\b(?:yesterday|tomorrow|tonight|overnight)\b"
     r"|\b(?:at|over)\s+the\s+weekend\b"
@@ -39,7 +39,7 @@ _HOLDS = {
     AnswerType.NUMBER: re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|half)\b", re.IGNORECASE),
     AnswerType.DATE: re.compile(
         rf"\b(?:1\d{{3}}|20\d{{2}})s?\b|\b(?:{_MONTHS})(?!\w)|\bcentur(?:y|ies)\b"
-        rf"|\b\d+\s*(?:BC|BCE|AD|CE)\b|{_RELATIVE_DAY}"
+        rf"|\b\d+\s*(?:BC|BCE|AD|CE)\b|{RELATIVE_DAY}"
     ),
 }
 # A number and the three words after it, where the thing counted is: "32,463 farms",
@@ -59,10 +59,10 @@ _POINT = rf"(?:(?:{_MONTHS})(?:\s+\d{{1,2}})?(?:,?\s+\d{{3,4}})?|\d{{1,4}}(?:s|s
 # How long something lasted, as a duration or as both its ends:
 # "six-week", "five to ten years", "between September 27 and November 9", "1961 to 1972".
 # "Thirty years ago" is a point in time, not a duration.
-_DURATION = re.compile(
+DURATION = re.compile(
     rf"{_AMOUNT}(?:\s+(?:to|or)\s+{_AMOUNT})?[\s-]+{_TIME_UNIT}\b(?!\s+ago\b)", re.IGNORECASE
 )
-_BOTH_ENDS = re.compile(
+BOTH_ENDS = re.compile(
     rf"\b(?:between|from)\s+(?:the\s+)?{_POINT}\s+(?:and|to|until|till|through)\s+"
     rf"(?:the\s+)?{_POINT}|\b\d{{3,4}}\s*[\u2013-]\s*\d{{2,4}}\b",
     re.IGNORECASE,
@@ -91,7 +91,7 @@ def holds_percentage(text: str) -> bool:
 
 def holds_period(text: str) -> bool:
     """Whether ``text`` gives a duration or both ends of a period."""
-    return bool(_DURATION.search(text) or _BOTH_ENDS.search(text))
+    return bool(DURATION.search(text) or BOTH_ENDS.search(text))
 
 
 def holds_period_end(text: str) -> bool:
