@@ -15,7 +15,7 @@ WORKDIR /app
 # Dependencies first, from the lock (every file's SHA-256 checked, the build backend
 # included), so the image holds what CI tested; editing the code does not reinstall them.
 COPY requirements/run.txt ./requirements/
-RUN pip install --require-hashes --requirement requirements/run.txt
+RUN pip install --no-deps --require-hashes --requirement requirements/run.txt && pip check
 
 # Then the source, installed without touching the dependencies.
 COPY pyproject.toml README.md ./
