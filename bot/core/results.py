@@ -74,6 +74,19 @@ class Match(BaseModel):
         return f"Also in {counted(self.also_in, which + ' briefing')}"
 
 
+class QuestionMeaning(BaseModel):
+    """A question as the sentence model read it, to group questions by what they ask.
+
+    ``vector`` is its unit vector as float16 bytes, ``model`` the encoder's identity: vectors
+    of different models are not comparable.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    model: str
+    vector: bytes
+
+
 class Answer(BaseModel):
     """The answer to one question: matches best first, or none when the knowledge is silent."""
 
@@ -113,6 +126,12 @@ class Answer(BaseModel):
         default=(),
         description="without an answer: the first sentences of the sections nearest the"
         " question, so a refusal still shows where to look",
+    )
+    meaning: QuestionMeaning | None = Field(
+        default=None,
+        exclude=True,
+        repr=False,
+        description="the question's vector, with the sentence model (not shown or dumped)",
     )
 
     @property

@@ -44,6 +44,12 @@ class QuestionEntry(BaseModel):
     edit_of: int | None = Field(
         default=None, description="the logged question this one edits (its message was edited)"
     )
+    meaning: bytes | None = Field(
+        default=None, repr=False, description="the question's unit vector, float16 bytes"
+    )
+    meaning_model: str | None = Field(
+        default=None, description="which sentence model made ``meaning`` (its identity)"
+    )
 
     @property
     def answered(self) -> bool:

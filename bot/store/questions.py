@@ -47,7 +47,13 @@ def log(db: sqlite3.Connection, entry: QuestionEntry, asked_at: str) -> int:
             entry.edit_of,
         ),
     )
-    return int(cursor.lastrowid or 0)
+    question_id = int(cursor.lastrowid or 0)
+    if entry.meaning is not None and entry.meaning_model is not None:
+        db.execute(
+            "INSERT INTO meanings (question_id, model, vector) VALUES (?, ?, ?)",
+            (question_id, entry.meaning_model, entry.meaning),
+        )
+    return question_id
 
 
 def from_row(row: Any, votes: Totals | None = None) -> LoggedQuestion:
@@ -109,5 +115,9 @@ def prune(db: sqlite3.Connection, before: str) -> tuple[int, int]:
         "DELETE FROM votes WHERE question_id IN (SELECT id FROM questions WHERE asked_at < ?)",
         (before,),
     ).rowcount
+    db.execute(
+        "DELETE FROM meanings WHERE question_id IN (SELECT id FROM questions WHERE asked_at < ?)",
+        (before,),
+    )
     questions = db.execute("DELETE FROM questions WHERE asked_at < ?", (before,)).rowcount
     return questions, votes

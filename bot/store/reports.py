@@ -9,20 +9,23 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
 
+from bot.store.grouping import MERGED_GROUPS, Asked, Group, merge
 from bot.store.models import DayStats, FeedbackItem, LoggedQuestion, Totals, UnansweredGroup
 from bot.store.questions import COLUMNS, TOTALS, from_row
 from bot.store.times import parse, parse_day, stamp
 
 # SQLite fills the bare columns (text, asked_at) from the row that gave MAX(id): the latest
 # question of each group. PostgreSQL would say DISTINCT ON or array_agg(... ORDER BY id DESC).
+# Every group, most asked first: ``grouping`` merges those that mean the same.
 _UNANSWERED = """
     SELECT group_key, COUNT(*) AS count, MAX(id) AS latest, text, asked_at
     FROM questions
     WHERE answered = 0 AND asked_at >= ?
     GROUP BY group_key
     ORDER BY count DESC, latest DESC
-    LIMIT ?
 """
+_MEANINGS = "SELECT question_id AS id, vector, model FROM meanings WHERE question_id IN ({})"
+_IDS_AT_ONCE = 500  # SQLite's limit on parameters is 999 in old builds
 # Both read the covering index alone. The median is the middle one or two latencies of each
 # day, sorted by SQLite within the day's range: at 100,000 rows, a tenth of the time of
 # window functions or of sorting in Python.
@@ -71,15 +74,38 @@ _QUESTIONS = f"""
 
 
 def unanswered(db: sqlite3.Connection, since: str, limit: int) -> list[UnansweredGroup]:
-    """The most asked unanswered questions since ``since``, grouped by key."""
+    """The most asked unanswered questions since ``since``, grouped by what they ask.
+
+    Questions are grouped by their terms in SQL; only the latest question of each of the
+    ``MERGED_GROUPS`` most asked groups is read with its vector, to merge groups by meaning.
+    """
+    groups = [
+        Group(
+            key=row["group_key"],
+            count=row["count"],
+            latest=Asked(row["latest"], row["text"], row["asked_at"]),
+        )
+        for row in db.execute(_UNANSWERED, (since,))
+    ]
+    merged = groups[:MERGED_GROUPS]
+    meanings = {}
+    for start in range(0, len(merged), _IDS_AT_ONCE):
+        ids = [g.latest.id for g in merged[start : start + _IDS_AT_ONCE]]
+        query = _MEANINGS.format(", ".join("?" * len(ids)))
+        for row in db.execute(query, ids):
+            meanings[row["id"]] = (row["vector"], row["model"])
+    for found in merged:
+        found.latest.meaning, found.latest.meaning_model = meanings.get(
+            found.latest.id, (None, None)
+        )
     return [
         UnansweredGroup(
-            group_key=row["group_key"],
-            count=row["count"],
-            example=row["text"],
-            last_asked=parse(row["asked_at"]),
+            group_key=g.key,
+            count=g.count,
+            example=g.latest.text,
+            last_asked=parse(g.latest.asked_at),
         )
-        for row in db.execute(_UNANSWERED, (since, limit))
+        for g in merge(groups)[:limit]
     ]
 
 

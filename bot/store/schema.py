@@ -127,17 +127,28 @@ _REPLIES_V4 = """CREATE TABLE replies (
 ) WITHOUT ROWID"""
 
 
+_MEANINGS_V4 = """CREATE TABLE meanings (
+    question_id INTEGER PRIMARY KEY,
+    model TEXT NOT NULL,
+    vector BLOB NOT NULL
+)"""
+
+
 def _link_replies_v4(db: sqlite3.Connection) -> None:
-    """Version 4: which bot message answered which message, and edits in the question log.
+    """Version 4: which message answered which, edits and meaning in the question log.
 
     People fix a typo in a question and expect the answer to follow, after a restart too: so
     each answer's message is kept against the message it answered (``replies``), a week, and
     a question logged from an edited message names the logged question it replaces
     (``questions.edit_of``; NULL for every question before). The chat is kept as a salted
-    hash, as users are: a private chat's id is its user's id.
+    hash, as users are: a private chat's id is its user's id. A question asked with the
+    sentence model keeps its vector (``meanings``: float16, and the model's identity), so
+    ``/unanswered`` groups questions by what they ask without running the model again; in a
+    table of its own, so that the reports that scan ``questions`` do not read vectors too.
     """
     db.execute(_REPLIES_V4)
     db.execute("ALTER TABLE questions ADD COLUMN edit_of INTEGER")
+    db.execute(_MEANINGS_V4)
 
 
 MIGRATIONS: tuple[Migration, ...] = (

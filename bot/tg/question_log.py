@@ -71,5 +71,7 @@ def record(
         latency_ms=max(0.0, latency_ms),
         user_hash=hashed,
         edit_of=edit_of,
+        meaning=answer.meaning.vector if answer.meaning else None,
+        meaning_model=answer.meaning.model if answer.meaning else None,
     )
     return store.log_question(entry)
