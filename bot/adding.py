@@ -10,11 +10,12 @@ better extractor can redo it later. Nothing here reloads: the caller does, all o
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import Message
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -82,14 +83,30 @@ def _kind(data: bytes, content_type: str, name: str) -> str:
     raise AddError(f"{name or 'the link'}: not a web page, PDF, Markdown or text file ({media})")
 
 
-def _page(data: bytes, url: str | None, content_type: str) -> Prepared:
-    page = extract_html(data, url, charset=_charset(content_type))
+@dataclass(frozen=True)
+class Known:
+    """What a feed said of an entry: its date wins over the page's, its title fills a gap."""
+
+    published: dt.date | None = None
+    title: str | None = None
+
+    def apply(self, page: ExtractedPage) -> ExtractedPage:
+        """``page`` with the feed's date, and its title where the page named none."""
+        return replace(
+            page,
+            published=self.published or page.published,
+            title=page.title or self.title,
+        )
+
+
+def _page(data: bytes, url: str | None, content_type: str, known: Known) -> Prepared:
+    page = known.apply(extract_html(data, url, charset=_charset(content_type)))
     title = page.title or (urlsplit(url).path.rsplit("/", 1)[-1] if url else "") or "briefing"
     stem = slug(page.title or _link_stem(url) or title)
     return Prepared(f"{stem}.md", page.markdown_file().encode(), title, f"{stem}.html", data)
 
 
-def _pdf(data: bytes, url: str | None, name: str, max_bytes: int) -> Prepared:
+def _pdf(data: bytes, url: str | None, name: str, max_bytes: int, known: Known) -> Prepared:
     """Read the PDF as the loader would, then write it out as Markdown with its source."""
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / (Path(name).stem + ".pdf" if name else "briefing.pdf")
@@ -103,15 +120,18 @@ def _pdf(data: bytes, url: str | None, name: str, max_bytes: int) -> Prepared:
             section = paragraph.section
             lines += ["", f"## {section}"]
         lines += ["", " ".join(paragraph.sentences)]
-    page = ExtractedPage(
-        title=meta.title,
-        publisher=meta.publisher,
-        published=meta.published,
-        source=meta.source or url,
-        markdown="\n".join(lines) + "\n",
+    page = known.apply(
+        ExtractedPage(
+            title=meta.title,
+            publisher=meta.publisher,
+            published=meta.published,
+            source=meta.source or url,
+            markdown="\n".join(lines) + "\n",
+        )
     )
-    stem = slug(meta.title or _link_stem(url) or Path(name).stem)
-    return Prepared(f"{stem}.md", page.markdown_file().encode(), meta.title, f"{stem}.pdf", data)
+    title = page.title or meta.title
+    stem = slug(title or _link_stem(url) or Path(name).stem)
+    return Prepared(f"{stem}.md", page.markdown_file().encode(), title, f"{stem}.pdf", data)
 
 
 def _link_stem(url: str | None) -> str:
@@ -123,18 +143,28 @@ def _link_stem(url: str | None) -> str:
 
 
 def prepare(
-    data: bytes, *, max_bytes: int, url: str | None = None, content_type: str = "", name: str = ""
+    data: bytes,
+    *,
+    max_bytes: int,
+    url: str | None = None,
+    content_type: str = "",
+    name: str = "",
+    known: Known | None = None,
 ) -> Prepared:
-    """Make ``data`` (fetched from ``url``, or a file called ``name``) into a knowledge file."""
+    """Make ``data`` (fetched from ``url``, or a file called ``name``) into a knowledge file.
+
+    ``known`` is what a feed said of it, written into a page's or PDF's front matter.
+    """
+    known = known or Known()
     if len(data) > max_bytes:
         raise AddError(f"{name or url}: {len(data):,} bytes is over the {max_bytes:,}-byte limit")
     kind = _kind(data, content_type, name or (urlsplit(url).path if url else ""))
     where = url or name or "the file"
     try:
         if kind == "html":
-            return _page(data, url, content_type)
+            return _page(data, url, content_type, known)
         if kind == "pdf":
-            return _pdf(data, url, name or _link_stem(url), max_bytes)
+            return _pdf(data, url, name or _link_stem(url), max_bytes, known)
     except KnowledgeFileError as exc:  # it names the scratch copy the loader read, not ``where``
         line = f":{exc.line}" if exc.line is not None else ""
         raise AddError(f"{where}{line}: {exc.reason}") from None
@@ -145,12 +175,21 @@ def prepare(
 
 
 def prepare_link(
-    url: str, *, max_bytes: int, allow_private: bool = False, fetcher: Fetcher = fetch
+    url: str,
+    *,
+    max_bytes: int,
+    allow_private: bool = False,
+    fetcher: Fetcher = fetch,
+    known: Known | None = None,
 ) -> Prepared:
     """Fetch ``url`` (see ``bot.fetch``) and make it into a knowledge file."""
     fetched = fetcher(url, max_bytes=max_bytes, allow_private=allow_private)
     return prepare(
-        fetched.data, max_bytes=max_bytes, url=fetched.url, content_type=fetched.content_type
+        fetched.data,
+        max_bytes=max_bytes,
+        url=fetched.url,
+        content_type=fetched.content_type,
+        known=known,
     )
 
 

@@ -36,11 +36,18 @@ class FetchError(BriefingBotError):
 
 @dataclass(frozen=True)
 class Fetched:
-    """What a link gave: the final URL after redirects, its content type and its bytes."""
+    """What a link gave: the final URL after redirects, its content type and its bytes.
+
+    ``etag`` and ``last_modified`` are the validators the server sent, to make the next request
+    conditional; ``not_modified`` says it answered 304 to a conditional one (``data`` is empty).
+    """
 
     url: str
     content_type: str  # as sent, with its charset if any
     data: bytes
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
 
 
 def resolve(host: str, port: int) -> list[str]:
@@ -89,6 +96,27 @@ def _checked(url: str, allow_private: bool, resolver: Resolver) -> tuple[str, st
     return target, host if not parts.port else f"{host}:{parts.port}", host
 
 
+def _body(response: httpx.Response, url: str, max_bytes: int) -> Fetched:
+    """A final answer's body, read up to ``max_bytes`` and no further."""
+    if response.status_code != 200:
+        raise FetchError(f"{url}: the server answered {response.status_code}")
+    declared = int(response.headers.get("content-length") or 0)
+    if declared > max_bytes:
+        raise FetchError(f"{url}: {declared:,} bytes is over the {max_bytes:,}-byte limit")
+    data = bytearray()
+    for chunk in response.iter_bytes():
+        data += chunk
+        if len(data) > max_bytes:
+            raise FetchError(f"{url}: more than the {max_bytes:,}-byte limit")
+    return Fetched(
+        url,
+        response.headers.get("content-type", ""),
+        bytes(data),
+        etag=response.headers.get("etag"),
+        last_modified=response.headers.get("last-modified"),
+    )
+
+
 def fetch(
     url: str,
     *,
@@ -98,9 +126,21 @@ def fetch(
     allow_private: bool = False,
     resolver: Resolver = resolve,
     transport: httpx.BaseTransport | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    accept: str = "*/*",
 ) -> Fetched:
-    """GET ``url`` within the limits in the module docstring; raise ``FetchError`` otherwise."""
+    """GET ``url`` within the limits in the module docstring; raise ``FetchError`` otherwise.
+
+    With ``etag`` or ``last_modified`` (from an earlier ``Fetched``) the request is
+    conditional: a server that has nothing newer answers 304, returned as ``not_modified``.
+    """
     current = url.strip()
+    conditions = {}
+    if etag:
+        conditions["If-None-Match"] = etag
+    if last_modified:
+        conditions["If-Modified-Since"] = last_modified
     with httpx.Client(
         timeout=timeout, follow_redirects=False, transport=transport, trust_env=False
     ) as client:
@@ -109,7 +149,12 @@ def fetch(
             request = client.build_request(
                 "GET",
                 target,
-                headers={"Host": host_header, "User-Agent": USER_AGENT, "Accept": "*/*"},
+                headers={
+                    "Host": host_header,
+                    "User-Agent": USER_AGENT,
+                    "Accept": accept,
+                    **conditions,
+                },
                 extensions={"sni_hostname": host},
             )
             try:
@@ -120,18 +165,9 @@ def fetch(
                 if response.status_code in _REDIRECTS and "location" in response.headers:
                     current = urljoin(current, response.headers["location"])
                     continue
-                if response.status_code != 200:
-                    raise FetchError(f"{current}: the server answered {response.status_code}")
-                declared = int(response.headers.get("content-length") or 0)
-                if declared > max_bytes:
-                    too_big = f"{declared:,} bytes is over the {max_bytes:,}-byte limit"
-                    raise FetchError(f"{current}: {too_big}")
-                data = bytearray()
-                for chunk in response.iter_bytes():
-                    data += chunk
-                    if len(data) > max_bytes:
-                        raise FetchError(f"{current}: more than the {max_bytes:,}-byte limit")
-                return Fetched(current, response.headers.get("content-type", ""), bytes(data))
+                if response.status_code == 304 and conditions:
+                    return Fetched(current, "", b"", etag, last_modified, not_modified=True)
+                return _body(response, current, max_bytes)
             except httpx.HTTPError as exc:
                 raise FetchError(f"{current}: {type(exc).__name__}: {exc}") from None
             finally:

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from bot.fetch import FetchError, fetch
+from testkit.local_site import LocalSite
 
 PAGE = b"<html><head><title>Briefing</title></head><body><p>Text.</p></body></html>"
 
@@ -123,3 +124,45 @@ def test_each_redirect_is_checked_and_the_checked_address_is_the_one_used():
             transport=httpx.MockTransport(server),
         )
     assert seen == [("93.184.216.34", "news.example", "news.example")]
+
+
+def test_a_conditional_request_gets_not_modified_until_the_page_changes():
+    with LocalSite() as site:
+        url = site.put("/feed.xml", "<rss/>", "application/rss+xml")
+        first = fetch(url, max_bytes=1000, allow_private=True)
+        assert first.data == b"<rss/>"
+        assert first.etag
+        assert first.last_modified
+        again = fetch(
+            url,
+            max_bytes=1000,
+            allow_private=True,
+            etag=first.etag,
+            last_modified=first.last_modified,
+        )
+        assert again.not_modified
+        assert again.data == b""
+        assert (again.etag, again.last_modified) == (first.etag, first.last_modified)
+        site.put("/feed.xml", "<rss>new</rss>", "application/rss+xml")
+        changed = fetch(url, max_bytes=1000, allow_private=True, etag=first.etag)
+        assert changed.data == b"<rss>new</rss>"
+        assert changed.etag != first.etag
+        asked = site.asked("/feed.xml")
+        assert [(r.if_none_match is not None, r.status) for r in asked] == [
+            (False, 200),
+            (True, 304),
+            (True, 200),
+        ]
+
+
+def test_without_validators_a_304_is_an_error_not_an_empty_page():
+    def server(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(304)
+
+    with pytest.raises(FetchError, match="answered 304"):
+        fetch(
+            "https://news.example/a",
+            max_bytes=1000,
+            resolver=lambda host, port: ["93.184.216.34"],
+            transport=httpx.MockTransport(server),
+        )

@@ -64,6 +64,15 @@ def test_a_full_disk_is_logged_once_and_the_bot_carries_on(tmp_path, caplog):
     store.close()
 
 
+def test_feeds_on_a_full_disk_raise_so_the_admin_is_told(tmp_path):
+    store = open_store(tmp_path / "state.db", connect=_tiny_disk)
+    _fill(store)
+    with pytest.raises(StoreWriteError, match="feed not added"):
+        store.add_feed("https://news.example/" + "x" * 5000)
+    assert store.feeds() == []
+    store.close()
+
+
 def test_record_updates_on_a_full_disk_raises_so_the_caller_answers_anyway(tmp_path, caplog):
     store = open_store(tmp_path / "state.db", connect=_tiny_disk)
     _fill(store)

@@ -12,6 +12,9 @@ durability and how a PostgreSQL store would implement the same Protocol.
     sqlite.py     SqliteStore: one connection, one lock, what durability each write gets
     updates.py    updates recorded (per bot) before they are relied on, then marked done
     questions.py  the question log and votes
+    feeds.py      the feeds followed and the entries taken from them
+    grouping.py   unanswered questions merged by meaning
+    replies.py    which message of the bot answered which message (edits)
     reports.py    unanswered questions, daily figures, disliked answers, export
     models.py     what goes in and comes out (frozen pydantic models)
     privacy.py    salted user hashes
@@ -25,6 +28,7 @@ from bot.store.models import (
     ChatType,
     Citation,
     DayStats,
+    Feed,
     FeedbackItem,
     LoggedQuestion,
     Pruned,
@@ -44,6 +48,7 @@ __all__ = [
     "Citation",
     "Clock",
     "DayStats",
+    "Feed",
     "FeedbackItem",
     "LoggedQuestion",
     "Migration",

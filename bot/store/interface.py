@@ -8,10 +8,12 @@ Updates belong to a bot: each bot numbers its own, so the update calls take ``bo
 bot's id as Telegram's ``getMe`` returns it (not the token's prefix: only ``getMe`` is
 authoritative). It is keyword-only, so it cannot be swapped with an update id. Updates recorded
 before the store kept their bot are the first bot's to call. The question log, votes and
-reports are the store's, whichever bot asked: a report covers everything its file holds.
+reports are the store's, whichever bot asked: a report covers everything its file holds; so
+are the feeds, which belong to the knowledge.
 
 Failures: ``record_updates`` raises ``StoreWriteError`` when it cannot record durably (answer
-the updates anyway); the question log, votes, ``finish_update`` and ``prune`` never raise for a
+the updates anyway), and so do the feed calls an admin or a poll relies on; the question log,
+votes, ``finish_update`` and ``prune`` never raise for a
 failed write: the store logs one warning and they return ``None`` or nothing. Reports and
 ``unfinished_updates`` raise ``StoreError`` when the file cannot be read.
 """
@@ -24,6 +26,7 @@ from typing import Protocol
 
 from bot.store.models import (
     DayStats,
+    Feed,
     FeedbackItem,
     LoggedQuestion,
     Pruned,
@@ -97,6 +100,38 @@ class StateStore(Protocol):
 
     def questions(self, since: datetime) -> list[LoggedQuestion]:
         """Every question since ``since`` with its votes, oldest first (an evaluation set)."""
+        ...
+
+    def add_feed(self, url: str) -> tuple[Feed, bool]:
+        """Follow the feed at ``url``; it, and whether it is new. Raises ``StoreWriteError``."""
+        ...
+
+    def feeds(self) -> list[Feed]:
+        """Every feed followed, oldest first, with how its last poll went."""
+        ...
+
+    def remove_feed(self, feed_id: int) -> bool:
+        """Stop following a feed (its briefings stay); whether it was followed."""
+        ...
+
+    def feed_polled(
+        self,
+        feed_id: int,
+        *,
+        title: str | None,
+        etag: str | None,
+        last_modified: str | None,
+        error: str | None,
+    ) -> None:
+        """Record a poll: the feed's title, validators for the next, and its error or none."""
+        ...
+
+    def taken_entries(self, feed_id: int) -> set[str]:
+        """The ids of the feed's entries already taken or passed over."""
+        ...
+
+    def take_entries(self, feed_id: int, entries: Sequence[tuple[str, str | None]]) -> None:
+        """Record entries as taken: (entry id, its knowledge file or None). Raises on failure."""
         ...
 
     def prune(self, now: datetime, question_days: int) -> Pruned:

@@ -136,3 +136,20 @@ class ReplyLink(BaseModel):
     message_id: int = Field(description="the message that asked")
     reply_id: int = Field(description="the bot's message that answered it")
     question_id: int | None = Field(default=None, description="the logged question, if logged")
+
+
+class Feed(BaseModel):
+    """An RSS or Atom feed the bot follows, and how its last poll went."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    url: str
+    title: str | None = Field(default=None, description="the feed's own title, once polled")
+    added_at: datetime
+    polled_at: datetime | None = None
+    etag: str | None = Field(default=None, description="validators for a conditional poll")
+    last_modified: str | None = None
+    error: str | None = Field(default=None, description="the last poll's error, one line")
+    error_at: datetime | None = None
+    taken: int = Field(default=0, ge=0, description="entries made into briefings so far")

@@ -151,11 +151,46 @@ def _link_replies_v4(db: sqlite3.Connection) -> None:
     db.execute(_MEANINGS_V4)
 
 
+_FEEDS_V5 = (
+    """CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        url TEXT NOT NULL UNIQUE,
+        title TEXT,
+        added_at TEXT NOT NULL,
+        polled_at TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        error TEXT,
+        error_at TEXT
+    )""",
+    """CREATE TABLE feed_entries (
+        feed_id INTEGER NOT NULL,
+        entry TEXT NOT NULL,
+        file TEXT,
+        taken_at TEXT NOT NULL,
+        PRIMARY KEY (feed_id, entry)
+    ) WITHOUT ROWID""",
+)
+
+
+def _follow_feeds_v5(db: sqlite3.Connection) -> None:
+    """Version 5: the RSS and Atom feeds the bot follows, and the entries it has taken.
+
+    Briefings arrive from feeds without an admin's hand, so what was taken must outlive a
+    restart (or every entry would be fetched again), and the validators of the last poll
+    (ETag, Last-Modified) make the next one conditional. Feeds belong to the knowledge, not to
+    one bot: two bots on one store and one knowledge directory poll one list.
+    """
+    for statement in _FEEDS_V5:
+        db.execute(statement)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_v1,
     _count_replays_v2,
     _key_updates_by_bot_v3,
     _link_replies_v4,
+    _follow_feeds_v5,
 )
 
 

@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
+import bot.store.feeds as feed_log
 import bot.store.questions as question_log
 import bot.store.replies as reply_log
 import bot.store.reports as reports
@@ -37,6 +38,7 @@ import bot.store.updates as update_log
 from bot.store.errors import StoreError, StoreWriteError
 from bot.store.models import (
     DayStats,
+    Feed,
     FeedbackItem,
     LoggedQuestion,
     Pruned,
@@ -159,6 +161,52 @@ class SqliteStore:
         except StoreError as error:
             logger.warning("%s", error)
             return None
+
+    # --- feeds ---------------------------------------------------------------------------
+    def add_feed(self, url: str) -> tuple[Feed, bool]:
+        """Follow ``url``; the feed and whether it is new (``StoreWriteError`` on failure)."""
+        return self._durable(lambda db: feed_log.add(db, url, self._now()), "feed not added")
+
+    def feeds(self) -> list[Feed]:
+        """Every feed followed, oldest first."""
+        return self._read(feed_log.listed)
+
+    def remove_feed(self, feed_id: int) -> bool:
+        """Stop following a feed; whether it was followed (``StoreWriteError`` on failure)."""
+        return self._durable(lambda db: feed_log.remove(db, feed_id), "feed not removed")
+
+    def feed_polled(
+        self,
+        feed_id: int,
+        *,
+        title: str | None,
+        etag: str | None,
+        last_modified: str | None,
+        error: str | None,
+    ) -> None:
+        """Record how a poll went (a failed write is logged: the next poll asks again)."""
+        self._write(
+            lambda db: feed_log.polled(
+                db,
+                feed_id,
+                self._now(),
+                title=title,
+                etag=etag,
+                last_modified=last_modified,
+                error=error,
+            ),
+            None,
+        )
+
+    def taken_entries(self, feed_id: int) -> set[str]:
+        """The ids of the feed's entries already taken or passed over."""
+        return self._read(lambda db: feed_log.taken(db, feed_id))
+
+    def take_entries(self, feed_id: int, entries: Sequence[tuple[str, str | None]]) -> None:
+        """Record entries as taken, durably: a restart must not take them again."""
+        self._durable(
+            lambda db: feed_log.take(db, feed_id, entries, self._now()), "entries not recorded"
+        )
 
     # --- reports and retention -----------------------------------------------------------
     def unanswered(self, since: datetime, limit: int = 20) -> list[UnansweredGroup]:
