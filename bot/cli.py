@@ -49,6 +49,7 @@ from bot.core import (
     served_answerer,
     verify,
 )
+from bot.feed_cli import run_feed
 from bot.log_levels import silence_extractors
 from bot.model_install import default_model_root, install_model
 from bot.removing import (
@@ -121,9 +122,13 @@ def _parser() -> argparse.ArgumentParser:
         "remove", help="take a briefing out of the knowledge (kept a week in .trash)"
     )
     remove.add_argument("name", help="the file's path in the knowledge directory")
+    feed = commands.add_parser("feed", help="follow RSS or Atom feeds (add, list, remove, poll)")
+    feed.add_argument("action", choices=["add", "list", "remove", "poll"], help="what to do")
+    feed.add_argument("target", nargs="?", help="add: the feed's URL; remove: its number or URL")
+    feed.add_argument("--db", type=Path, metavar="FILE", help="the state store (STATE_DB)")
     commands.add_parser("run", help="run the Telegram bot (settings from the environment)")
     report = commands.add_parser("report", help="what people asked the bot, from its question log")
-    for sub in (ask, check, evaluation, add, remove, report):  # report: STATE_DB's default place
+    for sub in (ask, check, evaluation, add, remove, feed, report):  # STATE_DB's default place
         sub.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge directory")
     report.add_argument("--days", type=int, default=7, metavar="N", help="the last N days")
     report.add_argument("--json", action="store_true", help="one JSON object instead of text")
@@ -448,6 +453,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         return _add(args.source, settings, out)
     if args.command == "remove":
         return _remove(args.name, settings, out)
+    if args.command == "feed":
+        return run_feed(args.action, args.target, settings, args.db, out)
     if args.command == "model":
         model = args.model or settings.model
         print(install_model(args.dir or default_model_root(), model), file=out)

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
 
     allow_private_links: bool = False
+    # Feeds (/feed add URL): polled this often, 0 never on their own (/feed poll still polls);
+    # at most this many new entries taken a poll, the newest.
+    feed_poll_minutes: float = Field(default=30.0, ge=0.0, le=7 * 24 * 60)
+    feed_max_new: int = Field(default=10, ge=1, le=100)
 
     state_db: Path | None = None
     question_log_days: int = Field(default=90, ge=1, le=36_500)

@@ -98,7 +98,9 @@ class Poll:
         if not self.failed:
             return None
         more = len(self.failed) - 1
-        return self.failed[0] + (f" (and {counted(more, 'other entry')})" if more else "")
+        return self.failed[0] + (
+            f" (and {counted(more, 'other entry', 'other entries')})" if more else ""
+        )
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ from bot.store import StateStore
 from bot.tg.admin import document_upload, reload_command
 from bot.tg.durable import FINISHED_GROUP, RecordingQueue, finished, replay_unfinished
 from bot.tg.error_handler import on_error
+from bot.tg.feed_commands import feed_command
+from bot.tg.feed_poller import schedule_feeds, stop_feeds
 from bot.tg.help import (
     ADMIN_COMMANDS,
     GROUP_COMMANDS,
@@ -119,6 +121,7 @@ def add_handlers(app: BotApp) -> None:
     app.add_handler(MessageHandler(private & filters.Document.ALL, document_upload))
     app.add_handler(CommandHandler("add", add_command, filters=new))
     app.add_handler(CommandHandler("remove", remove_command, filters=new))
+    app.add_handler(CommandHandler("feed", feed_command, filters=new))
     app.add_handler(MessageHandler(private & filters.Regex(LINK) & ~filters.COMMAND, link_message))
     app.add_handler(MessageHandler(private_asked & filters.TEXT & ~filters.COMMAND, private_text))
     app.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
@@ -144,7 +147,8 @@ def _state(app: BotApp) -> BotState:
 async def start_up(app: BotApp) -> None:
     """Once connected: the command menu and the updates the last run left unfinished.
 
-    Then, in the background, the missing sentence vectors and the question log's retention.
+    Then, in the background, the missing sentence vectors, the question log's retention and
+    the feeds' polls.
     """
     await register_commands(app)
     if isinstance(app.update_queue, RecordingQueue):
@@ -152,11 +156,13 @@ async def start_up(app: BotApp) -> None:
     state = _state(app)
     schedule_meaning(state)
     schedule_pruning(state)
+    schedule_feeds(state)
 
 
 async def shut_down(app: BotApp) -> None:
-    """After the last update is handled: stop embedding sentence vectors and pruning."""
+    """After the last update is handled: stop embedding sentence vectors, pruning, polling."""
     state = _state(app)
+    await stop_feeds(state)
     await stop_meaning(state)
     await stop_pruning(state)
 

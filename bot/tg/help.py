@@ -26,6 +26,7 @@ ADMIN_COMMANDS = (
     BotCommand("reload", "Reload the briefings (admins)"),
     BotCommand("add", "Add a briefing from a link: /add URL (admins)"),
     BotCommand("remove", "Remove a briefing: /remove NAME (admins)"),
+    BotCommand("feed", "Follow RSS or Atom feeds: /feed add URL, list, remove, poll (admins)"),
     BotCommand("unanswered", "Most asked questions I could not answer, last week (admins)"),
     BotCommand("stats", "Questions, answers and votes a day, last week (admins)"),
     BotCommand("feedback", "Answers people voted down (admins)"),
@@ -58,7 +59,8 @@ def help_text(base: KnowledgeBase, username: str, is_admin: bool) -> str:
         lines += [
             "",
             "<b>Admin:</b> /reload, /add a link, or send me a briefing file here "
-            "(.md, .txt, .pdf, .html); /remove NAME takes one out. "
+            "(.md, .txt, .pdf, .html); /remove NAME takes one out; /feed add URL follows a "
+            "feed. "
             "What people ask: /unanswered, /stats, /feedback.",
         ]
     return "\n".join(lines)

@@ -7,7 +7,8 @@ files are embedded in the background afterwards (``bot.tg.meaning``), and until 
 index answers by words. A lock makes reloads and uploads take turns. An upload is validated
 on its own first, then written into the directory; if the reload that follows fails, the file
 is put back as it was (or removed), so a bad upload changes nothing; a removal likewise
-moves the file back when the knowledge without it does not load.
+moves the file back when the knowledge without it does not load; and the entries a feed poll
+made ready are written together and taken out together if the reload fails.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from bot.core import (
     load_file,
     settle,
 )
+from bot.feeds import Poll, Ready, failed_to_load, record, undo, write_ready
 from bot.removing import Removed, empty_trash, restore, to_trash
 from bot.store import utc_now
 from bot.tg.meaning import ANSWERING, Answering, answering, schedule_meaning
@@ -170,3 +172,40 @@ async def remove_and_reload(state: BotState, path: str) -> tuple[Removed, Reload
             await asyncio.to_thread(restore, removed)
             raise
     return removed, report
+
+
+async def install_poll(state: BotState, result: Poll) -> tuple[ReloadReport | None, list[Ready]]:
+    """Write a feed poll's new briefings, reload, and record the entries taken.
+
+    Returns the reload's report (``None`` when nothing new was written) and the briefings
+    with the names they were written under. If the knowledge does not load with them, they are
+    taken out again, the feed records why, and the error is raised: nothing changes, and the
+    entries are tried again at the next poll. Once begun it is not cut off by a cancel (the
+    poller's, at shutdown): that waits for it, so the files, the index and the store never
+    disagree (a cancel after the swap would otherwise undo files the new index serves).
+    """
+    async with state.reload_lock:
+        work = asyncio.ensure_future(_install_poll(state, result))
+        try:
+            return await asyncio.shield(work)
+        except asyncio.CancelledError:
+            await work  # a reload at most; then the cancel goes on
+            raise
+
+
+async def _install_poll(state: BotState, result: Poll) -> tuple[ReloadReport | None, list[Ready]]:
+    directory, store = state.settings.knowledge_dir, state.store
+    assert store is not None  # feeds live in the store; the poller runs only with one
+    report: ReloadReport | None = None
+    named: list[Ready] = []
+    if result.ready:
+        written, named = await asyncio.to_thread(write_ready, directory, result.ready)
+        if written:
+            try:
+                report = await _rebuild(state)
+            except BaseException as exc:
+                await asyncio.to_thread(undo, directory, written)
+                await asyncio.to_thread(failed_to_load, store, result, str(exc))
+                raise
+    await asyncio.to_thread(record, store, directory, result, named)
+    return report, named

@@ -187,6 +187,7 @@ class BotState:
     # whether its thread is waiting for an embedding process (set until that wait is over).
     meaning_task: asyncio.Task[None] | None = field(default=None, repr=False)
     pruning_task: asyncio.Task[None] | None = field(default=None, repr=False)
+    feeds_task: asyncio.Task[None] | None = field(default=None, repr=False)  # bot.tg.feed_poller
     embedding: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def __post_init__(self) -> None:
