@@ -31,6 +31,8 @@ from testkit.fake_bot_api import (
     FakeBotApi,
     FakeTelegram,
 )
+from testkit.local_site import LocalSite
+from testkit.news_feed import ARTICLES, serve
 from testkit.telegram_html import html_problems
 from testkit.telegram_updates import UpdateMaker
 from tests.conftest import (
@@ -304,6 +306,26 @@ def post_update(url: str, update: dict, secret: str) -> int:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+def test_a_followed_feed_brings_dated_briefings_without_an_admin(bot_process, knowledge_copy):
+    with LocalSite() as site:
+        url = serve(site, ARTICLES[:1])
+        bot = bot_process(ALLOW_PRIVATE_LINKS="true", FEED_POLL_MINUTES="0.02")
+        make = UpdateMaker()
+        added = bot.reply_to(make.message(f"/feed add {url}", user=ADMIN_ID))
+        assert "1 new briefing" in check_reply(added, ADMIN_ID)
+        serve(site, ARTICLES)  # two more entries, taken by the bot's own poll
+        wait_for_log(bot, "2 new briefings")
+        asked = bot.reply_to(make.message("how many nurses were hired?", user=USER_ID))
+        answer = check_reply(asked, USER_ID)
+        assert "60 <b>nurses</b>" in answer
+        assert "Merrow Valley Daily, 18 Nov 2026" in answer  # dated by the feed
+        listed = bot.reply_to(make.message("/feed list", user=ADMIN_ID))
+        assert "3 briefings taken" in check_reply(listed, ADMIN_ID)
+        log = bot.stop()
+    assert len(list(knowledge_copy.glob("*.md"))) == 4
+    assert log.count("feed " + url) >= 2  # the admin's poll and the bot's own
 
 
 def test_webhook_mode_checks_the_secret(bot_process, knowledge_copy):
