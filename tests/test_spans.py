@@ -68,6 +68,14 @@ def test_periods_people_and_places():
     assert person_spans(said) == ["Prime Minister Nikol Pashinyan"]
     assert person_spans("The drivers' union is led by Ana Voss.") == ["Ana Voss"]
     assert person_spans("It happened in November Last year.") == []
+    # a name opening the sentence is taken whole, never its tail ("General Hospital")
+    assert person_spans("Lowmere General Hospital opened its new wing.") == [
+        "Lowmere General Hospital"
+    ]
+    opening = "Azerbaijani President Ilham Aliyev has adopted a hard stance in victory."
+    assert person_spans(opening) == ["Azerbaijani President Ilham Aliyev"]
+    assert person_spans("The Dalen Group Board met on Monday.") == ["Dalen Group Board"]
+    assert person_spans("The contract went to the Dalen Group, which built it.") == ["Dalen Group"]
     buses = "The first buses began arriving in Karabakh's main city Stepanakert at the weekend."
     assert place_spans(buses) == ["Stepanakert"]
     assert place_spans("Talks will be held in Vienna on Monday.") == ["Vienna"]

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from bot.core.analysis.days import WEEKDAYS
 from bot.core.analysis.entities import BOTH_ENDS, DURATION, RELATIVE_DAY
 from bot.core.analysis.terms import tokenize
-from bot.core.lexicon import MONTHS, NUMBER_WORDS, month_pattern
+from bot.core.lexicon import MONTHS, NUMBER_WORDS, STOP_WORDS, month_pattern
 
 _MONTHS = month_pattern()
 _NUMBER_WORDS = "|".join(NUMBER_WORDS)
@@ -98,9 +98,26 @@ def person_spans(text: str) -> list[str]:
     """Names of people as news writes them: two or more capitalised words, mid-sentence."""
     found = []
     for match in _PERSON.finditer(text):
-        if match.group().split()[0].lower() not in _CALENDAR:
-            found.append(match.span())
+        if match.group().split()[0].lower() in _CALENDAR:
+            continue
+        found.append((_run_start(text, match.start()), match.end()))
     return _texts(text, found)
+
+
+def _run_start(text: str, start: int) -> int:
+    """Where the name at ``start`` begins: at the sentence's start if it opens the sentence.
+
+    The name finder starts after a lower-case word, so a name opening the sentence would lose
+    its first words ("General Hospital" of "Lowmere General Hospital opened ..."). A leading
+    function word ("The") is capitalised only for opening the sentence, and stays out.
+    """
+    before = text[:start].split()
+    if not before or not all(word[:1].isupper() for word in before):
+        return start
+    first = 1 if before[0].lower() in STOP_WORDS else 0
+    if first == len(before):
+        return start
+    return text.index(before[first])
 
 
 def place_spans(text: str) -> list[str]:
