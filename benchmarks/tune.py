@@ -86,11 +86,17 @@ class QuestionSet:
 
 
 def _answerer(knowledge: Path, cache: Path, model: str | None) -> Answerer:
-    """The knowledge's answerer with ``model`` (``None``: words alone), cached in ``cache``."""
+    """The knowledge's answerer with ``model`` (``None``: words alone), cached in ``cache``.
+
+    Its options are those the bot runs with (the model's measured ones; words alone, the
+    default model's, as ``Settings.engine`` gives them), so a benchmark that asks it directly
+    measures what users get.
+    """
     config = EngineConfig(
         knowledge_dir=knowledge,
         max_file_bytes=MAX_FILE_BYTES,
         cache_dir=cache,
+        options=AnswerOptions.for_model(model or DEFAULT_MODEL),
         model_dir=default_model_dir(model) if model else None,
         known_model=model,
     )

@@ -6,9 +6,17 @@ import json
 
 import pytest
 
-from bot.core import answer_follow_up, leans_on
+from bot.core import (
+    KNOWN_MODELS,
+    AnswerOptions,
+    answer_follow_up,
+    build_answerer,
+    leans_on,
+    load_encoder,
+)
+from bot.core.catalogue import known_model
 from bot.core.follow_up import asked_again, readings
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO_KNOWLEDGE, engine, installed_model
 
 FOLLOW_UPS = FIXTURES / "follow_ups.jsonl"
 
@@ -57,7 +65,8 @@ def test_readings_add_the_earlier_question_and_its_answer_s_names(briefing):
     assert readings(complete, earlier, sentence) == ["When is Kalbajar handed over?"]
 
 
-def test_context_answers_more_follow_ups_and_spoils_no_complete_question(briefing):
+def _counts(answerer) -> tuple[dict[str, int], dict[str, int]]:
+    """Right answers to the set's second questions, asked alone and after the first."""
     pairs = [json.loads(line) for line in FOLLOW_UPS.read_text("utf-8").splitlines()]
     assert len(pairs) >= 30
 
@@ -70,10 +79,30 @@ def test_context_answers_more_follow_ups_and_spoils_no_complete_question(briefin
     after = {"follow": 0, "complete": 0}
     for pair in pairs:
         kind = "complete" if pair.get("complete") else "follow"
-        first = briefing.ask(pair["first"])
+        first = answerer.ask(pair["first"])
         sentence = first.best.text if first.best else None
-        alone[kind] += right(briefing.ask(pair["then"]), pair["accept"])
-        asked = answer_follow_up(briefing, pair["then"], pair["first"], sentence)
+        alone[kind] += right(answerer.ask(pair["then"]), pair["accept"])
+        asked = answer_follow_up(answerer, pair["then"], pair["first"], sentence)
         after[kind] += right(asked, pair["accept"])
+    return alone, after
+
+
+def test_context_answers_more_follow_ups_and_spoils_no_complete_question(briefing):
+    alone, after = _counts(briefing)
     assert after["complete"] == alone["complete"]  # none spoiled
     assert after["follow"] >= alone["follow"] + 6  # by words alone: 9 to 16 when measured
+
+
+@pytest.mark.parametrize("model", list(KNOWN_MODELS))
+def test_with_each_sentence_model_too(model):
+    known = known_model(model)
+    config = engine(REPO_KNOWLEDGE).model_copy(  # the options the bot runs the model with
+        update={
+            "model_dir": installed_model(known),
+            "known_model": model,
+            "options": AnswerOptions.for_model(model),
+        }
+    )
+    alone, after = _counts(build_answerer(config, load_encoder(config)))
+    assert after["complete"] == alone["complete"]
+    assert after["follow"] >= alone["follow"] + 7  # 9 to 18 and 10 to 18 when measured
