@@ -29,6 +29,7 @@ from bot.core import (
     Answer,
     Answerer,
     BriefingBotError,
+    Digest,
     EvalCase,
     EvalReport,
     FirstSentence,
@@ -38,12 +39,14 @@ from bot.core import (
     VerificationReport,
     build_answerer,
     counted,
+    day_text,
     evaluate,
     every_tenth,
     held_out,
     load_encoder,
     load_file,
     load_knowledge,
+    newest_briefings,
     read_cases,
     read_documents,
     served_answerer,
@@ -116,6 +119,9 @@ def _parser() -> argparse.ArgumentParser:
             + DEFAULT_MODEL
             + "), with its own measured settings",
         )
+    latest = commands.add_parser("latest", help="the newest briefings, as /latest shows them")
+    latest.add_argument("--count", type=int, default=3, metavar="N", help="how many (3)")
+    latest.add_argument("--json", action="store_true", help="one JSON object instead of text")
     add = commands.add_parser("add", help="add a briefing from a link or a file")
     add.add_argument("source", help="an http(s) link, or a .pdf, .html, .md or .txt file")
     remove = commands.add_parser(
@@ -128,7 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     feed.add_argument("--db", type=Path, metavar="FILE", help="the state store (STATE_DB)")
     commands.add_parser("run", help="run the Telegram bot (settings from the environment)")
     report = commands.add_parser("report", help="what people asked the bot, from its question log")
-    for sub in (ask, check, evaluation, add, remove, feed, report):  # STATE_DB's default place
+    for sub in (ask, check, evaluation, latest, add, remove, feed, report):
         sub.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge directory")
     report.add_argument("--days", type=int, default=7, metavar="N", help="the last N days")
     report.add_argument("--json", action="store_true", help="one JSON object instead of text")
@@ -449,12 +455,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         return _check(args, settings, out)
     if args.command == "report":
         return _report(args, args.db or settings.state_db_path(), out)
-    if args.command == "add":
-        return _add(args.source, settings, out)
-    if args.command == "remove":
-        return _remove(args.name, settings, out)
-    if args.command == "feed":
-        return run_feed(args.action, args.target, settings, args.db, out)
+    if args.command in ("add", "remove", "feed", "latest"):
+        return _knowledge_command(args, settings, out)
     if args.command == "model":
         model = args.model or settings.model
         print(install_model(args.dir or default_model_root(), model), file=out)
@@ -467,6 +469,40 @@ def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     answerer = build_answerer(config, load_encoder(config), progress=every_tenth(_progress))
     cases = read_cases(args.file)
     _evaluate(args, cases, answerer, out, str(settings.model_dir or settings.model))
+    return 0
+
+
+def _knowledge_command(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """The commands on the knowledge itself: ``add``, ``remove``, ``feed`` and ``latest``."""
+    if args.command == "add":
+        return _add(args.source, settings, out)
+    if args.command == "remove":
+        return _remove(args.name, settings, out)
+    if args.command == "feed":
+        return run_feed(args.action, args.target, settings, args.db, out)
+    base = load_knowledge(settings.knowledge_dir, max_bytes=settings.max_file_bytes)
+    return _latest(newest_briefings(base, max(1, args.count)), args.json, out)
+
+
+def _latest(found: Digest, as_json: bool, out: TextIO) -> int:
+    """Print the newest briefings: title, credit, link, and what the newest is about."""
+    if as_json:
+        print(found.model_dump_json(), file=out)
+        return 0
+    if not found.items:
+        print("no briefings", file=out)
+    for number, item in enumerate(found.items, 1):
+        day = day_text(item.published) if item.published else None
+        credit = ", ".join(p for p in (item.publisher, day) if p)
+        print(f"{number}. {item.title}" + (f" \u2014 {credit}" if credit else ""), file=out)
+        if item.sections:
+            print("   sections: " + " \u00b7 ".join(item.sections), file=out)
+        for sentence in item.opening:
+            print(f"   {sentence}", file=out)
+        if item.source:
+            print(f"   {item.source}", file=out)
+    if found.total > len(found.items):
+        print(f"({len(found.items)} of {found.total}; --count N shows more)", file=out)
     return 0
 
 

@@ -694,3 +694,17 @@ def test_run_with_an_impossible_date_fails_at_start_in_one_line(tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert IMPOSSIBLE_LINE in done.stderr.strip().splitlines()[-1]
+
+
+def test_latest_lists_the_newest_briefings_as_text_and_json(capsys):
+    news = FIXTURES / "dated-news" / "knowledge"
+    assert main(["latest", "--knowledge", str(news), "--count", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("1. Kestrel Bay briefing, Tuesday 10 March")
+    assert lines[1].startswith("   sections: ")
+    assert lines[2].startswith("2. Kestrel Bay briefing, Monday 9 March")
+    assert lines[-1] == "(2 of 7; --count N shows more)"
+    assert main(["latest", "--knowledge", str(news), "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [i["published"] for i in found["items"]] == ["2026-03-10", "2026-03-09", "2026-03-06"]
+    assert found["total"] == 7

@@ -323,6 +323,11 @@ def test_a_followed_feed_brings_dated_briefings_without_an_admin(bot_process, kn
         assert "Merrow Valley Daily, 18 Nov 2026" in answer  # dated by the feed
         listed = bot.reply_to(make.message("/feed list", user=ADMIN_ID))
         assert "3 briefings taken" in check_reply(listed, ADMIN_ID)
+        news = check_reply(bot.reply_to(make.message("hi, what's new?", user=USER_ID)), USER_ID)
+        firsts = [line for line in news.splitlines() if line[:2] in ("1.", "2.", "3.")]
+        assert [line.split("</b>")[0][6:] for line in firsts] == [
+            a.title for a in reversed(ARTICLES)
+        ]  # newest first, by the feed's dates
         log = bot.stop()
     assert len(list(knowledge_copy.glob("*.md"))) == 4
     assert log.count("feed " + url) >= 2  # the admin's poll and the bot's own

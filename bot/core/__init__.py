@@ -11,6 +11,9 @@ in order (see ``tests/test_architecture.py``):
                  text -> meaning vector (the sentence model, onnxruntime, no torch)
     question.py  a question read once: terms, names, the kind of answer it wants
     language.py  which language a question is in, when it is plainly not English
+    news_request.py
+                 whether a message asks what is new ("what's new?", "any news today?")
+    digest.py    the newest briefings in brief, for "what's new?", /latest, subscriptions
     small_talk.py
                  what is said to the bot that is no question: "hi", "thanks!", "help"
     search/      BM25 fields built, cached and scored, exactly as rank-bm25 would; sentence
@@ -29,6 +32,7 @@ from bot.core.analysis.encoder import SentenceEncoder
 from bot.core.analysis.terms import term_spans
 from bot.core.answer import Answerer
 from bot.core.catalogue import DEFAULT_MODEL, KNOWN_MODELS, MINILM, MPNET, KnownModel, known_model
+from bot.core.digest import Digest, DigestItem, newest_briefings
 from bot.core.engine import (
     build_answerer,
     build_in_process,
@@ -75,6 +79,7 @@ from bot.core.ingest.pdf import ExtractedPdf, extract_pdf
 from bot.core.ingest.webpage import ExtractedPage, extract_html
 from bot.core.language import NAMES as LANGUAGE_NAMES
 from bot.core.language import LanguageReader
+from bot.core.news_request import asks_whats_new
 from bot.core.options import AnswerOptions, EngineConfig
 from bot.core.question import MAX_QUESTION_CHARS
 from bot.core.results import Answer, Match, counted, day_text
@@ -111,6 +116,8 @@ __all__ = [
     "Answerer",
     "BriefingBotError",
     "Chat",
+    "Digest",
+    "DigestItem",
     "Disagreement",
     "Document",
     "DocumentMeta",
@@ -139,6 +146,7 @@ __all__ = [
     "SourceFormat",
     "VerificationReport",
     "answer_follow_up",
+    "asks_whats_new",
     "build_answerer",
     "build_in_process",
     "counted",
@@ -157,6 +165,7 @@ __all__ = [
     "load_file",
     "load_knowledge",
     "made_questions",
+    "newest_briefings",
     "read_cases",
     "read_documents",
     "read_small_talk",

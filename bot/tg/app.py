@@ -36,6 +36,7 @@ from bot.tg.help import (
     unknown_command,
 )
 from bot.tg.inline import inline_query
+from bot.tg.latest import latest_command
 from bot.tg.links import LINK, add_command, link_message
 from bot.tg.meaning import schedule_meaning, stop_meaning
 from bot.tg.more_button import more_button_pressed
@@ -114,6 +115,7 @@ def add_handlers(app: BotApp) -> None:
     app.add_handler(CommandHandler(["start", "help"], help_command, filters=new))
     app.add_handler(CommandHandler("ask", ask_command, filters=asked))
     app.add_handler(CommandHandler("sources", sources_command, filters=new))
+    app.add_handler(CommandHandler("latest", latest_command, filters=new))
     app.add_handler(CommandHandler("reload", reload_command, filters=new))
     app.add_handler(CommandHandler("unanswered", unanswered_command, filters=new))
     app.add_handler(CommandHandler("stats", stats_command, filters=new))

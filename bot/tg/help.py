@@ -14,11 +14,13 @@ from bot.tg.state import get_state
 PRIVATE_COMMANDS = (
     BotCommand("ask", "Ask about the briefings (or just write the question)"),
     BotCommand("sources", "The briefings I have read"),
+    BotCommand("latest", "The newest briefings"),
     BotCommand("help", "How to ask me"),
 )
 GROUP_COMMANDS = (
     BotCommand("ask", "Ask about the briefings: /ask your question"),
     BotCommand("sources", "The briefings I have read"),
+    BotCommand("latest", "The newest briefings"),
     BotCommand("help", "How to ask me"),
 )
 ADMIN_COMMANDS = (
@@ -48,6 +50,7 @@ def help_text(base: KnowledgeBase, username: str, is_admin: bool) -> str:
         "<b>Groups:</b> /ask your question, or reply /ask to a message. "
         "Reply to my answer to ask a follow-up.",
         f"<b>Any chat:</b> type @{escape(username)} and your question.",
+        "<b>What is new:</b> /latest, or just ask \u201cwhat\u2019s new?\u201d",
         "",
         "When I am not sure, I say \u201cThe closest the briefings come\u201d above the quote; "
         "when the briefings do not say, I offer the sections that come nearest.",

@@ -14,10 +14,18 @@ import time
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
-from bot.core import Answer, Answerer, QuestionError, answer_follow_up, read_small_talk
+from bot.core import (
+    Answer,
+    Answerer,
+    QuestionError,
+    answer_follow_up,
+    asks_whats_new,
+    read_small_talk,
+)
 from bot.tg import question_log
 from bot.tg.examples import examples
 from bot.tg.languages import language_note
+from bot.tg.latest import latest_text
 from bot.tg.render import escape, render_answer, section_label
 from bot.tg.replies import more_button, nearest_buttons, reply_html
 from bot.tg.reply_links import deliver, find_link
@@ -112,7 +120,8 @@ async def answer_question(
     """Rate-limit, answer off the event loop, reply with the quote, log one line.
 
     Small talk ("hi", "thanks!") gets a reply of its own and is not logged as a question; a
-    greeting before a question ("Hi! When is ...?") is set aside and the question asked. An
+    greeting before a question ("Hi! When is ...?") is set aside and the question asked. "What's
+    new?" gets the newest briefings (``bot.tg.latest``), not logged either. An
     ``edited`` question edits the bot's answer to it in place (``reply_links.deliver``), and
     is logged as an edit of the question it replaces.
     """
@@ -139,6 +148,11 @@ async def answer_question(
         await deliver(
             message, context, await other_language_note(message, state, language), earlier=before
         )
+        return
+    if asks_whats_new(question):
+        logger.info("whats new chat=%s", message.chat.type)
+        group = message.chat.type != "private"
+        await deliver(message, context, latest_text(state, group=group), earlier=before)
         return
     started = time.perf_counter()
     try:

@@ -1,0 +1,78 @@
+"""``/latest`` and "what's new?": the newest briefings as a short digest, never the refusal.
+
+The digest is the engine's (``bot.core.digest``): the newest briefings' titles, dates,
+publishers and links, and for the newest its section headings or first sentences. A message
+that asks what is new (``bot.core.asks_whats_new``), in private or by ``/ask``, gets the same
+reply as ``/latest``; it is not logged as a question, since it asks about no subject.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.core import Digest, DigestItem, counted, day_text, newest_briefings
+from bot.tg.render import attribute, escape, fit
+from bot.tg.replies import reply_html
+from bot.tg.state import BotState, get_state
+
+logger = logging.getLogger(__name__)
+
+EMPTY = "I have no briefings loaded yet."
+
+
+def _credit(item: DigestItem) -> str:
+    day = day_text(item.published) if item.published is not None else None
+    return ", ".join(p for p in (item.publisher, day) if p)
+
+
+def render_item(number: int, item: DigestItem) -> str:
+    """One briefing of the digest: its title and credit, what it is about, its link."""
+    credit = _credit(item)
+    line = f"{number}. <b>{fit(item.title, 300)}</b>"
+    if credit:
+        line += f" \u2014 {fit(credit, 200)}"
+    lines = [line]
+    if item.sections:
+        lines.append("Sections: " + fit(" \u00b7 ".join(item.sections), 1000))
+    if item.opening:
+        lines.append(f"<blockquote>{fit(' '.join(item.opening), 1200)}</blockquote>")
+    if item.source:
+        lines.append(f'<a href="{attribute(item.source)}">Read the source</a>')
+    return "\n".join(lines)
+
+
+def render_digest(found: Digest, *, group: bool = False) -> str:
+    """The digest as one message (HTML); how to ask about it, as a group asks."""
+    if not found.items:
+        return escape(EMPTY)
+    shown = len(found.items)
+    head = "The newest briefing" if shown == 1 else "The newest briefings"
+    of = f" ({shown} of {found.total})" if found.total > shown else ""
+    blocks = [f"<b>{head}</b>{escape(of)}:"]
+    blocks += [render_item(n, item) for n, item in enumerate(found.items, 1)]
+    ask = "/ask your question" if group else "your question"
+    more = "; /sources lists them all" if found.total > shown else ""
+    blocks.append(escape(f"Ask me about any of them: {ask}{more}."))
+    return "\n\n".join(blocks)
+
+
+def latest_text(state: BotState, *, group: bool) -> str:
+    """The digest of the knowledge being served now."""
+    return render_digest(newest_briefings(state.answerer.base), group=group)
+
+
+async def latest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Reply to ``/latest`` with the newest briefings."""
+    message = update.effective_message
+    if message is None:
+        return
+    state = get_state(context)
+    logger.info(
+        "latest chat=%s %s",
+        message.chat.type,
+        counted(len(state.answerer.base.documents), "briefing"),
+    )
+    await reply_html(message, latest_text(state, group=message.chat.type != "private"))
