@@ -132,6 +132,8 @@ class FakeTelegram:
         self.pending: list[dict[str, Any]] = []
         self.files: dict[str, bytes] = {}
         self.fault: Fault | None = None
+        # Who administers each group, for getChatMember (everyone else is a member).
+        self.chat_admins: dict[int, set[int]] = {}
         # Seconds between carrying out a call and answering it, the way back of a distant Bot
         # API: a send is already done (recorded) while the bot waits. getUpdates is not slowed.
         self.latency = 0.0
@@ -221,6 +223,7 @@ class FakeTelegram:
             "sendMessage": self._message,
             "editMessageText": self._edit,
             "getFile": self._file_info,
+            "getChatMember": self._member,
         }
         if method in answers:
             try:
@@ -263,6 +266,19 @@ class FakeTelegram:
                 if gone is not None and gone():
                     return None
             return list(self.pending[:limit])
+
+    def _member(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        status = "administrator" if user_id in self.chat_admins.get(chat_id, set()) else "member"
+        user = {"id": user_id, "is_bot": False, "first_name": "Ann"}
+        if status == "administrator":
+            rights = "can_be_edited can_manage_chat can_change_info can_delete_messages"
+            rights += " can_invite_users can_restrict_members can_pin_messages"
+            rights += " can_promote_members can_manage_video_chats is_anonymous"
+            rights += " can_post_stories can_edit_stories can_delete_stories"
+            flags = dict.fromkeys(rights.split(), False)
+            return {"status": status, "user": user, **flags}
+        return {"status": status, "user": user}
 
     def _message(self, params: dict[str, Any]) -> dict[str, Any]:
         text = str(params.get("text", ""))

@@ -29,7 +29,7 @@ async def test_commands_are_registered_for_private_group_and_admin_chats(tg_app,
     assert [s["type"] for s in scopes] == ["all_private_chats", "all_group_chats", "chat"]
     assert scopes[2]["chat_id"] == ADMIN_ID
     names = [[c["command"] for c in call.params["commands"]] for call in calls]
-    assert names[:2] == [["ask", "sources", "latest", "help"]] * 2
+    assert names[:2] == [["ask", "sources", "latest", "subscribe", "help"]] * 2
     assert {"reload", "remove", "feed"} <= set(names[2])
 
 

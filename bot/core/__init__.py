@@ -32,7 +32,7 @@ from bot.core.analysis.encoder import SentenceEncoder
 from bot.core.analysis.terms import term_spans
 from bot.core.answer import Answerer
 from bot.core.catalogue import DEFAULT_MODEL, KNOWN_MODELS, MINILM, MPNET, KnownModel, known_model
-from bot.core.digest import Digest, DigestItem, newest_briefings
+from bot.core.digest import Digest, DigestItem, briefing_item, newest_briefings
 from bot.core.engine import (
     build_answerer,
     build_in_process,
@@ -147,6 +147,7 @@ __all__ = [
     "VerificationReport",
     "answer_follow_up",
     "asks_whats_new",
+    "briefing_item",
     "build_answerer",
     "build_in_process",
     "counted",

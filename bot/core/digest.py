@@ -45,7 +45,7 @@ class Digest(BaseModel):
     total: int = Field(ge=0, description="how many briefings the knowledge holds")
 
 
-def item(document: Document, *, detailed: bool) -> DigestItem:
+def briefing_item(document: Document, *, detailed: bool) -> DigestItem:
     """``document`` as a digest lists it; ``detailed`` adds its headings or first sentences."""
     meta = document.meta
     sections: tuple[str, ...] = ()
@@ -70,5 +70,5 @@ def item(document: Document, *, detailed: bool) -> DigestItem:
 def newest_briefings(base: KnowledgeBase, count: int = DIGEST_COUNT) -> Digest:
     """The ``count`` newest briefings of ``base``, the newest with what it is about."""
     newest = base.newest_first()[:count]
-    items = tuple(item(d, detailed=n == 0) for n, d in enumerate(newest))
+    items = tuple(briefing_item(d, detailed=n == 0) for n, d in enumerate(newest))
     return Digest(items=items, total=len(base.documents))

@@ -13,6 +13,7 @@ durability and how a PostgreSQL store would implement the same Protocol.
     updates.py    updates recorded (per bot) before they are relied on, then marked done
     questions.py  the question log and votes
     feeds.py      the feeds followed and the entries taken from them
+    subscriptions.py  chats subscribed to new briefings, each announcement's deliveries
     grouping.py   unanswered questions merged by meaning
     replies.py    which message of the bot answered which message (edits)
     reports.py    unanswered questions, daily figures, disliked answers, export
@@ -28,6 +29,7 @@ from bot.store.models import (
     ChatType,
     Citation,
     DayStats,
+    Delivery,
     Feed,
     FeedbackItem,
     LoggedQuestion,
@@ -48,6 +50,7 @@ __all__ = [
     "Citation",
     "Clock",
     "DayStats",
+    "Delivery",
     "Feed",
     "FeedbackItem",
     "LoggedQuestion",

@@ -26,6 +26,7 @@ from typing import Protocol
 
 from bot.store.models import (
     DayStats,
+    Delivery,
     Feed,
     FeedbackItem,
     LoggedQuestion,
@@ -132,6 +133,38 @@ class StateStore(Protocol):
 
     def take_entries(self, feed_id: int, entries: Sequence[tuple[str, str | None]]) -> None:
         """Record entries as taken: (entry id, its knowledge file or None). Raises on failure."""
+        ...
+
+    def subscribe(self, chat_id: int, chat_type: str, *, bot_id: int) -> bool:
+        """Subscribe a chat to ``bot_id``'s announcements; whether it is new. Raises on failure."""
+        ...
+
+    def unsubscribe(self, chat_id: int, *, bot_id: int) -> bool:
+        """Unsubscribe a chat; whether it was subscribed. Raises on failure."""
+        ...
+
+    def subscribers(self, *, bot_id: int) -> list[int]:
+        """The chats subscribed to ``bot_id``, in the order they subscribed."""
+        ...
+
+    def plan_broadcast(self, text: str, markup: str | None, *, bot_id: int) -> int:
+        """One waiting delivery of ``text`` to each subscriber, at once; how many."""
+        ...
+
+    def next_delivery(self, *, bot_id: int) -> Delivery | None:
+        """The oldest waiting delivery of ``bot_id``'s announcements."""
+        ...
+
+    def mark_delivery(self, delivery: Delivery, state: str) -> None:
+        """Move a delivery to ``state`` (``sending`` before the send), durably."""
+        ...
+
+    def settle_deliveries(self, *, bot_id: int) -> int:
+        """At a start: deliveries left mid-send become ``unsure``, never sent again; how many."""
+        ...
+
+    def delivery_counts(self, *, bot_id: int) -> dict[str, int]:
+        """``bot_id``'s deliveries by state."""
         ...
 
     def prune(self, now: datetime, question_days: int) -> Pruned:

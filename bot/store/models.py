@@ -153,3 +153,15 @@ class Feed(BaseModel):
     error: str | None = Field(default=None, description="the last poll's error, one line")
     error_at: datetime | None = None
     taken: int = Field(default=0, ge=0, description="entries made into briefings so far")
+
+
+class Delivery(BaseModel):
+    """One subscriber's copy of an announcement, waiting to be sent."""
+
+    model_config = ConfigDict(frozen=True)
+
+    broadcast_id: int
+    chat_id: int
+    text: str = Field(description="the announcement, as Telegram HTML")
+    markup: str | None = Field(default=None, description="its buttons, as Telegram's JSON")
+    tries: int = Field(default=0, ge=0, description="sends that failed and were tried again")

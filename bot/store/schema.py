@@ -185,12 +185,53 @@ def _follow_feeds_v5(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+_SUBSCRIPTIONS_V6 = (
+    """CREATE TABLE subscriptions (
+        bot_id INTEGER NOT NULL,
+        chat_id INTEGER NOT NULL,
+        chat_type TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (bot_id, chat_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE broadcasts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        bot_id INTEGER NOT NULL,
+        made_at TEXT NOT NULL,
+        text TEXT NOT NULL,
+        markup TEXT
+    )""",
+    """CREATE TABLE deliveries (
+        broadcast_id INTEGER NOT NULL,
+        chat_id INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        tries INTEGER NOT NULL DEFAULT 0,
+        changed_at TEXT NOT NULL,
+        PRIMARY KEY (broadcast_id, chat_id)
+    )""",
+    "CREATE INDEX deliveries_waiting ON deliveries (state) WHERE state IN ('waiting', 'sending')",
+)
+
+
+def _subscribe_v6(db: sqlite3.Connection) -> None:
+    """Version 6: chats subscribed to new briefings, and each announcement's deliveries.
+
+    A subscription is a chat's own request to be written to, so its id is kept as it is (it is
+    needed to send), per bot, until the chat unsubscribes or blocks the bot. An announcement
+    is planned in one transaction with a delivery for every subscriber at that moment, and each
+    delivery goes waiting -> sending -> sent, each step written before the next: a crash
+    mid-broadcast leaves the waiting ones for the restart, and never sends one twice.
+    """
+    for statement in _SUBSCRIPTIONS_V6:
+        db.execute(statement)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_v1,
     _count_replays_v2,
     _key_updates_by_bot_v3,
     _link_replies_v4,
     _follow_feeds_v5,
+    _subscribe_v6,
 )
 
 

@@ -34,10 +34,12 @@ import bot.store.feeds as feed_log
 import bot.store.questions as question_log
 import bot.store.replies as reply_log
 import bot.store.reports as reports
+import bot.store.subscriptions as subscription_log
 import bot.store.updates as update_log
 from bot.store.errors import StoreError, StoreWriteError
 from bot.store.models import (
     DayStats,
+    Delivery,
     Feed,
     FeedbackItem,
     LoggedQuestion,
@@ -207,6 +209,53 @@ class SqliteStore:
         self._durable(
             lambda db: feed_log.take(db, feed_id, entries, self._now()), "entries not recorded"
         )
+
+    # --- subscriptions and announcements -------------------------------------------------
+    def subscribe(self, chat_id: int, chat_type: str, *, bot_id: int) -> bool:
+        """Subscribe a chat; whether it is new (``StoreWriteError`` on failure)."""
+        return self._durable(
+            lambda db: subscription_log.subscribe(db, bot_id, chat_id, chat_type, self._now()),
+            "not subscribed",
+        )
+
+    def unsubscribe(self, chat_id: int, *, bot_id: int) -> bool:
+        """Unsubscribe a chat; whether it was subscribed (``StoreWriteError`` on failure)."""
+        return self._durable(
+            lambda db: subscription_log.unsubscribe(db, bot_id, chat_id), "not unsubscribed"
+        )
+
+    def subscribers(self, *, bot_id: int) -> list[int]:
+        """The chats subscribed to ``bot_id``."""
+        return self._read(lambda db: subscription_log.subscribers(db, bot_id))
+
+    def plan_broadcast(self, text: str, markup: str | None, *, bot_id: int) -> int:
+        """One waiting delivery to each subscriber, in one durable transaction; how many."""
+        return self._durable(
+            lambda db: subscription_log.plan(db, bot_id, text, markup, self._now()),
+            "announcement not planned",
+        )
+
+    def next_delivery(self, *, bot_id: int) -> Delivery | None:
+        """The oldest waiting delivery."""
+        return self._read(lambda db: subscription_log.next_waiting(db, bot_id))
+
+    def mark_delivery(self, delivery: Delivery, state: str) -> None:
+        """Move a delivery on, fsynced: ``sending`` must be on disk before the send."""
+        self._durable(
+            lambda db: subscription_log.mark(db, delivery, state, self._now()),
+            "delivery not recorded",
+        )
+
+    def settle_deliveries(self, *, bot_id: int) -> int:
+        """Deliveries a crash left mid-send become ``unsure``; how many."""
+        return self._durable(
+            lambda db: subscription_log.settle_unsure(db, bot_id, self._now()),
+            "deliveries not settled",
+        )
+
+    def delivery_counts(self, *, bot_id: int) -> dict[str, int]:
+        """Deliveries by state."""
+        return self._read(lambda db: subscription_log.counts(db, bot_id))
 
     # --- reports and retention -----------------------------------------------------------
     def unanswered(self, since: datetime, limit: int = 20) -> list[UnansweredGroup]:

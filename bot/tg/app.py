@@ -23,6 +23,12 @@ from bot.config import Settings, SettingsError
 from bot.core import Answerer, SentenceEncoder
 from bot.store import StateStore
 from bot.tg.admin import document_upload, reload_command
+from bot.tg.announcements import (
+    start_announcing,
+    stop_announcing,
+    subscribe_command,
+    unsubscribe_command,
+)
 from bot.tg.durable import FINISHED_GROUP, RecordingQueue, finished, replay_unfinished
 from bot.tg.error_handler import on_error
 from bot.tg.feed_commands import feed_command
@@ -116,6 +122,8 @@ def add_handlers(app: BotApp) -> None:
     app.add_handler(CommandHandler("ask", ask_command, filters=asked))
     app.add_handler(CommandHandler("sources", sources_command, filters=new))
     app.add_handler(CommandHandler("latest", latest_command, filters=new))
+    app.add_handler(CommandHandler("subscribe", subscribe_command, filters=new))
+    app.add_handler(CommandHandler("unsubscribe", unsubscribe_command, filters=new))
     app.add_handler(CommandHandler("reload", reload_command, filters=new))
     app.add_handler(CommandHandler("unanswered", unanswered_command, filters=new))
     app.add_handler(CommandHandler("stats", stats_command, filters=new))
@@ -159,12 +167,14 @@ async def start_up(app: BotApp) -> None:
     schedule_meaning(state)
     schedule_pruning(state)
     schedule_feeds(state)
+    start_announcing(state, app.bot)
 
 
 async def shut_down(app: BotApp) -> None:
     """After the last update is handled: stop embedding sentence vectors, pruning, polling."""
     state = _state(app)
     await stop_feeds(state)
+    await stop_announcing(state)
     await stop_meaning(state)
     await stop_pruning(state)
 

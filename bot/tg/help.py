@@ -15,12 +15,14 @@ PRIVATE_COMMANDS = (
     BotCommand("ask", "Ask about the briefings (or just write the question)"),
     BotCommand("sources", "The briefings I have read"),
     BotCommand("latest", "The newest briefings"),
+    BotCommand("subscribe", "A message when new briefings arrive (/unsubscribe stops it)"),
     BotCommand("help", "How to ask me"),
 )
 GROUP_COMMANDS = (
     BotCommand("ask", "Ask about the briefings: /ask your question"),
     BotCommand("sources", "The briefings I have read"),
     BotCommand("latest", "The newest briefings"),
+    BotCommand("subscribe", "A message when new briefings arrive (/unsubscribe stops it)"),
     BotCommand("help", "How to ask me"),
 )
 ADMIN_COMMANDS = (
@@ -76,6 +78,13 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     if context.args and context.args[0] == "sources":
         await sources_command(update, context)
+        return
+    if context.args and context.args[0] == "ask":  # an announcement's "Ask about it"
+        questions = await examples(get_state(context))
+        lines = [escape("Ask me anything about the briefings: just write your question.")]
+        if questions:
+            lines += ["", *example_lines(questions, group=False)]
+        await reply_html(message, "\n".join(lines))
         return
     await reply_html(message, await help_page(message, context))
 

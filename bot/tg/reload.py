@@ -34,6 +34,7 @@ from bot.core import (
 from bot.feeds import Poll, Ready, failed_to_load, record, undo, write_ready
 from bot.removing import Removed, empty_trash, restore, to_trash
 from bot.store import utc_now
+from bot.tg.announcements import announce
 from bot.tg.meaning import ANSWERING, Answering, answering, schedule_meaning
 from bot.tg.state import BotState
 
@@ -98,6 +99,7 @@ async def _rebuild(state: BotState) -> ReloadReport:
     state.answerer = new
     settle()
     schedule_meaning(state)
+    await announce(state, [d for d in new.base.documents if d.path in report.added])
     # Removals past their week in the trash go now, as a reload is when admins look.
     await asyncio.to_thread(empty_trash, state.settings.knowledge_dir, utc_now())
     return report

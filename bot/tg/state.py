@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from telegram import Bot
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
@@ -161,6 +162,15 @@ class UserThrottle:
 
 
 @dataclass
+class Announcer:
+    """The task that sends planned announcements (``bot.tg.announcements``), and its wake-up."""
+
+    bot: Bot
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    task: asyncio.Task[None] | None = None
+
+
+@dataclass
 class BotState:
     """Everything handlers share; see the module docstring for why it is shaped so."""
 
@@ -188,6 +198,8 @@ class BotState:
     meaning_task: asyncio.Task[None] | None = field(default=None, repr=False)
     pruning_task: asyncio.Task[None] | None = field(default=None, repr=False)
     feeds_task: asyncio.Task[None] | None = field(default=None, repr=False)  # bot.tg.feed_poller
+    # What sends announcements of new briefings (``bot.tg.announcements``), once started.
+    announcer: Announcer | None = field(default=None, repr=False)
     embedding: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def __post_init__(self) -> None:

@@ -1,0 +1,63 @@
+"""Subscriptions and announcements: each subscriber's delivery once, across a crash."""
+
+from __future__ import annotations
+
+from bot.store import open_store
+
+BOT, OTHER_BOT = 777000111, 888000222
+
+
+def test_a_chat_subscribes_once_per_bot_and_unsubscribes(store):
+    assert store.subscribe(1001, "private", bot_id=BOT)
+    assert not store.subscribe(1001, "private", bot_id=BOT)
+    assert store.subscribe(-100555, "supergroup", bot_id=BOT)
+    assert store.subscribe(1001, "private", bot_id=OTHER_BOT)
+    assert set(store.subscribers(bot_id=BOT)) == {1001, -100555}
+    assert store.unsubscribe(1001, bot_id=BOT)
+    assert not store.unsubscribe(1001, bot_id=BOT)
+    assert store.subscribers(bot_id=BOT) == [-100555]
+    assert store.subscribers(bot_id=OTHER_BOT) == [1001]
+
+
+def test_an_announcement_goes_to_those_subscribed_when_it_was_made(store):
+    for chat in (1, 2, 3):
+        store.subscribe(chat, "private", bot_id=BOT)
+    assert store.plan_broadcast("<b>New</b>", None, bot_id=BOT) == 3
+    store.subscribe(4, "private", bot_id=BOT)  # too late for this one
+    sent = []
+    while (delivery := store.next_delivery(bot_id=BOT)) is not None:
+        store.mark_delivery(delivery, "sending")
+        sent.append(delivery.chat_id)
+        store.mark_delivery(delivery, "sent")
+    assert sent == [1, 2, 3]
+    assert store.delivery_counts(bot_id=BOT) == {"sent": 3}
+    assert store.next_delivery(bot_id=OTHER_BOT) is None
+
+
+def test_a_failed_send_waits_again_until_it_fails_for_good(store):
+    store.subscribe(1, "private", bot_id=BOT)
+    store.plan_broadcast("x", '{"inline_keyboard": []}', bot_id=BOT)
+    for _ in range(5):
+        delivery = store.next_delivery(bot_id=BOT)
+        assert delivery.markup == '{"inline_keyboard": []}'
+        store.mark_delivery(delivery, "waiting")  # tried, to be tried again
+    assert store.next_delivery(bot_id=BOT) is None
+    assert store.delivery_counts(bot_id=BOT) == {"failed": 1}
+
+
+def test_after_a_crash_mid_send_that_one_is_never_sent_again_and_the_rest_are(tmp_path):
+    path = tmp_path / "state.db"
+    with open_store(path) as store:
+        for chat in (1, 2, 3):
+            store.subscribe(chat, "private", bot_id=BOT)
+        store.plan_broadcast("news", None, bot_id=BOT)
+        first = store.next_delivery(bot_id=BOT)
+        store.mark_delivery(first, "sending")
+        store.mark_delivery(first, "sent")
+        second = store.next_delivery(bot_id=BOT)
+        store.mark_delivery(second, "sending")  # and the process dies here
+    with open_store(path) as store:
+        assert store.settle_deliveries(bot_id=BOT) == 1
+        rest = store.next_delivery(bot_id=BOT)
+        assert rest.chat_id == 3
+        assert store.delivery_counts(bot_id=BOT) == {"sent": 1, "unsure": 1, "waiting": 1}
