@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from bot.model_install import default_model_dir, is_installed
+from bot.store import open_store
 from testkit.bot_process import REPO, sends_replying_to
 from testkit.fake_bot_api import (
     BOT_USER,
@@ -331,6 +332,58 @@ def test_a_followed_feed_brings_dated_briefings_without_an_admin(bot_process, kn
         log = bot.stop()
     assert len(list(knowledge_copy.glob("*.md"))) == 4
     assert log.count("feed " + url) >= 2  # the admin's poll and the bot's own
+
+
+def _announced(fake: FakeTelegram) -> list[int]:
+    """The chats sent an announcement so far (a chat twice is listed twice)."""
+    return [
+        int(c.params["chat_id"])
+        for c in fake.sent()
+        if c.params.get("text", "").startswith("\U0001f195")
+    ]
+
+
+def test_each_subscriber_gets_one_announcement_even_across_a_crash(bot_process):
+    fake = FakeTelegram()
+    readers = list(range(3001, 3041))
+    make = UpdateMaker()
+    with LocalSite() as site:
+        url = serve(site)
+        env = {"ALLOW_PRIVATE_LINKS": "true", "FEED_POLL_MINUTES": "0"}
+        bot = bot_process(fake, name="first", **env)
+        for reader in readers:
+            assert "Subscribed" in check_reply(
+                bot.reply_to(make.message("/subscribe", user=reader)), reader
+            )
+        fake.latency = 0.1  # a distant Bot API: the broadcast takes seconds
+        bot.fake.push(make.message(f"/feed add {url}", user=ADMIN_ID))
+        deadline = time.monotonic() + 60
+        while len(_announced(fake)) < 10:
+            assert time.monotonic() < deadline, "the announcements never began"
+            time.sleep(0.02)
+        bot.kill()  # mid-broadcast
+        cut_off = len(_announced(fake))
+        assert cut_off < len(readers)
+        fake.latency = 0.0
+        restarted = bot_process(fake, name="restarted", **env)
+        deadline = time.monotonic() + 60
+        while len(set(_announced(fake))) < len(readers):
+            assert time.monotonic() < deadline, f"only {len(set(_announced(fake)))} announced"
+            time.sleep(0.05)
+        time.sleep(0.5)  # nothing more comes
+        log = restarted.stop()
+    sent = _announced(fake)
+    assert sorted(sent) == readers  # everyone once: none skipped, none repeated
+    (text,) = {
+        c.params["text"] for c in fake.sent() if c.params.get("text", "").startswith("\U0001f195")
+    }
+    assert text.startswith("\U0001f195 <b>3 new briefings</b>")  # one announcement for the three
+    assert "Merrow Valley Daily, 18 Nov 2026" in text
+    with open_store(Path(re.search(r"state store (\S+)", log)[1])) as store:
+        counts = store.delivery_counts(bot_id=BOT_USER["id"])
+    # the one cut off mid-send, if any, is "unsure": it had reached the fake Bot API
+    assert counts.get("sent", 0) + counts.get("unsure", 0) == len(readers)
+    assert counts.get("unsure", 0) <= 1
 
 
 def test_webhook_mode_checks_the_secret(bot_process, knowledge_copy):
