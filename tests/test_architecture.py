@@ -22,6 +22,7 @@ STAGES = {
     "ingest": 3,
     "analysis": 4,
     "digest": 4,
+    "scope": 4,
     "question": 5,
     "small_talk": 5,
     "search": 5,

@@ -329,6 +329,13 @@ def test_a_followed_feed_brings_dated_briefings_without_an_admin(bot_process, kn
         assert [line.split("</b>")[0][6:] for line in firsts] == [
             a.title for a in reversed(ARTICLES)
         ]  # newest first, by the feed's dates
+        day = check_reply(
+            bot.reply_to(make.message("what did it say on 17 November?", user=USER_ID)), USER_ID
+        )
+        assert day.startswith("<b>The briefing of 17 Nov 2026</b>:\n\n1. <b>Ferry crews strike")
+        asked = "in the ferry briefing, how many union members joined?"
+        scoped = check_reply(bot.reply_to(make.message(asked, user=USER_ID)), USER_ID)
+        assert "140 of its <b>members</b>" in scoped
         log = bot.stop()
     assert len(list(knowledge_copy.glob("*.md"))) == 4
     assert log.count("feed " + url) >= 2  # the admin's poll and the bot's own

@@ -48,7 +48,7 @@ async def test_latest_lists_the_newest_briefings_newest_first(news_app, fake_tel
     assert text.endswith("Ask me about any of them: your question; /sources lists them all.")
 
 
-@pytest.mark.parametrize("asked", ["what's new?", "Hi! Any news today?", "catch me up"])
+@pytest.mark.parametrize("asked", ["what's new?", "Hi! Any news?", "catch me up"])
 async def test_asking_what_is_new_gets_the_digest_and_is_not_logged(
     news_app, fake_telegram, updates, asked, caplog
 ):
@@ -75,3 +75,37 @@ async def test_one_briefing_is_the_newest_briefing(tg_app, fake_telegram, update
     assert text.startswith("<b>The newest briefing</b>:\n\n1. <b>After Military Defeat")
     assert "Sections: " in text
     assert "/sources lists them all" not in text
+
+
+async def test_a_day_named_lists_its_briefing_or_the_nearest_days(
+    news_app, fake_telegram, updates
+):
+    await feed(news_app, updates.message("what did it say on 9 March?", user=USER_ID))
+    text = last_text(fake_telegram)
+    assert text.startswith(
+        "<b>The briefing of 9 Mar 2026</b>:\n\n1. <b>Kestrel Bay briefing, Monday"
+    )
+    await feed(news_app, updates.message("what was new on 7 March?", user=USER_ID))
+    assert last_text(fake_telegram) == (
+        "I have no briefing of 7 Mar 2026. The nearest: 9 Mar 2026, 6 Mar 2026, 5 Mar 2026."
+    )
+
+
+async def test_a_question_narrowed_to_a_day_or_a_briefing_is_answered_from_it(
+    news_app, fake_telegram, updates
+):
+    asked = "what did the 5 March briefing say about the bus strike?"
+    await feed(news_app, updates.message(asked, user=USER_ID))
+    text = last_text(fake_telegram)
+    assert "agreed on Thursday to end the <b>strike</b>" in text
+    assert "5 Mar 2026" in text
+    asked = "in the Monday 2 March briefing, who leads the drivers' union?"
+    await feed(news_app, updates.message(asked, user=USER_ID))
+    assert "Ana Voss" in last_text(fake_telegram)
+    await feed(
+        news_app, updates.message("in the Syunik briefing, how many lost power?", user=USER_ID)
+    )
+    assert (
+        last_text(fake_telegram)
+        == "I have no briefing called \u201cSyunik\u201d. /sources lists them."
+    )

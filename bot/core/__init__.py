@@ -14,6 +14,7 @@ in order (see ``tests/test_architecture.py``):
     news_request.py
                  whether a message asks what is new ("what's new?", "any news today?")
     digest.py    the newest briefings in brief, for "what's new?", /latest, subscriptions
+    scope.py     a day or a briefing a message narrows itself to ("what did it say on 17 Nov?")
     small_talk.py
                  what is said to the bot that is no question: "hi", "thanks!", "help"
     search/      BM25 fields built, cached and scored, exactly as rank-bm25 would; sentence
@@ -83,6 +84,7 @@ from bot.core.news_request import asks_whats_new
 from bot.core.options import AnswerOptions, EngineConfig
 from bot.core.question import MAX_QUESTION_CHARS
 from bot.core.results import Answer, Match, counted, day_text
+from bot.core.scope import Scope, dated, named, read_scope, resolve_day
 from bot.core.search.vectors import every_tenth
 from bot.core.small_talk import Chat, SmallTalk, read_small_talk
 from bot.core.verification import (
@@ -141,6 +143,7 @@ __all__ = [
     "QuestionError",
     "ReferenceIndex",
     "Reliability",
+    "Scope",
     "SentenceEncoder",
     "SmallTalk",
     "SourceFormat",
@@ -151,6 +154,7 @@ __all__ = [
     "build_answerer",
     "build_in_process",
     "counted",
+    "dated",
     "day_text",
     "embed_in_process",
     "evaluate",
@@ -166,11 +170,14 @@ __all__ = [
     "load_file",
     "load_knowledge",
     "made_questions",
+    "named",
     "newest_briefings",
     "read_cases",
     "read_documents",
+    "read_scope",
     "read_small_talk",
     "reliability",
+    "resolve_day",
     "same_first",
     "same_up_to_ties",
     "served_answerer",

@@ -78,6 +78,9 @@ class Alignment:
         return self.floor if self.floor >= 1.0 else self()
 
 
+WITHIN_KEPT = 16
+
+
 class Answerer:
     """Answers questions from one loaded knowledge base; immutable, so safe to swap whole."""
 
@@ -94,6 +97,7 @@ class Answerer:
         self.meaning = self._fitting(meaning)
         # Recency orders documents of different dates: fewer than two dates, nothing to order.
         self._dated = len({d.meta.published for d in base.documents} - {None}) > 1
+        self._within: dict[frozenset[str], Answerer] = {}  # ``within``'s, latest last
 
     def _fitting(self, meaning: Meaning | None) -> Meaning | None:
         """``meaning``, if it has a vector for every sentence of this index."""
@@ -110,6 +114,7 @@ class Answerer:
         """The same knowledge and index, answering with ``meaning`` (or by words alone)."""
         answerer = copy.copy(self)  # shares the index: building it again would cost seconds
         answerer.meaning = self._fitting(meaning)
+        answerer._within = {}  # those were made with the old meaning
         return answerer
 
     def read(self, question: str) -> Question:
@@ -323,6 +328,27 @@ class Answerer:
         """The sentences of the paragraph around a matched sentence, for "show more"."""
         entry = self.index.entries.find(match.file, match.position)
         return entry.paragraph.sentences if entry is not None else (match.text,)
+
+    def within(self, paths: frozenset[str]) -> Answerer:
+        """An answerer over only the documents at ``paths``: a day's briefings, or one named.
+
+        Its index is built for them alone (a day's briefings: milliseconds), their vectors
+        taken from this one's; the last ``WITHIN_KEPT`` are kept, as readers ask a day again.
+        """
+        kept = self._within.get(paths)
+        if kept is not None:
+            return kept
+        documents = self.base.documents
+        meaning = self.meaning
+        if meaning is not None:
+            others = np.array([d.path not in paths for d in documents], dtype=bool)
+            meaning = meaning.without(np.repeat(others, [d.sentence_count for d in documents]))
+        base = KnowledgeBase(self.base.directory, tuple(d for d in documents if d.path in paths))
+        answerer = Answerer(base, self.options, meaning=meaning)
+        while len(self._within) >= WITHIN_KEPT:
+            self._within.pop(next(iter(self._within)))
+        self._within[paths] = answerer
+        return answerer
 
     def without(self, path: str) -> Answerer:
         """An answerer over the same knowledge less one file (for held-out evaluation)."""

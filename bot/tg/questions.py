@@ -20,12 +20,14 @@ from bot.core import (
     QuestionError,
     answer_follow_up,
     asks_whats_new,
+    read_scope,
     read_small_talk,
 )
+from bot.store import utc_now
 from bot.tg import question_log
 from bot.tg.examples import examples
 from bot.tg.languages import language_note
-from bot.tg.latest import latest_text
+from bot.tg.latest import latest_text, scoped_documents, scoped_text
 from bot.tg.render import escape, render_answer, section_label
 from bot.tg.replies import more_button, nearest_buttons, reply_html
 from bot.tg.reply_links import deliver, find_link
@@ -149,9 +151,15 @@ async def answer_question(
             message, context, await other_language_note(message, state, language), earlier=before
         )
         return
-    if asks_whats_new(question):
+    group = message.chat.type != "private"
+    scope = read_scope(question, utc_now().date())
+    listed = scoped_text(state, scope, utc_now().date(), group=group) if scope else None
+    if listed is not None:
+        logger.info("scoped listing chat=%s", message.chat.type)
+        await deliver(message, context, listed, earlier=before)
+        return
+    if scope is None and asks_whats_new(question):
         logger.info("whats new chat=%s", message.chat.type)
-        group = message.chat.type != "private"
         await deliver(message, context, latest_text(state, group=group), earlier=before)
         return
     started = time.perf_counter()
@@ -196,6 +204,13 @@ async def ask(answerer: Answerer, question: str, earlier: Exchange | None = None
     when a reload swaps them. After ``earlier`` (the answer before), a question such as "and
     Lachin?" is read with it as context (``bot.core.follow_up``); a complete one is asked alone.
     """
+    scope = read_scope(question, utc_now().date())
+    if scope is not None and scope.question:
+        documents, _ = scoped_documents(answerer.base, scope, utc_now().date())
+        if documents:  # asked of that day's briefings, or the one named, alone
+            within = await asyncio.to_thread(answerer.within, frozenset(d.path for d in documents))
+            answer = await asyncio.to_thread(within.ask, scope.question)
+            return answer.model_copy(update={"question": question})
     if earlier is None:
         return await asyncio.to_thread(answerer.ask, question)
     return await asyncio.to_thread(
