@@ -43,3 +43,11 @@ def test_anything_less_certain_only_shows_the_briefing_s_date(sentence, shown):
 def test_no_relative_day_or_no_date_no_reading():
     assert day_reading("The deal was signed on November 10.", TUESDAY) is None
     assert day_reading("Talks resumed on Thursday.", None) is None
+
+
+def test_a_day_of_what_was_offered_or_agreed_to_do_is_not_dated():
+    published = dt.date(2026, 11, 17)  # a Tuesday
+    offer = "The ferry company offered to meet the union on Wednesday morning."
+    assert day_reading(offer, published) == "Wednesday, in a briefing of 17 Nov 2026"
+    walked = "Crews walked out on Tuesday in a dispute over night rosters."
+    assert day_reading(walked, published).startswith("Tuesday: 17 Nov 2026")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.core import asks_whats_new
+from bot.core import asks_whats_new, news_about
 from tests.conftest import FIXTURES
 
 REQUESTS = [json.loads(line) for line in (FIXTURES / "whats_new.jsonl").read_text().splitlines()]
@@ -72,3 +72,28 @@ def test_no_question_of_the_question_sets_is_taken_for_a_request():
 )
 def test_not_requests(text):
     assert not asks_whats_new(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("whats the news on the ferry", "the ferry"),
+        ("what's the latest on the bus strike?", "the bus strike"),
+        ("any updates about the strike in Lyon?", "the strike in Lyon"),
+        ("latest on Lachin?", "Lachin"),
+        ("what's new in the briefings?", None),  # a request: the newest briefings
+        ("what is the latest figure for refugees?", None),  # a question of its own
+        ("when is Kalbajar handed over?", None),
+    ],
+)
+def test_the_latest_about_a_subject_is_asked_by_the_subject(text, subject):
+    assert news_about(text) == subject
+
+
+def test_no_question_of_the_sets_is_read_as_news_about_a_subject():
+    asked = [
+        json.loads(line)["q"]
+        for name in OWN_SETS
+        for line in (FIXTURES / name).read_text("utf-8").splitlines()
+    ]
+    assert [q for q in asked if news_about(q)] == []

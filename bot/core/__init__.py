@@ -80,7 +80,7 @@ from bot.core.ingest.pdf import ExtractedPdf, extract_pdf
 from bot.core.ingest.webpage import ExtractedPage, extract_html
 from bot.core.language import NAMES as LANGUAGE_NAMES
 from bot.core.language import LanguageReader
-from bot.core.news_request import asks_whats_new
+from bot.core.news_request import asks_whats_new, news_about
 from bot.core.options import AnswerOptions, EngineConfig
 from bot.core.question import MAX_QUESTION_CHARS
 from bot.core.results import Answer, Match, counted, day_text
@@ -172,6 +172,7 @@ __all__ = [
     "made_questions",
     "named",
     "newest_briefings",
+    "news_about",
     "read_cases",
     "read_documents",
     "read_scope",

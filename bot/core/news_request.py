@@ -142,3 +142,26 @@ def asks_whats_new(text: str) -> bool:
     if timed:
         asking |= {w for w in words if w in _WITH_TIME}
     return bool(asking)
+
+
+_ABOUT = re.compile(
+    r"^\s*(?:hi|hey|hello|so|ok|okay)?[,!.\s]*"
+    r"(?:whats|what(?:'s|\s+is|\s+are)?|any|anything|got\s+any|give\s+me|tell\s+me)?\s*"
+    r"(?:the\s+)?(?:latest|news|new|updates?|headlines?|developments)\s*"
+    r"(?:news\s+)?(?:on|about|with|regarding|concerning|from|in)\s+(?P<subject>.+?)[\s?!.]*$",
+    re.IGNORECASE,
+)
+
+
+def news_about(text: str) -> str | None:
+    """The subject of "what's the news on the ferry?", "any updates about the strike?", else None.
+
+    Such a message asks for the latest about its subject, which the engine finds by the subject
+    alone (preferring the newest briefing that speaks of it): "news" and "latest" are in no
+    sentence, and searched for they only cost the answer.
+    """
+    found = _ABOUT.match(text.replace("\u2019", "'"))
+    if found is None or asks_whats_new(text):  # "what's new in the briefings?" names none
+        return None
+    subject = found["subject"].strip()
+    return subject if re.search(r"[^\W\d_]", subject) and len(subject.split()) <= 8 else None

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from bot.core.ingest.documents import Document, KnowledgeBase
 from bot.core.lexicon import MONTH_ABBREVIATIONS, MONTHS
+from bot.core.news_request import asks_whats_new
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTH = "|".join(sorted([*MONTHS, *MONTH_ABBREVIATIONS], key=len, reverse=True))
@@ -129,8 +130,8 @@ def _leftover(text: str, span: tuple[int, int]) -> str:
     rest = re.sub(r"\s+", " ", rest)
     rest = re.sub(r"\b(?:on|of|from|for)\s*([,?.!]|$)", r"\1", rest).strip(" ,;:")
     rest = re.sub(r"\s+\?", "?", rest)
-    if _FILLER.match(rest.rstrip("?!. ")) or not re.search(r"\w", rest):
-        return ""
+    if _FILLER.match(rest.rstrip("?!. ")) or not re.search(r"\w", rest) or asks_whats_new(rest):
+        return ""  # nothing asked beyond the day's news: "news from yesterday please"
     return rest
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import logging
 from collections.abc import Sequence
@@ -62,7 +63,8 @@ async def announce(state: BotState, documents: Sequence[Document]) -> None:
     announcer, store = state.announcer, state.store
     if announcer is None or store is None or not documents:
         return
-    text, markup = announcement(documents, announcer.bot.username)
+    newest = sorted(documents, key=lambda d: d.meta.published or dt.date.min, reverse=True)
+    text, markup = announcement(newest, announcer.bot.username)
     try:
         planned = await asyncio.to_thread(
             store.plan_broadcast, text, markup, bot_id=announcer.bot.id

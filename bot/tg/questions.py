@@ -20,6 +20,7 @@ from bot.core import (
     QuestionError,
     answer_follow_up,
     asks_whats_new,
+    news_about,
     read_scope,
     read_small_talk,
 )
@@ -211,6 +212,10 @@ async def ask(answerer: Answerer, question: str, earlier: Exchange | None = None
             within = await asyncio.to_thread(answerer.within, frozenset(d.path for d in documents))
             answer = await asyncio.to_thread(within.ask, scope.question)
             return answer.model_copy(update={"question": question})
+    subject = news_about(question)
+    if subject is not None:  # "what's the news on the ferry?": the latest about the ferry
+        answer = await asyncio.to_thread(answerer.ask, subject)
+        return answer.model_copy(update={"question": question})
     if earlier is None:
         return await asyncio.to_thread(answerer.ask, question)
     return await asyncio.to_thread(

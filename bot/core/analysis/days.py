@@ -46,6 +46,9 @@ _PAST = re.compile(
 # "be held", "is expected": a participle after these is not a past tense.
 _PASSIVE_BEFORE = re.compile(r"\b(?:be|been|being|is|are|am)\s+$", re.IGNORECASE)
 _NEAR_OFFSET = {"yesterday": -1, "today": 0, "tomorrow": 1}
+# "offered to meet the union on Wednesday": the day is the meeting's, which the past tense of
+# the offer does not date (it may be the coming Wednesday or the one gone).
+_TO_DO = re.compile(r"\b(?:[a-z]+ed|began|chose|sought|vowed)\s+to\s+[a-z]+\b", re.IGNORECASE)
 
 
 def _tense(sentence: str) -> str | None:
@@ -86,7 +89,9 @@ def day_reading(sentence: str, published: dt.date | None) -> str | None:
     if written.lower() in _NEAR_OFFSET:
         day = published + dt.timedelta(days=_NEAR_OFFSET[written.lower()])
     else:
-        tense = {"last": "past", "next": "future"}.get(which) or _tense(sentence)
+        tense = {"last": "past", "next": "future"}.get(which)
+        if tense is None and not _TO_DO.search(sentence[: first.start()]):
+            tense = _tense(sentence)
         if tense is None:
             return f"{written.capitalize()}, in a briefing of {of}"
         day = _weekday(written, published, tense)
