@@ -27,6 +27,7 @@ from testkit.fake_bot_api import (
     FakeTelegram,
     RecordingRequest,
 )
+from testkit.telegram_html import html_problems
 from testkit.telegram_updates import UpdateMaker
 
 # CI runs the same property-test examples every time, so a red run is the code, not the dice;
@@ -441,3 +442,10 @@ def valid_pdfs() -> dict[str, bytes]:
         "uncompressed": uncompressed.getvalue(),
         "restricted": make_pdf(HARBOUR, encrypt=restricted),
     }
+
+
+def last_text(fake: FakeTelegram) -> str:
+    """The text of the last message the bot sent to ``fake``, checked as Telegram HTML."""
+    text = str(fake.sent()[-1].params["text"])
+    assert html_problems(text) == []
+    return text

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from bot.tg.admin import REFUSAL
 from bot.tg.state import get_state
-from testkit.telegram_html import html_problems
 from testkit.telegram_updates import feed
-from tests.conftest import ADMIN_ID, GROUP_ID, LITHIUM, USER_ID
-
-
-def last_text(fake) -> str:
-    text = fake.sent()[-1].params["text"]
-    assert html_problems(text) == []
-    return text
+from tests.conftest import ADMIN_ID, GROUP_ID, LITHIUM, USER_ID, last_text
 
 
 async def test_admin_reload_reports_added_file(tg_app, fake_telegram, updates, tg_settings):

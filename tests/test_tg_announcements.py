@@ -11,9 +11,8 @@ from bot.tg.announcements import NO_STORE, start_announcing, stop_announcing
 from bot.tg.app import BotApp
 from bot.tg.state import STATE_KEY
 from testkit.fake_bot_api import error
-from testkit.telegram_html import html_problems
 from testkit.telegram_updates import feed
-from tests.conftest import ADMIN_ID, GROUP_ID, LITHIUM, USER_ID, recording_app
+from tests.conftest import ADMIN_ID, GROUP_ID, LITHIUM, USER_ID, last_text, recording_app
 
 READERS = (2001, 2002, 2003)
 
@@ -26,12 +25,6 @@ async def app(tg_settings, fake_telegram, live_store) -> AsyncIterator[BotApp]:
     yield started
     await stop_announcing(started.bot_data[STATE_KEY])
     await started.shutdown()
-
-
-def last_text(fake) -> str:
-    text = fake.sent()[-1].params["text"]
-    assert html_problems(text) == []
-    return text
 
 
 async def announced(fake, count: int, within: float = 10.0) -> list:

@@ -10,9 +10,8 @@ from bot.tg.app import BotApp
 from bot.tg.feed_commands import NO_STORE, REFUSAL
 from testkit.local_site import LocalSite
 from testkit.news_feed import ARTICLES, serve
-from testkit.telegram_html import html_problems
 from testkit.telegram_updates import feed
-from tests.conftest import ADMIN_ID, USER_ID, recording_app
+from tests.conftest import ADMIN_ID, USER_ID, last_text, recording_app
 
 
 @pytest.fixture
@@ -32,12 +31,6 @@ async def feed_app(feed_settings, fake_telegram, live_store) -> AsyncIterator[Bo
     await app.initialize()
     yield app
     await app.shutdown()
-
-
-def last_text(fake) -> str:
-    text = fake.sent()[-1].params["text"]
-    assert html_problems(text) == []
-    return text
 
 
 async def test_an_admin_follows_a_feed_and_its_entries_are_answered_at_once(

@@ -10,15 +10,8 @@ from bot.core import build_answerer, day_text
 from bot.tg.app import build_application
 from bot.tg.state import STATE_KEY
 from testkit.fake_bot_api import RecordingRequest
-from testkit.telegram_html import html_problems
 from testkit.telegram_updates import feed
-from tests.conftest import FIXTURES, GROUP_ID, USER_ID
-
-
-def last_text(fake) -> str:
-    text = fake.sent()[-1].params["text"]
-    assert html_problems(text) == []
-    return text
+from tests.conftest import FIXTURES, GROUP_ID, USER_ID, last_text
 
 
 @pytest.fixture

@@ -15,9 +15,8 @@ from bot.core import build_answerer
 from bot.tg.admin import REFUSAL
 from bot.tg.app import BotApp, build_application
 from testkit.fake_bot_api import RecordingRequest
-from testkit.telegram_html import html_problems
 from testkit.telegram_updates import feed
-from tests.conftest import ADMIN_ID, USER_ID
+from tests.conftest import ADMIN_ID, USER_ID, last_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ADDED = "harbour-talks-resume-in-valdora.md"
@@ -49,12 +48,6 @@ async def linked_app(tg_settings, fake_telegram) -> AsyncIterator[BotApp]:
     await app.initialize()
     yield app
     await app.shutdown()
-
-
-def last_text(fake) -> str:
-    text = fake.sent()[-1].params["text"]
-    assert html_problems(text) == []
-    return text
 
 
 async def test_an_admin_adds_a_page_and_it_is_answered_at_once(

@@ -8,6 +8,7 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot.core import BriefingBotError, counted
+from bot.store import StateStore
 from bot.tg.reload import install_upload, reload_knowledge, safe_name
 from bot.tg.render import escape, fit
 from bot.tg.replies import reply_html
@@ -33,6 +34,20 @@ async def admin_message(
         await reply_html(message, escape(refusal))
         return None
     return message, state
+
+
+async def admin_with_store(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, refusal: str, no_store: str
+) -> tuple[Message, BotState, StateStore] | None:
+    """``admin_message``, and the state store, which the command needs (``no_store`` if none)."""
+    found = await admin_message(update, context, refusal)
+    if found is None:
+        return None
+    message, state = found
+    if state.store is None:
+        await reply_html(message, escape(no_store))
+        return None
+    return message, state, state.store
 
 
 def failure(what: str, exc: BaseException, state: BotState) -> str:

@@ -33,6 +33,7 @@ from bot.tg.latest import render_item
 from bot.tg.render import escape
 from bot.tg.replies import NO_PREVIEW, reply_html
 from bot.tg.state import Announcer, BotState, get_state
+from bot.tg.tasks import cancel
 
 logger = logging.getLogger(__name__)
 
@@ -153,10 +154,7 @@ def start_announcing(state: BotState, bot: Bot) -> None:
 async def stop_announcing(state: BotState) -> None:
     """Cancel the sender and wait for it (a delivery mid-send stays ``sending``: unsure)."""
     announcer, state.announcer = state.announcer, None
-    if announcer is not None and announcer.task is not None:
-        announcer.task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await announcer.task
+    await cancel(announcer.task if announcer is not None else None)
 
 
 async def _may_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -21,7 +21,7 @@ from telegram.ext import ContextTypes
 from bot.core import BriefingBotError, counted
 from bot.feeds import fetch_feed
 from bot.store import Feed, StoreError
-from bot.tg.admin import admin_message
+from bot.tg.admin import admin_with_store
 from bot.tg.feed_poller import poll_all, poll_one
 from bot.tg.questions import strip_command
 from bot.tg.render import escape, fit
@@ -118,20 +118,17 @@ async def _poll(state: BotState) -> str:
 
 async def feed_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """``/feed add|list|remove|poll`` for admins; anyone else is refused."""
-    found = await admin_message(update, context, REFUSAL)
+    found = await admin_with_store(update, context, REFUSAL, NO_STORE)
     if found is None:
         return
-    message, state = found
-    if state.store is None:
-        await reply_html(message, escape(NO_STORE))
-        return
+    message, state, store = found
     verb, _, rest = strip_command(message.text or "").partition(" ")
     verb, rest = verb.lower(), rest.strip()
     if verb == "add" and rest:
         text = await _add(state, rest)
     elif verb in ("", "list"):
         try:
-            text = listing(await asyncio.to_thread(state.store.feeds))
+            text = listing(await asyncio.to_thread(store.feeds))
         except StoreError as exc:
             text = escape(str(exc))
     elif verb == "remove" and rest:

@@ -11,7 +11,6 @@ recorded as taken after the knowledge loaded with it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from bot.feeds import Poll, Ready, poll
 from bot.store import Feed, StoreError
 from bot.tg.reload import ReloadReport, install_poll
 from bot.tg.state import BotState
+from bot.tg.tasks import cancel
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +135,4 @@ def schedule_feeds(state: BotState) -> None:
 async def stop_feeds(state: BotState) -> None:
     """Cancel polling and wait for it to end."""
     task, state.feeds_task = state.feeds_task, None
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    await cancel(task)

@@ -8,11 +8,11 @@ in the store would make a new update look like one already answered.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from bot.store import Clock, utc_now
 from bot.tg.state import BotState
+from bot.tg.tasks import cancel
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,4 @@ def schedule_pruning(state: BotState) -> None:
 async def stop_pruning(state: BotState) -> None:
     """Cancel the pruning task and wait for it to end."""
     task, state.pruning_task = state.pruning_task, None
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    await cancel(task)

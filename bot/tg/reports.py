@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 
 from bot import report_text
 from bot.store import StateStore, StoreError, utc_now
-from bot.tg.admin import admin_message
+from bot.tg.admin import admin_with_store
 from bot.tg.render import escape
 from bot.tg.replies import reply_html
 
@@ -30,15 +30,12 @@ MAX_REPORT = 3500
 async def _report(
     update: Update, context: ContextTypes.DEFAULT_TYPE, make: Callable[[StateStore], str]
 ) -> None:
-    found = await admin_message(update, context, REFUSAL)
+    found = await admin_with_store(update, context, REFUSAL, NO_STORE)
     if found is None:
         return
-    message, state = found
-    if state.store is None:
-        await reply_html(message, escape(NO_STORE))
-        return
+    message, _, store = found
     try:
-        text = await asyncio.to_thread(make, state.store)
+        text = await asyncio.to_thread(make, store)
     except StoreError as exc:
         logger.warning("report failed: %s", exc)
         await reply_html(message, escape(f"The question log cannot be read: {exc}"))
