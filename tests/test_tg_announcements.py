@@ -97,3 +97,29 @@ async def test_ask_about_it_opens_with_example_questions(app, fake_telegram, upd
 async def test_without_a_store_subscriptions_say_so(tg_app, fake_telegram, updates):
     await feed(tg_app, updates.message("/subscribe", user=USER_ID))
     assert last_text(fake_telegram) == NO_STORE
+
+
+async def test_a_store_failure_pauses_the_sender_and_it_goes_on_after(
+    app, fake_telegram, updates, monkeypatch
+):
+    import bot.tg.announcements as announcements
+    from bot.store import StoreError
+
+    state = app.bot_data[STATE_KEY]
+    monkeypatch.setattr(announcements, "RETRY_SECONDS", 0.01)
+    real, failures = state.store.next_delivery, []
+
+    def flaky(*, bot_id):
+        if len(failures) < 2:
+            failures.append(1)
+            raise StoreError(state.store.path, "cannot read: disk I/O error")
+        return real(bot_id=bot_id)
+
+    await feed(app, updates.message("/subscribe", user=READERS[0]))
+    monkeypatch.setattr(state.store, "next_delivery", flaky)
+    fake_telegram.add_file("doc-1", LITHIUM.encode())
+    await feed(app, updates.document("lithium.md", "doc-1", len(LITHIUM), user=ADMIN_ID))
+    (sent,) = await announced(fake_telegram, 1)
+    assert int(sent.params["chat_id"]) == READERS[0]
+    assert len(failures) == 2
+    assert not state.announcer.task.done()  # still sending

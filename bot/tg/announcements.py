@@ -114,22 +114,29 @@ async def deliver_forever(state: BotState, announcer: Announcer) -> None:
     store = state.store
     assert store is not None
     bot_id = announcer.bot.id
-    unsure = await asyncio.to_thread(store.settle_deliveries, bot_id=bot_id)
+    while True:  # nothing is sent before the last stop's cut-off sends are settled
+        try:
+            unsure = await asyncio.to_thread(store.settle_deliveries, bot_id=bot_id)
+            break
+        except StoreError as exc:
+            logger.warning("announcements paused: %s", exc)
+            await asyncio.sleep(RETRY_SECONDS)
     if unsure:
         logger.warning(
             "%s cut off by the last stop not sent again", counted(unsure, "announcement")
         )
     while True:
         announcer.wake.clear()
-        delivery = await asyncio.to_thread(store.next_delivery, bot_id=bot_id)
-        if delivery is None:
-            await announcer.wake.wait()
-            continue
         try:
-            await asyncio.to_thread(store.mark_delivery, delivery, "sending")
+            delivery = await asyncio.to_thread(store.next_delivery, bot_id=bot_id)
+            if delivery is not None:
+                await asyncio.to_thread(store.mark_delivery, delivery, "sending")
         except StoreError as exc:
             logger.warning("announcements paused: %s", exc)
             await asyncio.sleep(RETRY_SECONDS)
+            continue
+        if delivery is None:
+            await announcer.wake.wait()
             continue
         ended = await _send(announcer, state, delivery)
         with contextlib.suppress(StoreError):  # logged by the store; the next start settles it
