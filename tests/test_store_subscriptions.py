@@ -61,3 +61,28 @@ def test_after_a_crash_mid_send_that_one_is_never_sent_again_and_the_rest_are(tm
         rest = store.next_delivery(bot_id=BOT)
         assert rest.chat_id == 3
         assert store.delivery_counts(bot_id=BOT) == {"sent": 1, "unsure": 1, "waiting": 1}
+
+
+def test_a_daily_subscriber_is_due_once_a_day_with_what_was_announced_since(store, store_clock):
+
+    store.subscribe(1, "private", bot_id=BOT, daily_hour=9)  # at noon: today's 9:00 is gone
+    store.subscribe(2, "private", bot_id=BOT)
+    assert not store.subscribe(1, "private", bot_id=BOT, daily_hour=9)  # nothing changed
+    store_clock.advance(hours=1)
+    assert store.plan_broadcast("one", None, bot_id=BOT, paths=["a.md"]) == 1  # chat 2 only
+    store_clock.advance(hours=2)
+    store.plan_broadcast("two", None, bot_id=BOT, paths=["b.md", "a.md"])
+    assert store.daily_due(store_clock.now, bot_id=BOT) == []  # not before tomorrow 9:00
+    store_clock.advance(days=1)  # 15:00 the next day: the hour has passed, so it is due
+    (due,) = store.daily_due(store_clock.now, bot_id=BOT)
+    assert (due.chat_id, due.paths) == (1, ("a.md", "b.md"))
+    store.plan_daily(1, "digest", None, bot_id=BOT)
+    assert store.daily_due(store_clock.now, bot_id=BOT) == []  # once a day
+    store_clock.advance(days=1)
+    (again,) = store.daily_due(store_clock.now, bot_id=BOT)
+    assert again.paths == ()  # nothing announced since: the caller sends nothing
+    store.plan_daily(1, None, None, bot_id=BOT)
+    assert store.delivery_counts(bot_id=BOT) == {"waiting": 3}  # 2 to chat 2, 1 digest
+    assert store.subscribe(1, "private", bot_id=BOT)  # back to each announcement
+    store_clock.advance(days=1)
+    assert store.daily_due(store_clock.now, bot_id=BOT) == []

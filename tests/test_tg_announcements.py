@@ -41,7 +41,7 @@ async def test_a_private_chat_subscribes_and_unsubscribes(app, fake_telegram, up
     await feed(app, updates.message("/subscribe", user=USER_ID))
     assert last_text(fake_telegram).startswith("Subscribed: this chat gets a message")
     await feed(app, updates.message("/subscribe", user=USER_ID))
-    assert last_text(fake_telegram).startswith("This chat is already subscribed.")
+    assert last_text(fake_telegram).startswith("This chat is already subscribed that way.")
     await feed(app, updates.message("/unsubscribe", user=USER_ID))
     assert last_text(fake_telegram).startswith("Unsubscribed: no more messages")
     await feed(app, updates.message("/unsubscribe", user=USER_ID))
@@ -123,3 +123,36 @@ async def test_a_store_failure_pauses_the_sender_and_it_goes_on_after(
     assert int(sent.params["chat_id"]) == READERS[0]
     assert len(failures) == 2
     assert not state.announcer.task.done()  # still sending
+
+
+async def test_a_daily_subscriber_gets_one_digest_a_day_of_what_arrived_since(
+    app, fake_telegram, updates
+):
+    import datetime as dt
+
+    from bot.tg.announcements import plan_due_digests
+
+    state = app.bot_data[STATE_KEY]
+    await feed(app, updates.message("/subscribe daily 25", user=READERS[0]))
+    assert last_text(fake_telegram) == "The hour is 0 to 23 (UTC): /subscribe daily 8 for 08:00."
+    await feed(app, updates.message("/subscribe daily 0", user=READERS[0]))
+    assert last_text(fake_telegram).startswith(
+        "Subscribed: this chat gets one message a day at 00:00 UTC"
+    )
+    await feed(app, updates.message("/subscribe", user=READERS[1]))  # each, as it comes
+    fake_telegram.add_file("doc-1", LITHIUM.encode())
+    await feed(app, updates.document("lithium.md", "doc-1", len(LITHIUM), user=ADMIN_ID))
+    (each,) = await announced(fake_telegram, 1)
+    assert int(each.params["chat_id"]) == READERS[1]  # the daily one waits for its hour
+    tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    assert await plan_due_digests(state, state.announcer, tomorrow) == 1
+    found = await announced(fake_telegram, 2)
+    daily = [c for c in found if int(c.params["chat_id"]) == READERS[0]]
+    assert (
+        daily[0]
+        .params["text"]
+        .startswith(
+            "\U0001f195 <b>Your daily digest: new briefing</b>\n\n1. <b>Lithium briefing</b>"
+        )
+    )
+    assert await plan_due_digests(state, state.announcer, tomorrow) == 0  # once a day

@@ -28,6 +28,7 @@ from bot.store.interface import StateStore
 from bot.store.models import (
     ChatType,
     Citation,
+    DailyDue,
     DayStats,
     Delivery,
     Feed,
@@ -49,6 +50,7 @@ __all__ = [
     "ChatType",
     "Citation",
     "Clock",
+    "DailyDue",
     "DayStats",
     "Delivery",
     "Feed",

@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.store.models import (
+    DailyDue,
     DayStats,
     Delivery,
     Feed,
@@ -135,8 +136,23 @@ class StateStore(Protocol):
         """Record entries as taken: (entry id, its knowledge file or None). Raises on failure."""
         ...
 
-    def subscribe(self, chat_id: int, chat_type: str, *, bot_id: int) -> bool:
-        """Subscribe a chat to ``bot_id``'s announcements; whether it is new. Raises on failure."""
+    def subscribe(
+        self, chat_id: int, chat_type: str, *, bot_id: int, daily_hour: int | None = None
+    ) -> bool:
+        """Subscribe a chat to each announcement, or to a daily digest at ``daily_hour`` (UTC).
+
+        Whether anything changed. Raises on failure.
+        """
+        ...
+
+    def daily_due(self, now: datetime, *, bot_id: int) -> list[DailyDue]:
+        """The daily subscribers whose digest is due at ``now``, with what was announced since."""
+        ...
+
+    def plan_daily(
+        self, chat_id: int, text: str | None, markup: str | None, *, bot_id: int
+    ) -> None:
+        """One chat's daily digest (``None``: nothing new) and that today's is made, at once."""
         ...
 
     def unsubscribe(self, chat_id: int, *, bot_id: int) -> bool:
@@ -147,8 +163,13 @@ class StateStore(Protocol):
         """The chats subscribed to ``bot_id``, in the order they subscribed."""
         ...
 
-    def plan_broadcast(self, text: str, markup: str | None, *, bot_id: int) -> int:
-        """One waiting delivery of ``text`` to each subscriber, at once; how many."""
+    def plan_broadcast(
+        self, text: str, markup: str | None, *, bot_id: int, paths: Sequence[str] = ()
+    ) -> int:
+        """One waiting delivery of ``text`` (announcing ``paths``) to each subscriber of each.
+
+        At once; how many.
+        """
         ...
 
     def next_delivery(self, *, bot_id: int) -> Delivery | None:

@@ -165,3 +165,12 @@ class Delivery(BaseModel):
     text: str = Field(description="the announcement, as Telegram HTML")
     markup: str | None = Field(default=None, description="its buttons, as Telegram's JSON")
     tries: int = Field(default=0, ge=0, description="sends that failed and were tried again")
+
+
+class DailyDue(BaseModel):
+    """A daily subscriber whose digest is due, and the briefings announced since its last."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chat_id: int
+    paths: tuple[str, ...] = Field(description="the briefings announced since, oldest first")

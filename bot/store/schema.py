@@ -191,6 +191,8 @@ _SUBSCRIPTIONS_V6 = (
         chat_id INTEGER NOT NULL,
         chat_type TEXT NOT NULL,
         added_at TEXT NOT NULL,
+        daily_hour INTEGER,
+        daily_at TEXT,
         PRIMARY KEY (bot_id, chat_id)
     ) WITHOUT ROWID""",
     """CREATE TABLE broadcasts (
@@ -198,7 +200,8 @@ _SUBSCRIPTIONS_V6 = (
         bot_id INTEGER NOT NULL,
         made_at TEXT NOT NULL,
         text TEXT NOT NULL,
-        markup TEXT
+        markup TEXT,
+        paths TEXT NOT NULL DEFAULT '[]'
     )""",
     """CREATE TABLE deliveries (
         broadcast_id INTEGER NOT NULL,
@@ -216,10 +219,13 @@ def _subscribe_v6(db: sqlite3.Connection) -> None:
     """Version 6: chats subscribed to new briefings, and each announcement's deliveries.
 
     A subscription is a chat's own request to be written to, so its id is kept as it is (it is
-    needed to send), per bot, until the chat unsubscribes or blocks the bot. An announcement
-    is planned in one transaction with a delivery for every subscriber at that moment, and each
-    delivery goes waiting -> sending -> sent, each step written before the next: a crash
-    mid-broadcast leaves the waiting ones for the restart, and never sends one twice.
+    needed to send), per bot, until the chat unsubscribes or blocks the bot. A chat may ask for
+    one daily digest at ``daily_hour`` (UTC) instead; ``daily_at`` is when its last was made,
+    and each announcement keeps the briefings it announced (``paths``) for those digests. An
+    announcement is planned in one transaction with a delivery for every subscriber at that
+    moment, and each delivery goes waiting -> sending -> sent, each step written before the
+    next: a crash mid-broadcast leaves the waiting ones for the restart, and never sends one
+    twice.
     """
     for statement in _SUBSCRIPTIONS_V6:
         db.execute(statement)

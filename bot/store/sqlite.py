@@ -26,7 +26,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -38,6 +38,7 @@ import bot.store.subscriptions as subscription_log
 import bot.store.updates as update_log
 from bot.store.errors import StoreError, StoreWriteError
 from bot.store.models import (
+    DailyDue,
     DayStats,
     Delivery,
     Feed,
@@ -211,11 +212,30 @@ class SqliteStore:
         )
 
     # --- subscriptions and announcements -------------------------------------------------
-    def subscribe(self, chat_id: int, chat_type: str, *, bot_id: int) -> bool:
-        """Subscribe a chat; whether it is new (``StoreWriteError`` on failure)."""
+    def subscribe(
+        self, chat_id: int, chat_type: str, *, bot_id: int, daily_hour: int | None = None
+    ) -> bool:
+        """Subscribe a chat; whether anything changed (``StoreWriteError`` on failure)."""
         return self._durable(
-            lambda db: subscription_log.subscribe(db, bot_id, chat_id, chat_type, self._now()),
+            lambda db: subscription_log.subscribe(
+                db, bot_id, chat_id, chat_type, self._now(), daily_hour
+            ),
             "not subscribed",
+        )
+
+    def daily_due(self, now: datetime, *, bot_id: int) -> list[DailyDue]:
+        """The daily subscribers whose digest is due at ``now``."""
+        today = now.astimezone(UTC).strftime("%Y-%m-%d")
+        hour = now.astimezone(UTC).hour
+        return self._read(lambda db: subscription_log.daily_due(db, bot_id, today, hour))
+
+    def plan_daily(
+        self, chat_id: int, text: str | None, markup: str | None, *, bot_id: int
+    ) -> None:
+        """One chat's daily digest and that today's is made, durably, in one transaction."""
+        self._durable(
+            lambda db: subscription_log.plan_daily(db, bot_id, chat_id, text, markup, self._now()),
+            "daily digest not planned",
         )
 
     def unsubscribe(self, chat_id: int, *, bot_id: int) -> bool:
@@ -228,10 +248,12 @@ class SqliteStore:
         """The chats subscribed to ``bot_id``."""
         return self._read(lambda db: subscription_log.subscribers(db, bot_id))
 
-    def plan_broadcast(self, text: str, markup: str | None, *, bot_id: int) -> int:
+    def plan_broadcast(
+        self, text: str, markup: str | None, *, bot_id: int, paths: Sequence[str] = ()
+    ) -> int:
         """One waiting delivery to each subscriber, in one durable transaction; how many."""
         return self._durable(
-            lambda db: subscription_log.plan(db, bot_id, text, markup, self._now()),
+            lambda db: subscription_log.plan(db, bot_id, text, markup, self._now(), paths),
             "announcement not planned",
         )
 

@@ -1,5 +1,9 @@
 """Chats subscribed to new briefings, and the deliveries of each announcement.
 
+A chat subscribes to each announcement, or to one daily digest at an hour of its choice (UTC)
+of what was announced since its last one; a daily digest is planned, and the chat marked as
+served today, in one transaction.
+
 A delivery goes ``waiting`` -> ``sending`` -> ``sent`` (or ``dropped`` when the chat blocked
 the bot or is gone, ``failed`` after ``MAX_TRIES``), each step committed before the next. At
 a start, deliveries left ``sending`` by a crash are marked ``unsure`` and never sent again:
@@ -9,22 +13,37 @@ for that is the moment between committing ``sending`` and Telegram taking the me
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
-from bot.store.models import Delivery
+from bot.store.models import DailyDue, Delivery
 
 MAX_TRIES = 5
 
 
-def subscribe(db: sqlite3.Connection, bot_id: int, chat_id: int, chat_type: str, now: str) -> bool:
-    """Subscribe a chat; whether it was not subscribed before."""
-    cursor = db.execute(
-        "INSERT INTO subscriptions (bot_id, chat_id, chat_type, added_at) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (bot_id, chat_id) DO NOTHING",
-        (bot_id, chat_id, chat_type, now),
+def subscribe(
+    db: sqlite3.Connection,
+    bot_id: int,
+    chat_id: int,
+    chat_type: str,
+    now: str,
+    daily_hour: int | None = None,
+) -> bool:
+    """Subscribe a chat (to a daily digest at ``daily_hour``, UTC); whether anything changed."""
+    row = db.execute(
+        "SELECT daily_hour FROM subscriptions WHERE bot_id = ? AND chat_id = ?", (bot_id, chat_id)
+    ).fetchone()
+    if row is not None and row["daily_hour"] == daily_hour:
+        return False
+    db.execute(
+        "INSERT INTO subscriptions (bot_id, chat_id, chat_type, added_at, daily_hour, daily_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (bot_id, chat_id) DO UPDATE SET"
+        " daily_hour = excluded.daily_hour, daily_at = excluded.daily_at",
+        (bot_id, chat_id, chat_type, now, daily_hour, now if daily_hour is not None else None),
     )
-    return cursor.rowcount == 1
+    return True
 
 
 def unsubscribe(db: sqlite3.Connection, bot_id: int, chat_id: int) -> bool:
@@ -45,17 +64,77 @@ def subscribers(db: sqlite3.Connection, bot_id: int) -> list[int]:
     return [row["chat_id"] for row in rows]
 
 
-def plan(db: sqlite3.Connection, bot_id: int, text: str, markup: str | None, now: str) -> int:
-    """An announcement to every subscriber now, one waiting delivery each; how many."""
+def plan(
+    db: sqlite3.Connection,
+    bot_id: int,
+    text: str,
+    markup: str | None,
+    now: str,
+    paths: Sequence[str] = (),
+) -> int:
+    """An announcement of ``paths`` to every subscriber of each one now; how many."""
     cursor = db.execute(
-        "INSERT INTO broadcasts (bot_id, made_at, text, markup) VALUES (?, ?, ?, ?)",
-        (bot_id, now, text, markup),
+        "INSERT INTO broadcasts (bot_id, made_at, text, markup, paths) VALUES (?, ?, ?, ?, ?)",
+        (bot_id, now, text, markup, json.dumps(list(paths))),
     )
     return db.execute(
         "INSERT INTO deliveries (broadcast_id, chat_id, state, changed_at)"
-        " SELECT ?, chat_id, 'waiting', ? FROM subscriptions WHERE bot_id = ?",
+        " SELECT ?, chat_id, 'waiting', ? FROM subscriptions"
+        " WHERE bot_id = ? AND daily_hour IS NULL",
         (cursor.lastrowid, now, bot_id),
     ).rowcount
+
+
+def daily_due(db: sqlite3.Connection, bot_id: int, today: str, hour: int) -> list[DailyDue]:
+    """The daily subscribers whose hour has come and whose digest of ``today`` is not made.
+
+    ``today`` is the UTC date (``YYYY-MM-DD``) and ``hour`` the hour it is now; a subscriber
+    whose hour has passed is due too, so a bot that was down at the hour catches up.
+    """
+    rows = db.execute(
+        "SELECT chat_id, daily_at FROM subscriptions WHERE bot_id = ? AND daily_hour <= ?"
+        " AND (daily_at IS NULL OR daily_at < ? || printf('T%02d:00:00', daily_hour))"
+        " ORDER BY added_at, chat_id",
+        (bot_id, hour, today),
+    )
+    found = []
+    for row in rows:
+        since = row["daily_at"] or ""
+        announced = db.execute(
+            "SELECT paths FROM broadcasts WHERE bot_id = ? AND made_at > ? ORDER BY id",
+            (bot_id, since),
+        )
+        paths = [p for r in announced for p in json.loads(r["paths"])]
+        found.append(DailyDue(chat_id=row["chat_id"], paths=tuple(dict.fromkeys(paths))))
+    return found
+
+
+def plan_daily(
+    db: sqlite3.Connection,
+    bot_id: int,
+    chat_id: int,
+    text: str | None,
+    markup: str | None,
+    now: str,
+) -> None:
+    """One chat's daily digest (``None``: nothing new to send), and that it is made today.
+
+    Both in one transaction, so a digest is planned once a day whatever happens after.
+    """
+    if text is not None:
+        cursor = db.execute(
+            "INSERT INTO broadcasts (bot_id, made_at, text, markup) VALUES (?, ?, ?, ?)",
+            (bot_id, now, text, markup),
+        )
+        db.execute(
+            "INSERT INTO deliveries (broadcast_id, chat_id, state, changed_at)"
+            " VALUES (?, ?, 'waiting', ?)",
+            (cursor.lastrowid, chat_id, now),
+        )
+    db.execute(
+        "UPDATE subscriptions SET daily_at = ? WHERE bot_id = ? AND chat_id = ?",
+        (now, bot_id, chat_id),
+    )
 
 
 def _delivery(row: Any) -> Delivery:

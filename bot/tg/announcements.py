@@ -28,7 +28,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
 from bot.core import Document, briefing_item, counted
-from bot.store import Delivery, StoreError
+from bot.store import Delivery, StoreError, utc_now
 from bot.tg.latest import render_item
 from bot.tg.render import escape
 from bot.tg.replies import NO_PREVIEW, reply_html
@@ -38,6 +38,8 @@ from bot.tg.tasks import cancel
 logger = logging.getLogger(__name__)
 
 PACE_SECONDS = 0.05  # 20 announcements a second at most
+DIGEST_CHECK_SECONDS = 60.0
+DAILY_HOUR = 8  # UTC, when /subscribe daily names none
 RETRY_SECONDS = 30.0
 SHOWN = 5  # new briefings in one announcement; the rest are counted
 GROUP_ADMINS = frozenset({"administrator", "creator"})
@@ -45,9 +47,13 @@ GONE = ("chat not found", "bot was kicked", "user is deactivated", "group chat w
 NO_STORE = "Subscriptions need the state store (STATE_DB), and this bot runs without one."
 
 
-def announcement(documents: Sequence[Document], username: str) -> tuple[str, str]:
+def announcement(
+    documents: Sequence[Document], username: str, *, daily: bool = False
+) -> tuple[str, str]:
     """The announcement of ``documents`` (HTML) and its button (Telegram's JSON)."""
     head = "New briefing" if len(documents) == 1 else counted(len(documents), "new briefing")
+    if daily:
+        head = f"Your daily digest: {head[0].lower()}{head[1:]}"
     blocks = [f"\U0001f195 <b>{escape(head)}</b>"]
     blocks += [
         render_item(n, briefing_item(d, detailed=True)) for n, d in enumerate(documents[:SHOWN], 1)
@@ -68,7 +74,11 @@ async def announce(state: BotState, documents: Sequence[Document]) -> None:
     text, markup = announcement(newest, announcer.bot.username)
     try:
         planned = await asyncio.to_thread(
-            store.plan_broadcast, text, markup, bot_id=announcer.bot.id
+            store.plan_broadcast,
+            text,
+            markup,
+            bot_id=announcer.bot.id,
+            paths=[d.path for d in newest],
         )
     except StoreError as exc:
         logger.warning("new briefings not announced: %s", exc)
@@ -149,19 +159,52 @@ async def deliver_forever(state: BotState, announcer: Announcer) -> None:
         await asyncio.sleep(RETRY_SECONDS if ended == "waiting" else PACE_SECONDS)
 
 
+async def plan_due_digests(state: BotState, announcer: Announcer, now: dt.datetime) -> int:
+    """Plan the daily digests due at ``now``; how many have something to send."""
+    store = state.store
+    assert store is not None
+    bot = announcer.bot
+    planned = 0
+    for due in await asyncio.to_thread(store.daily_due, now, bot_id=bot.id):
+        wanted = set(due.paths)
+        documents = [d for d in state.answerer.base.newest_first() if d.path in wanted]
+        text, markup = (
+            announcement(documents, bot.username, daily=True) if documents else (None, None)
+        )
+        await asyncio.to_thread(store.plan_daily, due.chat_id, text, markup, bot_id=bot.id)
+        planned += text is not None
+    if planned:
+        logger.info("daily digests planned: %d", planned)
+        announcer.wake.set()
+    return planned
+
+
+async def digests_forever(state: BotState, announcer: Announcer) -> None:
+    """Plan the daily digests every ``DIGEST_CHECK_SECONDS``, until cancelled."""
+    while True:
+        try:
+            await plan_due_digests(state, announcer, utc_now())
+        except StoreError as exc:
+            logger.warning("daily digests not planned: %s", exc)
+        await asyncio.sleep(DIGEST_CHECK_SECONDS)
+
+
 def start_announcing(state: BotState, bot: Bot) -> None:
     """Start sending announcements in the background (once), with a state store."""
     if state.store is None or state.announcer is not None:
         return
     announcer = Announcer(bot)
     announcer.task = asyncio.create_task(deliver_forever(state, announcer), name="announcements")
+    announcer.daily = asyncio.create_task(digests_forever(state, announcer), name="daily digests")
     state.announcer = announcer
 
 
 async def stop_announcing(state: BotState) -> None:
     """Cancel the sender and wait for it (a delivery mid-send stays ``sending``: unsure)."""
     announcer, state.announcer = state.announcer, None
-    await cancel(announcer.task if announcer is not None else None)
+    if announcer is not None:
+        await cancel(announcer.daily)
+        await cancel(announcer.task)
 
 
 async def _may_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -180,8 +223,30 @@ async def _may_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """``/subscribe``: this chat gets a message when new briefings arrive."""
+    """``/subscribe``: a message when briefings arrive; ``/subscribe daily [HOUR]``: a day's."""
     await _subscription(update, context, subscribing=True)
+
+
+def daily_hour(args: Sequence[str]) -> int | str | None:
+    """What ``/subscribe``'s arguments ask for.
+
+    ``None``: a message for each installation; an hour (UTC): a daily digest; a string: the
+    line saying how to write them.
+    """
+    words = [a.lower().rstrip(":h") for a in args]
+    if not words or words[0] in ("each", "all", "every"):
+        return None
+    if words[0] != "daily" or len(words) > 2:
+        return (
+            "Subscribe like this: /subscribe, or /subscribe daily 8 for one message a day"
+            " at 08:00 UTC."
+        )
+    if len(words) == 1:
+        return DAILY_HOUR
+    hour = words[1].split(":")[0]
+    if not hour.isdigit() or not 0 <= int(hour) <= 23:
+        return "The hour is 0 to 23 (UTC): /subscribe daily 8 for 08:00."
+    return int(hour)
 
 
 async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -202,10 +267,14 @@ async def _subscription(
     if not await _may_subscribe(update, context):
         await reply_html(message, escape("Only this group's admins can change its subscription."))
         return
+    hour = daily_hour(context.args or []) if subscribing else None
+    if isinstance(hour, str):
+        await reply_html(message, escape(hour))
+        return
     try:
         if subscribing:
             changed = await asyncio.to_thread(
-                state.store.subscribe, chat.id, chat.type, bot_id=context.bot.id
+                state.store.subscribe, chat.id, chat.type, bot_id=context.bot.id, daily_hour=hour
             )
         else:
             changed = await asyncio.to_thread(
@@ -216,10 +285,15 @@ async def _subscription(
         return
     here = "this chat" if chat.type == "private" else "this group"
     if subscribing:
+        how = (
+            "a message when new briefings arrive"
+            if hour is None
+            else f"one message a day at {hour:02d}:00 UTC with the briefings that arrived since"
+        )
         text = (
-            f"Subscribed: {here} gets a message when new briefings arrive. /unsubscribe stops it."
+            f"Subscribed: {here} gets {how}. /unsubscribe stops it."
             if changed
-            else f"{here.capitalize()} is already subscribed. /unsubscribe stops it."
+            else f"{here.capitalize()} is already subscribed that way. /unsubscribe stops it."
         )
     else:
         text = (

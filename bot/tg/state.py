@@ -168,6 +168,7 @@ class Announcer:
     bot: Bot
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
+    daily: asyncio.Task[None] | None = None  # plans the daily digests as their hours come
 
 
 @dataclass
