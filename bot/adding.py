@@ -205,6 +205,18 @@ def prepare_file(path: Path, *, max_bytes: int) -> Prepared:
     return prepare(data, max_bytes=max_bytes, name=path.name)
 
 
+def check_alone(name: str, data: bytes, *, max_bytes: int) -> None:
+    """Load ``data`` as the file ``name``, alone in a scratch directory, or raise why not.
+
+    An upload or a feed's entry is checked so before it is written: a bad file never enters
+    the knowledge directory, let alone the index.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / name
+        path.write_bytes(data)
+        load_file(path, max_bytes=max_bytes)
+
+
 def unused_name(directory: Path, prepared: Prepared) -> Prepared:
     """``prepared`` under a name no other file of ``directory`` uses ("x.md", then "x-2.md").
 

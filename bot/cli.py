@@ -39,7 +39,6 @@ from bot.core import (
     VerificationReport,
     build_answerer,
     counted,
-    day_text,
     evaluate,
     every_tenth,
     held_out,
@@ -492,8 +491,7 @@ def _latest(found: Digest, as_json: bool, out: TextIO) -> int:
     if not found.items:
         print("no briefings", file=out)
     for number, item in enumerate(found.items, 1):
-        day = day_text(item.published) if item.published else None
-        credit = ", ".join(p for p in (item.publisher, day) if p)
+        credit = item.credit
         print(f"{number}. {item.title}" + (f" \u2014 {credit}" if credit else ""), file=out)
         if item.sections:
             print("   sections: " + " \u00b7 ".join(item.sections), file=out)

@@ -13,17 +13,8 @@ from typing import TextIO
 
 from bot.config import Settings
 from bot.core import BriefingBotError, counted, load_knowledge
-from bot.feeds import failed_to_load, fetch_feed, poll, record, undo, write_ready
+from bot.feeds import failed_to_load, fetch_feed, find_feed, poll, record, undo, write_ready
 from bot.store import Feed, StateStore, open_store
-
-
-def _find(feeds: list[Feed], wanted: str) -> Feed:
-    if wanted.isdigit() and 1 <= int(wanted) <= len(feeds):
-        return feeds[int(wanted) - 1]
-    for feed in feeds:
-        if feed.url == wanted.strip():
-            return feed
-    raise BriefingBotError(f"no feed {wanted}: python -m bot feed list shows them")
 
 
 def _list(store: StateStore, out: TextIO) -> int:
@@ -53,13 +44,7 @@ def _poll(store: StateStore, settings: Settings, feeds: list[Feed], out: TextIO)
         )
         name = result.title or feed.title or feed.url
         if result.error is not None:
-            store.feed_polled(
-                feed.id,
-                title=None,
-                etag=feed.etag,
-                last_modified=feed.last_modified,
-                error=result.error,
-            )
+            record(store, directory, result, [])  # the error, the validators as they were
             print(f"{name}: {result.error}", file=out)
             status = 1
             continue
@@ -105,7 +90,9 @@ def run_feed(
             return _poll(store, settings, store.feeds(), out)
         assert target is not None
         if action == "remove":
-            feed = _find(store.feeds(), target)
+            feed = find_feed(store.feeds(), target)
+            if feed is None:
+                raise BriefingBotError(f"no feed {target}: python -m bot feed list shows them")
             store.remove_feed(feed.id)
             print(
                 f"no longer following {feed.title or feed.url}; its"

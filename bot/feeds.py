@@ -25,14 +25,22 @@ import datetime as dt
 import email.utils
 import io
 import logging
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.adding import AddError, Fetcher, Known, Prepared, keep_original, prepare, unused_name
-from bot.core import BriefingBotError, KnowledgeFileError, counted, load_file
+from bot.adding import (
+    AddError,
+    Fetcher,
+    Known,
+    Prepared,
+    check_alone,
+    keep_original,
+    prepare,
+    unused_name,
+)
+from bot.core import BriefingBotError, KnowledgeFileError, counted
 from bot.fetch import FetchError, fetch
 from bot.store import Feed, StateStore
 
@@ -158,6 +166,13 @@ def read_feed(data: bytes, url: str) -> ReadFeed:
     return ReadFeed(title, tuple(entry for _, _, entry in entries))
 
 
+def find_feed(feeds: Sequence[Feed], wanted: str) -> Feed | None:
+    """The feed numbered ``wanted`` (from 1, as the lists show them), or the one at that URL."""
+    if wanted.isdigit() and 1 <= int(wanted) <= len(feeds):
+        return feeds[int(wanted) - 1]
+    return next((f for f in feeds if f.url == wanted.strip()), None)
+
+
 def fetch_feed(
     url: str,
     *,
@@ -168,14 +183,6 @@ def fetch_feed(
     """Fetch and read a feed at once, as ``/feed add`` checks one before following it."""
     fetched = fetcher(url, max_bytes=max_bytes, allow_private=allow_private, accept=FEED_ACCEPT)
     return read_feed(fetched.data, fetched.url)
-
-
-def _check_alone(prepared: Prepared, max_bytes: int) -> None:
-    """Load the file alone, in a scratch directory, as an upload is checked."""
-    with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch) / prepared.name
-        path.write_bytes(prepared.data)
-        load_file(path, max_bytes=max_bytes)
 
 
 def poll(
@@ -214,7 +221,7 @@ def poll(
                 content_type=made.content_type,
                 known=Known(published=entry.published, title=entry.title),
             )
-            _check_alone(prepared, max_bytes)
+            check_alone(prepared.name, prepared.data, max_bytes=max_bytes)
         except (FetchError, AddError) as exc:  # their messages name the link
             failed.append(_one_line(exc))
             continue

@@ -83,7 +83,7 @@ from bot.core.language import LanguageReader
 from bot.core.news_request import asks_whats_new, news_about
 from bot.core.options import AnswerOptions, EngineConfig
 from bot.core.question import MAX_QUESTION_CHARS
-from bot.core.results import Answer, Match, counted, day_text
+from bot.core.results import Answer, Match, counted, credit_line, day_text
 from bot.core.scope import Scope, dated, named, read_scope, resolve_day
 from bot.core.search.vectors import every_tenth
 from bot.core.small_talk import Chat, SmallTalk, read_small_talk
@@ -154,6 +154,7 @@ __all__ = [
     "build_answerer",
     "build_in_process",
     "counted",
+    "credit_line",
     "dated",
     "day_text",
     "embed_in_process",

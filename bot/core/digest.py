@@ -14,6 +14,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.core.ingest.documents import Document, KnowledgeBase
+from bot.core.results import credit_line
 
 DIGEST_COUNT = 3
 OPENING_SENTENCES = 2
@@ -34,6 +35,11 @@ class DigestItem(BaseModel):
     opening: tuple[str, ...] = Field(
         default=(), description="its first sentences, for the newest when it has no headings"
     )
+
+    @property
+    def credit(self) -> str | None:
+        """Publisher and date, as citations show them."""
+        return credit_line(self.publisher, self.published)
 
 
 class Digest(BaseModel):

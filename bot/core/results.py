@@ -20,6 +20,12 @@ def day_text(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def credit_line(publisher: str | None, published: dt.date | None) -> str | None:
+    """Publisher and date as every reply and list shows them: "The Moscow Times, 18 Nov 2025"."""
+    day = day_text(published) if published is not None else None
+    return ", ".join(p for p in (publisher, day) if p) or None
+
+
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """``count`` and ``noun``, plural unless it is one: "1 document", "0 documents".
 
@@ -62,8 +68,7 @@ class Match(BaseModel):
     @property
     def credit(self) -> str | None:
         """Publisher and date, as citations show them: "The Moscow Times, 18 Nov 2025"."""
-        day = day_text(self.published) if self.published is not None else None
-        return ", ".join(p for p in (self.publisher, day) if p) or None
+        return credit_line(self.publisher, self.published)
 
     @property
     def repeated(self) -> str | None:

@@ -19,7 +19,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.core import BriefingBotError, counted
-from bot.feeds import fetch_feed
+from bot.feeds import fetch_feed, find_feed
 from bot.store import Feed, StoreError
 from bot.tg.admin import admin_with_store
 from bot.tg.feed_poller import poll_all, poll_one
@@ -60,13 +60,6 @@ def listing(feeds: list[Feed]) -> str:
     return "\n".join(lines)
 
 
-def _find(feeds: list[Feed], wanted: str) -> Feed | None:
-    """The feed numbered ``wanted`` in the list, or the one at that address."""
-    if wanted.isdigit() and 1 <= int(wanted) <= len(feeds):
-        return feeds[int(wanted) - 1]
-    return next((f for f in feeds if f.url == wanted.strip()), None)
-
-
 async def _add(state: BotState, url: str) -> str:
     store, settings = state.store, state.settings
     assert store is not None
@@ -94,7 +87,7 @@ async def _remove(state: BotState, wanted: str) -> str:
     store = state.store
     assert store is not None
     feeds = await asyncio.to_thread(store.feeds)
-    feed = _find(feeds, wanted)
+    feed = find_feed(feeds, wanted)
     if feed is None:
         return escape(f"No feed {wanted} in the list.\n\n") + listing(feeds)
     try:

@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.core import BriefingBotError, counted
-from bot.feeds import Poll, Ready, poll
+from bot.feeds import Poll, Ready, poll, record
 from bot.store import Feed, StoreError
 from bot.tg.reload import ReloadReport, install_poll
 from bot.tg.state import BotState
@@ -74,14 +74,8 @@ async def poll_one(state: BotState, feed: Feed) -> Polled:
         )
         if result.error is not None:
             logger.warning("feed %s: %s", feed.url, result.error)
-            await asyncio.to_thread(
-                store.feed_polled,
-                feed.id,
-                title=None,
-                etag=feed.etag,
-                last_modified=feed.last_modified,
-                error=result.error,
-            )
+            # the error, and the validators as they were
+            await asyncio.to_thread(record, store, settings.knowledge_dir, result, [])
             return Polled(feed, result)
         report, added = await install_poll(state, result)
     except (BriefingBotError, OSError) as exc:

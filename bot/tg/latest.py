@@ -42,14 +42,9 @@ logger = logging.getLogger(__name__)
 EMPTY = "I have no briefings loaded yet."
 
 
-def _credit(item: DigestItem) -> str:
-    day = day_text(item.published) if item.published is not None else None
-    return ", ".join(p for p in (item.publisher, day) if p)
-
-
 def render_item(number: int, item: DigestItem) -> str:
     """One briefing of the digest: its title and credit, what it is about, its link."""
-    credit = _credit(item)
+    credit = item.credit
     line = f"{number}. <b>{fit(item.title, 300)}</b>"
     if credit:
         line += f" \u2014 {fit(credit, 200)}"

@@ -16,11 +16,11 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.adding import check_alone
 from bot.core import (
     KNOWN_SUFFIXES,
     Answerer,
@@ -28,7 +28,6 @@ from bot.core import (
     KnowledgeFileError,
     build_in_process,
     counted,
-    load_file,
     settle,
 )
 from bot.feeds import Poll, Ready, failed_to_load, record, undo, write_ready
@@ -121,14 +120,6 @@ def safe_name(file_name: str | None) -> str:
     return name
 
 
-def _validate(name: str, data: bytes, max_bytes: int) -> None:
-    """Parse the upload alone, in a scratch directory, so a bad file never enters the index."""
-    with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch) / name
-        path.write_bytes(data)
-        load_file(path, max_bytes=max_bytes)
-
-
 def _write(target: Path, data: bytes | None) -> None:
     """Put ``data`` at ``target`` atomically, or remove ``target`` when ``data`` is None."""
     if data is None:
@@ -147,7 +138,7 @@ async def install_upload(state: BotState, file_name: str | None, data: bytes) ->
     """
     settings = state.settings
     name = safe_name(file_name)
-    await asyncio.to_thread(_validate, name, data, settings.max_file_bytes)
+    await asyncio.to_thread(check_alone, name, data, max_bytes=settings.max_file_bytes)
     target = settings.knowledge_dir / name
     async with state.reload_lock:
         previous = target.read_bytes() if target.is_file() else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Collection, Iterable, Sequence
 
-from bot.core import Answer, KnowledgeBase, Match, counted, day_text, term_spans
+from bot.core import Answer, KnowledgeBase, Match, counted, credit_line, day_text, term_spans
 
 MAX_MESSAGE = 4096
 ELLIPSIS = "\u2026"
@@ -192,8 +192,7 @@ def render_sources(base: KnowledgeBase) -> list[str]:
     blocks = [header]
     for number, doc in enumerate(base.newest_first(), 1):
         lines = [f"<b>{number}. {fit(doc.title, 500)}</b>"]
-        day = day_text(doc.meta.published) if doc.meta.published is not None else None
-        credit = ", ".join(p for p in (doc.meta.publisher, day) if p)
+        credit = credit_line(doc.meta.publisher, doc.meta.published)
         if credit:
             lines[0] += f" \u2014 {fit(credit, 200)}"
         if doc.sections:
