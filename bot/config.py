@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core import DEFAULT_MODEL, KNOWN_MODELS, AnswerOptions, BriefingBotError, EngineConfig
 from bot.model_install import default_model_root, user_cache_root
+from bot.store.opening import store_target
 
 DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
 EVAL_CACHE_FOLDER = "eval"  # under user_cache_root(): one folder a knowledge directory
@@ -75,7 +76,8 @@ class Settings(BaseSettings):
     feed_poll_minutes: float = Field(default=30.0, ge=0.0, le=7 * 24 * 60)
     feed_max_new: int = Field(default=10, ge=1, le=100)
 
-    state_db: Path | None = None
+    # A file's path, or a PostgreSQL URL (postgresql://...) for replicas sharing one store.
+    state_db: str | Path | None = None
     question_log_days: int = Field(default=90, ge=1, le=36_500)
     log_user_hash: bool = False
 
@@ -130,15 +132,16 @@ class Settings(BaseSettings):
             return None
         return self.cache_dir or self.knowledge_dir / ".index-cache"
 
-    def state_db_path(self) -> Path:
-        """Where the state store lives: ``STATE_DB``, else beside the index cache.
+    def state_store(self) -> Path | str:
+        """Where the state store lives: ``STATE_DB``'s server or file, else beside the index cache.
 
         That is the knowledge directory's hidden cache folder by default, which Docker keeps
-        on the knowledge volume, so the store outlives the container.
+        on the knowledge volume, so the store outlives the container. A PostgreSQL URL is kept
+        as it is (a path would fold its ``//``).
         """
-        return self.state_db or (self.cache_dir or self.knowledge_dir / ".index-cache") / (
-            "state.sqlite3"
-        )
+        if self.state_db:
+            return store_target(str(self.state_db))
+        return (self.cache_dir or self.knowledge_dir / ".index-cache") / "state.sqlite3"
 
     def eval_cache_dir(self) -> Path | None:
         """Where ``eval`` keeps the index and sentence vectors of the knowledge; ``None``: off.

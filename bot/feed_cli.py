@@ -14,7 +14,7 @@ from typing import TextIO
 from bot.config import Settings
 from bot.core import BriefingBotError, counted, load_knowledge
 from bot.feeds import failed_to_load, fetch_feed, find_feed, poll, record, undo, write_ready
-from bot.store import Feed, StateStore, open_store
+from bot.store import Feed, StateStore, open_state_store
 
 
 def _list(store: StateStore, out: TextIO) -> int:
@@ -75,7 +75,7 @@ def _poll(store: StateStore, settings: Settings, feeds: list[Feed], out: TextIO)
 
 
 def run_feed(
-    action: str, target: str | None, settings: Settings, db: Path | None, out: TextIO
+    action: str, target: str | None, settings: Settings, db: Path | str | None, out: TextIO
 ) -> int:
     """Do ``action`` on the feeds in the store at ``db`` (default: ``STATE_DB``'s place)."""
     if action in ("add", "remove") and not target:
@@ -83,7 +83,7 @@ def run_feed(
     directory = settings.knowledge_dir
     if not directory.is_dir():
         raise BriefingBotError(f"{directory}: no such knowledge directory")
-    with open_store(db or settings.state_db_path()) as store:
+    with open_state_store(db or settings.state_store()) as store:
         if action == "list":
             return _list(store, out)
         if action == "poll":

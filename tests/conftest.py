@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import sqlite3
@@ -9,6 +10,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 from hypothesis import settings as hypothesis_settings
 from pydantic import SecretStr
@@ -16,7 +18,7 @@ from pydantic import SecretStr
 from bot.config import Settings
 from bot.core import Answerer, EngineConfig, KnownModel, build_answerer
 from bot.model_install import SOURCES, default_model_dir
-from bot.store import MIGRATIONS, SqliteStore, open_store
+from bot.store import MIGRATIONS, SqliteStore, SqlStore, open_state_store, open_store, pg_schema
 from bot.tg.app import BotApp, build_application
 from testkit.bot_process import BotProcess
 from testkit.fake_bot_api import (
@@ -27,6 +29,7 @@ from testkit.fake_bot_api import (
     FakeTelegram,
     RecordingRequest,
 )
+from testkit.postgres_server import PostgresServer, find_binaries
 from testkit.telegram_html import html_problems
 from testkit.telegram_updates import UpdateMaker
 
@@ -210,21 +213,85 @@ def store_clock() -> StoreClock:
     return StoreClock()
 
 
+NO_POSTGRES = (
+    "no PostgreSQL server binaries (initdb, postgres): install Debian's postgresql package"
+    " or set PG_BINDIR"
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of the tests' own on 127.0.0.1, for the whole session.
+
+    Without its binaries the tests that need it skip, saying why; under CI they fail, so a
+    CI machine that lost the package cannot pass without testing the PostgreSQL store.
+    """
+    binaries = find_binaries()
+    if binaries is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(NO_POSTGRES)
+        pytest.skip(NO_POSTGRES)
+    with PostgresServer(binaries) as server:
+        yield server
+
+
+_DATABASES = itertools.count(1)
+
+
 @pytest.fixture
-def store(tmp_path: Path, store_clock: StoreClock) -> Iterator[SqliteStore]:
-    """A fresh state store in ``tmp_path / "state" / "state.db"``, on ``store_clock``."""
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """The URL of a new, empty database on the tests' server, one per test."""
+    return postgres_server.create_database(f"test_{next(_DATABASES)}")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a state store is: a file in ``tmp_path``, then a database of the tests' server."""
+    if request.param == "sqlite":
+        return tmp_path / "state" / "state.db"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def stored_bytes(target: Path | str) -> bytes:
+    """Everything a closed store holds: a file's bytes (and its WAL), or a database's rows."""
+    if isinstance(target, Path):
+        wal = target.with_name(target.name + "-wal")
+        return target.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    with psycopg.connect(target) as db:
+        tables = db.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+            (pg_schema.SCHEMA,),
+        ).fetchall()
+        rows = [
+            row[0]
+            for (table,) in tables
+            for row in db.execute(f"SELECT t::text FROM {pg_schema.SCHEMA}.{table} t")
+        ]
+    return "\n".join(rows).encode()
+
+
+@pytest.fixture
+def store(store_target: Path | str, store_clock: StoreClock) -> Iterator[SqlStore]:
+    """A fresh state store on ``store_clock``: SQLite's, then PostgreSQL's."""
+    with open_state_store(store_target, clock=store_clock) as opened:
+        yield opened
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path, store_clock: StoreClock) -> Iterator[SqliteStore]:
+    """A fresh SQLite store in ``tmp_path / "state" / "state.db"``, for what only it has."""
     with open_store(tmp_path / "state" / "state.db", clock=store_clock) as opened:
         yield opened
 
 
 @pytest.fixture
-def live_store(tmp_path: Path) -> Iterator[SqliteStore]:
-    """A fresh state store on the real clock, as the bot opens it (``tmp_path / "state"``)."""
-    with open_store(tmp_path / "state" / "live.db") as opened:
+def live_store(store_target: Path | str) -> Iterator[SqlStore]:
+    """A fresh state store on the real clock, as the bot opens it: SQLite's, then PostgreSQL's."""
+    with open_state_store(store_target) as opened:
         yield opened
 
 
-def recording_app(settings: Settings, fake: FakeTelegram, store: SqliteStore) -> BotApp:
+def recording_app(settings: Settings, fake: FakeTelegram, store: SqlStore) -> BotApp:
     """The bot's application on ``store``, talking to ``fake`` in process (not initialised)."""
     return build_application(
         settings,
@@ -237,7 +304,7 @@ def recording_app(settings: Settings, fake: FakeTelegram, store: SqliteStore) ->
 
 @pytest.fixture
 async def stored_app(
-    tg_settings: Settings, fake_telegram: FakeTelegram, live_store: SqliteStore
+    tg_settings: Settings, fake_telegram: FakeTelegram, live_store: SqlStore
 ) -> AsyncIterator[BotApp]:
     """``tg_app`` with a state store: updates recorded, questions logged, votes counted."""
     app = recording_app(tg_settings, fake_telegram, live_store)
@@ -248,7 +315,7 @@ async def stored_app(
 
 @pytest.fixture
 async def second_stored_app(
-    tg_settings: Settings, live_store: SqliteStore
+    tg_settings: Settings, live_store: SqlStore
 ) -> AsyncIterator[tuple[BotApp, FakeTelegram]]:
     """Another bot (its own token and getMe id) on ``stored_app``'s store, and its Telegram."""
     fake = FakeTelegram(SECOND_TOKEN, SECOND_BOT_USER)

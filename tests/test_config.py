@@ -117,12 +117,12 @@ def test_the_state_store_lives_beside_the_index_cache_unless_told(tmp_path):
     from bot.config import Settings
 
     base = {"_env_file": None, "knowledge_dir": tmp_path / "kb"}
-    assert Settings(**base).state_db_path() == tmp_path / "kb" / ".index-cache" / "state.sqlite3"
+    assert Settings(**base).state_store() == tmp_path / "kb" / ".index-cache" / "state.sqlite3"
     cache = Settings(**base, cache_dir=tmp_path / "cache")
-    assert cache.state_db_path() == tmp_path / "cache" / "state.sqlite3"
+    assert cache.state_store() == tmp_path / "cache" / "state.sqlite3"
     chosen = Settings(**base, state_db=tmp_path / "elsewhere.db")
-    assert chosen.state_db_path() == tmp_path / "elsewhere.db"
-    assert Settings(**base, state_db="").state_db_path() == Settings(**base).state_db_path()
+    assert chosen.state_store() == tmp_path / "elsewhere.db"
+    assert Settings(**base, state_db="").state_store() == Settings(**base).state_store()
     assert Settings(**base).question_log_days == 90
     assert Settings(**base).log_user_hash is False
 

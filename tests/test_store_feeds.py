@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.store import open_store
+from bot.store import open_state_store
 
 URL = "https://news.example/feed.xml"
 
@@ -29,15 +29,15 @@ def test_a_feed_is_followed_once_and_its_polls_are_recorded(store, store_clock):
     assert store.feeds()[0].error_at is None
 
 
-def test_taken_entries_outlive_a_restart_and_go_with_their_feed(tmp_path):
-    path = tmp_path / "state.db"
-    with open_store(path) as store:
+def test_taken_entries_outlive_a_restart_and_go_with_their_feed(store_target):
+    path = store_target
+    with open_state_store(path) as store:
         feed, _ = store.add_feed(URL)
         other, _ = store.add_feed(URL + "?2")
         store.take_entries(feed.id, [("guid-1", "first.md"), ("guid-2", None)])
         store.take_entries(feed.id, [("guid-1", "first-again.md")])  # taken once only
         store.take_entries(other.id, [("guid-1", "other.md")])
-    with open_store(path) as store:
+    with open_state_store(path) as store:
         assert store.taken_entries(feed.id) == {"guid-1", "guid-2"}
         assert [f.taken for f in store.feeds()] == [1, 1]  # passed over is not taken
         assert store.remove_feed(feed.id)

@@ -34,8 +34,8 @@ def test_a_new_store_is_created_with_its_folders_in_wal_mode(tmp_path):
     raw.close()
 
 
-def test_the_connection_is_set_up_for_safety(store):
-    db = store._db
+def test_the_connection_is_set_up_for_safety(sqlite_store):
+    db = sqlite_store._db
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL between durable writes
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000

@@ -25,7 +25,7 @@ def test_a_link_is_kept_per_bot_and_replaced_by_a_new_answer(store):
     assert store.reply_link(42, 8, bot_id=BOT) is None
 
 
-def test_links_are_kept_a_week_and_hold_no_chat_id(store, store_clock, tmp_path):
+def test_links_are_kept_a_week_and_hold_no_chat_id(store, store_clock):
     store.link_reply(link(5001))
     store_clock.advance(days=6)
     store.prune(store_clock.now, 90)
@@ -34,9 +34,7 @@ def test_links_are_kept_a_week_and_hold_no_chat_id(store, store_clock, tmp_path)
     store.prune(store_clock.now, 90)
     assert store.reply_link(42, 7, bot_id=BOT) is None
     store.link_reply(link(5003))
-    raw = sqlite3.connect(tmp_path / "state" / "state.db")
-    (chat,) = raw.execute("SELECT chat FROM replies").fetchone()
-    raw.close()
+    (chat,) = store._read(lambda db: db.execute("SELECT chat FROM replies").fetchall())[0]
     assert chat == store.user_hash(42)  # the chat's id (a user's, in private) only hashed
 
 

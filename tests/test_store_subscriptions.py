@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.store import open_store
+from bot.store import open_state_store
 
 BOT, OTHER_BOT = 777000111, 888000222
 
@@ -45,9 +45,9 @@ def test_a_failed_send_waits_again_until_it_fails_for_good(store):
     assert store.delivery_counts(bot_id=BOT) == {"failed": 1}
 
 
-def test_after_a_crash_mid_send_that_one_is_never_sent_again_and_the_rest_are(tmp_path):
-    path = tmp_path / "state.db"
-    with open_store(path) as store:
+def test_after_a_crash_mid_send_that_one_is_never_sent_again_and_the_rest_are(store_target):
+    path = store_target
+    with open_state_store(path) as store:
         for chat in (1, 2, 3):
             store.subscribe(chat, "private", bot_id=BOT)
         store.plan_broadcast("news", None, bot_id=BOT)
@@ -56,7 +56,7 @@ def test_after_a_crash_mid_send_that_one_is_never_sent_again_and_the_rest_are(tm
         store.mark_delivery(first, "sent")
         second = store.next_delivery(bot_id=BOT)
         store.mark_delivery(second, "sending")  # and the process dies here
-    with open_store(path) as store:
+    with open_state_store(path) as store:
         assert store.settle_deliveries(bot_id=BOT) == 1
         rest = store.next_delivery(bot_id=BOT)
         assert rest.chat_id == 3

@@ -10,7 +10,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from bot.store import open_store
+from bot.store import open_state_store
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT = 777000111  # a bot's id, as getMe gives it
@@ -35,12 +35,11 @@ def test_unfinished_updates_come_back_in_arrival_order_with_their_json(store):
     assert store.unfinished_updates(bot_id=BOT) == [(900, '{"a": 1}'), (7, '{"c": 3}')]
 
 
-def test_unfinished_updates_survive_a_restart(tmp_path, store_clock):
-    path = tmp_path / "state.db"
-    with open_store(path, clock=store_clock) as store:
+def test_unfinished_updates_survive_a_restart(store_target, store_clock):
+    with open_state_store(store_target, clock=store_clock) as store:
         store.record_updates([(1, "one"), (2, "two")], bot_id=BOT)
         store.finish_update(1, bot_id=BOT)
-    with open_store(path, clock=store_clock) as store:
+    with open_state_store(store_target, clock=store_clock) as store:
         assert store.unfinished_updates(bot_id=BOT) == [(2, "two")]
         assert store.record_updates([(2, "two")], bot_id=BOT) == []
 
@@ -51,7 +50,8 @@ def test_an_answered_update_keeps_only_its_id(store):
         [(1, '{"from": {"id": 987654321}}'), (2, '{"from": {"id": 5}}')], bot_id=BOT
     )
     store.finish_update(1, bot_id=BOT)
-    payloads = dict(store._db.execute("SELECT update_id, payload FROM updates").fetchall())
+    rows = store._read(lambda db: db.execute("SELECT update_id, payload FROM updates").fetchall())
+    payloads = {row[0]: row[1] for row in rows}
     assert payloads == {1: "", 2: '{"from": {"id": 5}}'}
     assert (
         store.record_updates([(1, "{}")], bot_id=BOT) == []
@@ -87,9 +87,9 @@ def test_two_bots_on_one_store_keep_their_updates_apart(store):
     assert store.take_unfinished(2, bot_id=BOT) == ([(2, "A's second")], [])
 
 
-def test_record_updates_syncs_fully_then_returns_to_normal(store):
-    store.record_updates([(1, "{}")], bot_id=BOT)
-    assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL again
+def test_record_updates_syncs_fully_then_returns_to_normal(sqlite_store):
+    sqlite_store.record_updates([(1, "{}")], bot_id=BOT)
+    assert sqlite_store._db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL again
 
 
 def test_done_updates_are_pruned_after_a_day_and_unfinished_ones_kept(store, store_clock):
@@ -110,9 +110,10 @@ def test_done_updates_are_pruned_after_a_day_and_unfinished_ones_kept(store, sto
 WRITER = """
 import sys
 from pathlib import Path
-from bot.store import QuestionEntry, open_store
+from bot.store import QuestionEntry, open_state_store
 
-store = open_store(Path(sys.argv[1]))
+target = sys.argv[1]
+store = open_state_store(target if target.startswith("postgresql://") else Path(target))
 base = int(sys.argv[2])
 payload = "x" * 3000
 batch = 0
@@ -125,7 +126,7 @@ while True:
 """
 
 
-def _write_until_killed(path: Path, base: int, batches: int) -> int:
+def _write_until_killed(path: Path | str, base: int, batches: int) -> int:
     """Run the writer, kill it after ``batches`` commits; how many it reported committed."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     committed = 0
@@ -147,15 +148,16 @@ def _write_until_killed(path: Path, base: int, batches: int) -> int:
     return committed
 
 
-def test_a_writer_killed_mid_transaction_leaves_a_sound_store_with_every_commit(tmp_path):
-    path = tmp_path / "state.db"
+def test_a_writer_killed_mid_transaction_leaves_a_sound_store_with_every_commit(store_target):
+    path = store_target
     reported = 0
     for round_, batches in enumerate((5, 40, 15)):
         reported += _write_until_killed(path, base=round_ * 1_000_000, batches=batches)
-        raw = sqlite3.connect(path)
-        assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        raw.close()
-        with open_store(path) as store:
+        if isinstance(path, Path):
+            raw = sqlite3.connect(path)
+            assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            raw.close()
+        with open_state_store(path) as store:
             stored = store.unfinished_updates(bot_id=1)
         # Every batch reported committed is there, and no batch is there in part.
         assert len(stored) >= reported * 50

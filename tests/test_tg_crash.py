@@ -162,7 +162,7 @@ def stop_and_restart(
         _env_file=None,  # type: ignore[call-arg]
         telegram_bot_token=TOKEN,
         knowledge_dir=knowledge,
-    ).state_db_path()
+    ).state_store()
     with open_store(state_db) as store:  # what the second process will find
         unfinished = {question_of[u] for u, _ in store.unfinished_updates(bot_id=BOT_USER["id"])}
     second = BotProcess(

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 from pydantic import SecretStr
 from telegram.error import InvalidToken, NetworkError
@@ -22,6 +23,7 @@ from bot.tg.runner import (
     configure_logging,
     run_bot,
 )
+from bot.store.postgres import PostgresStore
 from bot.tg.state import STATE_KEY
 from testkit.fake_bot_api import BOT_USER, TOKEN
 from testkit.fake_encoder import FakeEncoder
@@ -187,6 +189,20 @@ def test_the_bot_records_into_its_state_store_and_closes_it(tg_settings, monkeyp
     assert store is not None
     assert (tmp_path / "state" / "bot.sqlite3").is_file()
     with pytest.raises(sqlite3.ProgrammingError):  # closed when the bot stopped
+        store.unfinished_updates(bot_id=BOT_USER["id"])
+
+
+def test_state_db_naming_a_postgresql_server_stores_there(
+    tg_settings, monkeypatch, postgres_url
+):
+    served = []
+    monkeypatch.setattr(runner, "configure_logging", lambda level, secrets: None)
+    monkeypatch.setattr(runner, "serve", lambda app, settings: served.append(app))
+    assert run_bot(tg_settings.model_copy(update={"state_db": postgres_url})) == 0
+    store = served[0].bot_data[STATE_KEY].store
+    assert isinstance(store, PostgresStore)
+    assert store.path == postgres_url  # no password in the tests' URL to leave out
+    with pytest.raises(psycopg.InterfaceError):  # closed when the bot stopped
         store.unfinished_updates(bot_id=BOT_USER["id"])
 
 

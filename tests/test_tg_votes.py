@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.tg.votes import TOO_OLD
 from testkit.telegram_updates import feed
-from tests.conftest import ADMIN_ID, USER_ID
+from tests.conftest import ADMIN_ID, USER_ID, stored_bytes
 
 
 def _buttons(call) -> list[str]:
@@ -37,14 +37,13 @@ async def test_a_vote_is_counted_once_per_user_and_can_change(
     assert fake_telegram.sent("editMessageText") == []
 
 
-async def test_a_vote_keeps_no_user_id(stored_app, fake_telegram, updates, live_store, tmp_path):
+async def test_a_vote_keeps_no_user_id(
+    stored_app, fake_telegram, updates, live_store, store_target
+):
     answer, question_id = await _answer(stored_app, fake_telegram, updates)
     await feed(stored_app, updates.callback(f"down:{question_id}", answer, user=987654321))
     live_store.close()
-    raw = (tmp_path / "state" / "live.db").read_bytes()
-    wal = tmp_path / "state" / "live.db-wal"
-    raw += wal.read_bytes() if wal.exists() else b""
-    assert b"987654321" not in raw
+    assert b"987654321" not in stored_bytes(store_target)
 
 
 async def test_a_vote_on_an_answer_no_longer_logged_is_too_old(stored_app, fake_telegram, updates):

@@ -1,15 +1,19 @@
-"""The bot's memory across restarts: one embedded SQLite file, behind a small Protocol.
+"""The bot's memory across restarts: an SQLite file, or PostgreSQL for replicas, one Protocol.
 
 It holds Telegram updates until they are answered (so a crash loses no question), a log of
 questions (text only, users as salted hashes), votes on answers, and the reports admins read.
 It imports neither ``telegram`` nor the engine nor the settings: the Telegram adapter and the
 command line pass it a path and a clock. ``docs/state-store.md`` covers retention, backups,
-durability and how a PostgreSQL store would implement the same Protocol.
+durability, and the store on PostgreSQL (``STATE_DB=postgresql://...``).
 
     interface.py  StateStore, the Protocol callers depend on
-    opening.py    open_store: check the file, set SQLite up (WAL), migrate
+    opening.py    open_state_store: a file or a server; open_store: check a file, WAL, migrate
     schema.py     the tables, their version, migrations, refusing damaged or newer files
-    sqlite.py     SqliteStore: one connection, one lock, what durability each write gets
+    sql_store.py  SqlStore: each call over SQL both databases run, what durability it gets
+    connection.py Db: what the SQL functions need of a connection
+    sqlite.py     SqliteStore: one connection, one lock
+    postgres.py   PostgresStore: a pool of connections to a server (psycopg)
+    pg_schema.py  the same versions in PostgreSQL's types, migrated under an advisory lock
     updates.py    updates recorded (per bot) before they are relied on, then marked done
     questions.py  the question log and votes
     feeds.py      the feeds followed and the entries taken from them
@@ -40,8 +44,9 @@ from bot.store.models import (
     Totals,
     UnansweredGroup,
 )
-from bot.store.opening import open_store
+from bot.store.opening import is_postgres_url, open_state_store, open_store, store_target
 from bot.store.schema import MIGRATIONS, Migration
+from bot.store.sql_store import SqlStore
 from bot.store.sqlite import SqliteStore
 from bot.store.times import Clock, utc_now
 
@@ -60,6 +65,7 @@ __all__ = [
     "Pruned",
     "QuestionEntry",
     "ReplyLink",
+    "SqlStore",
     "SqliteStore",
     "StateStore",
     "StoreDamagedError",
@@ -68,6 +74,9 @@ __all__ = [
     "StoreWriteError",
     "Totals",
     "UnansweredGroup",
+    "is_postgres_url",
+    "open_state_store",
     "open_store",
+    "store_target",
     "utc_now",
 ]

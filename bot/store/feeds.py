@@ -8,10 +8,10 @@ forgets its entries but not its briefings: they are knowledge files like any oth
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from bot.store.connection import Db
 from bot.store.models import Feed
 from bot.store.times import parse
 
@@ -37,7 +37,7 @@ def _feed(row: Any) -> Feed:
     )
 
 
-def add(db: sqlite3.Connection, url: str, now: str) -> tuple[Feed, bool]:
+def add(db: Db, url: str, now: str) -> tuple[Feed, bool]:
     """Follow ``url``; the feed, and whether it is new (an old one is returned unchanged)."""
     cursor = db.execute(
         "INSERT INTO feeds (url, added_at) VALUES (?, ?) ON CONFLICT (url) DO NOTHING",
@@ -47,19 +47,19 @@ def add(db: sqlite3.Connection, url: str, now: str) -> tuple[Feed, bool]:
     return _feed(row), cursor.rowcount == 1
 
 
-def listed(db: sqlite3.Connection) -> list[Feed]:
+def listed(db: Db) -> list[Feed]:
     """Every feed followed, in the order they were added."""
     return [_feed(row) for row in db.execute(f"SELECT {_COLUMNS} FROM feeds ORDER BY id")]
 
 
-def remove(db: sqlite3.Connection, feed_id: int) -> bool:
+def remove(db: Db, feed_id: int) -> bool:
     """Stop following a feed and forget its entries; whether it was followed."""
     db.execute("DELETE FROM feed_entries WHERE feed_id = ?", (feed_id,))
     return db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,)).rowcount == 1
 
 
 def polled(
-    db: sqlite3.Connection,
+    db: Db,
     feed_id: int,
     now: str,
     *,
@@ -71,20 +71,19 @@ def polled(
     """How a poll went: the validators for the next one, and its error or none."""
     db.execute(
         "UPDATE feeds SET polled_at = ?, title = COALESCE(?, title), etag = ?, last_modified = ?,"
-        " error = ?, error_at = CASE WHEN ? IS NULL THEN NULL ELSE ? END WHERE id = ?",
+        " error = ?, error_at = CASE WHEN CAST(? AS TEXT) IS NULL THEN NULL ELSE ? END"
+        " WHERE id = ?",
         (now, title, etag, last_modified, error, error, now, feed_id),
     )
 
 
-def taken(db: sqlite3.Connection, feed_id: int) -> set[str]:
+def taken(db: Db, feed_id: int) -> set[str]:
     """The entries of a feed already taken (or passed over)."""
     rows = db.execute("SELECT entry FROM feed_entries WHERE feed_id = ?", (feed_id,))
     return {row["entry"] for row in rows}
 
 
-def take(
-    db: sqlite3.Connection, feed_id: int, entries: Sequence[tuple[str, str | None]], now: str
-) -> None:
+def take(db: Db, feed_id: int, entries: Sequence[tuple[str, str | None]], now: str) -> None:
     """Record entries as taken: (entry id, the knowledge file made of it, or None)."""
     db.executemany(
         "INSERT INTO feed_entries (feed_id, entry, file, taken_at) VALUES (?, ?, ?, ?)"

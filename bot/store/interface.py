@@ -1,8 +1,8 @@
 """What the bot and the command line may ask of a state store, whatever holds it.
 
-``SqliteStore`` is the one implementation: one file, one writer. A bot run as several webhook
-replicas would need the same calls over PostgreSQL; ``docs/state-store.md`` says how they
-would map. Callers depend on this Protocol, not on SQLite.
+``SqliteStore`` implements it in one file, one writer; ``PostgresStore`` on a server, for a bot
+run as several webhook replicas (both are ``SqlStore``: the same calls, the same SQL). Callers
+depend on this Protocol, not on either database.
 
 Updates belong to a bot: each bot numbers its own, so the update calls take ``bot_id``, the
 bot's id as Telegram's ``getMe`` returns it (not the token's prefix: only ``getMe`` is

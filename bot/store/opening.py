@@ -1,6 +1,7 @@
-"""Opening a state store: check the file, then set SQLite up, then migrate.
+"""Opening a state store: a file (SQLite), or a PostgreSQL server named by its URL.
 
-The order matters. The file is only read until it is known to be a sound store this code can
+For a file, the order matters.
+The file is only read until it is known to be a sound store this code can
 handle (``schema.inspect``); only then is it switched to WAL or migrated, so a damaged file or
 one from newer code is refused with one line and left exactly as it was.
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import bot.store.schema as schema
 from bot.store.errors import StoreError
+from bot.store.sql_store import SqlStore
 from bot.store.sqlite import SqliteStore
 from bot.store.times import Clock, utc_now
 
@@ -78,3 +80,25 @@ def _configure(db: sqlite3.Connection, path: Path) -> None:
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute(f"PRAGMA journal_size_limit = {JOURNAL_LIMIT_BYTES}")
+
+
+def is_postgres_url(target: str | Path) -> bool:
+    """Whether ``STATE_DB`` names a PostgreSQL server rather than a file."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def store_target(text: str) -> Path | str:
+    """``STATE_DB`` (or ``--db``) as the store it names: a URL as it is, else a file's path."""
+    return text if is_postgres_url(text) else Path(text)
+
+
+def open_state_store(target: str | Path, *, clock: Clock = utc_now) -> SqlStore:
+    """The store ``STATE_DB`` names: a PostgreSQL URL, else a file's path.
+
+    psycopg is imported only for a server, so a bot on SQLite never loads it.
+    """
+    if is_postgres_url(target):
+        from bot.store.postgres import open_postgres
+
+        return open_postgres(str(target), clock=clock)
+    return open_store(Path(target), clock=clock)

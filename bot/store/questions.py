@@ -8,9 +8,9 @@ run inside the caller's transaction; reports read the same rows through ``from_r
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
+from bot.store.connection import Db
 from bot.store.models import Citation, LoggedQuestion, QuestionEntry, Totals
 from bot.store.times import parse
 
@@ -25,13 +25,13 @@ TOTALS = (
 )
 
 
-def log(db: sqlite3.Connection, entry: QuestionEntry, asked_at: str) -> int:
+def log(db: Db, entry: QuestionEntry, asked_at: str) -> int:
     """Append a question; its id."""
     cited = entry.citation
     cursor = db.execute(
         "INSERT INTO questions (asked_at, chat_type, text, group_key, answered, cited_file,"
         " cited_position, cited_text, score, latency_ms, user_hash, edit_of)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             asked_at,
             entry.chat_type,
@@ -47,7 +47,7 @@ def log(db: sqlite3.Connection, entry: QuestionEntry, asked_at: str) -> int:
             entry.edit_of,
         ),
     )
-    question_id = int(cursor.lastrowid or 0)
+    question_id = int(cursor.fetchone()[0])
     if entry.meaning is not None and entry.meaning_model is not None:
         db.execute(
             "INSERT INTO meanings (question_id, model, vector) VALUES (?, ?, ?)",
@@ -80,22 +80,24 @@ def from_row(row: Any, votes: Totals | None = None) -> LoggedQuestion:
     )
 
 
-def get(db: sqlite3.Connection, question_id: int) -> LoggedQuestion | None:
+def get(db: Db, question_id: int) -> LoggedQuestion | None:
     """One question with its votes, or ``None`` if it was never logged or was pruned."""
     row = db.execute(f"SELECT {COLUMNS} FROM questions q WHERE q.id = ?", (question_id,))
     found = row.fetchone()
     return from_row(found, totals(db, question_id)) if found is not None else None
 
 
-def totals(db: sqlite3.Connection, question_id: int) -> Totals:
+def totals(db: Db, question_id: int) -> Totals:
     """The votes on one answer."""
-    row = db.execute(f"{TOTALS} WHERE question_id = ?", (question_id,)).fetchone()
+    row = db.execute(
+        "SELECT COUNT(*) FILTER (WHERE value = 1) AS up,"
+        " COUNT(*) FILTER (WHERE value = -1) AS down FROM votes WHERE question_id = ?",
+        (question_id,),
+    ).fetchone()
     return Totals(up=row["up"], down=row["down"])
 
 
-def vote(
-    db: sqlite3.Connection, question_id: int, voter: str, value: int, now: str
-) -> Totals | None:
+def vote(db: Db, question_id: int, voter: str, value: int, now: str) -> Totals | None:
     """Set ``voter``'s vote on an answer; the answer's totals, or ``None`` if it is gone."""
     if db.execute("SELECT 1 FROM questions WHERE id = ?", (question_id,)).fetchone() is None:
         return None
@@ -109,7 +111,7 @@ def vote(
     return totals(db, question_id)
 
 
-def prune(db: sqlite3.Connection, before: str) -> tuple[int, int]:
+def prune(db: Db, before: str) -> tuple[int, int]:
     """Delete questions asked before ``before`` and their votes; how many of each."""
     votes = db.execute(
         "DELETE FROM votes WHERE question_id IN (SELECT id FROM questions WHERE asked_at < ?)",

@@ -8,14 +8,13 @@ which the store never keeps. Kept ``REPLY_DAYS`` days: people fix a question wit
 
 from __future__ import annotations
 
-import sqlite3
-
+from bot.store.connection import Db
 from bot.store.models import ReplyLink
 
 REPLY_DAYS = 7
 
 
-def link(db: sqlite3.Connection, reply: ReplyLink, chat: str, now: str) -> None:
+def link(db: Db, reply: ReplyLink, chat: str, now: str) -> None:
     """Record (or replace) the answer to one message; ``chat`` is its chat's hash."""
     db.execute(
         "INSERT INTO replies (bot_id, chat, message_id, reply_id, question_id, made_at)"
@@ -26,9 +25,7 @@ def link(db: sqlite3.Connection, reply: ReplyLink, chat: str, now: str) -> None:
     )
 
 
-def get(
-    db: sqlite3.Connection, bot_id: int, chat_id: int, chat: str, message_id: int
-) -> ReplyLink | None:
+def get(db: Db, bot_id: int, chat_id: int, chat: str, message_id: int) -> ReplyLink | None:
     """The answer to one message in ``chat_id`` (hashed: ``chat``), if still kept."""
     row = db.execute(
         "SELECT reply_id, question_id FROM replies"
@@ -46,6 +43,6 @@ def get(
     )
 
 
-def prune(db: sqlite3.Connection, before: str) -> int:
+def prune(db: Db, before: str) -> int:
     """Forget the answers made before ``before``; how many."""
     return db.execute("DELETE FROM replies WHERE made_at < ?", (before,)).rowcount

@@ -6,23 +6,25 @@ Read-only queries over the question log, for ``/unanswered``, ``/stats``, ``/fee
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
 
+from bot.store.connection import Db
 from bot.store.grouping import MERGED_GROUPS, Asked, Group, merge
 from bot.store.models import DayStats, FeedbackItem, LoggedQuestion, Totals, UnansweredGroup
 from bot.store.questions import COLUMNS, TOTALS, from_row
 from bot.store.times import parse, parse_day, stamp
 
-# SQLite fills the bare columns (text, asked_at) from the row that gave MAX(id): the latest
-# question of each group. PostgreSQL would say DISTINCT ON or array_agg(... ORDER BY id DESC).
-# Every group, most asked first: ``grouping`` merges those that mean the same.
+# Every group, most asked first, with the text and time of its latest question (the row of
+# MAX(id), joined back: both databases run it): ``grouping`` merges those that mean the same.
 _UNANSWERED = """
-    SELECT group_key, COUNT(*) AS count, MAX(id) AS latest, text, asked_at
-    FROM questions
-    WHERE answered = 0 AND asked_at >= ?
-    GROUP BY group_key
-    ORDER BY count DESC, latest DESC
+    SELECT g.group_key, g.count, g.latest, q.text, q.asked_at
+    FROM (
+        SELECT group_key, COUNT(*) AS count, MAX(id) AS latest
+        FROM questions
+        WHERE answered = 0 AND asked_at >= ?
+        GROUP BY group_key
+    ) AS g JOIN questions q ON q.id = g.latest
+    ORDER BY g.count DESC, g.latest DESC
 """
 _MEANINGS = "SELECT question_id AS id, vector, model FROM meanings WHERE question_id IN ({})"
 _IDS_AT_ONCE = 500  # SQLite's limit on parameters is 999 in old builds
@@ -42,7 +44,7 @@ _MIDDLE = """
         WHERE asked_at >= ? AND asked_at < ?
         ORDER BY latency_ms
         LIMIT ? OFFSET ?
-    )
+    ) AS middle
 """
 _DAY_VOTES = """
     SELECT substr(q.asked_at, 1, 10) AS day,
@@ -73,7 +75,7 @@ _QUESTIONS = f"""
 """
 
 
-def unanswered(db: sqlite3.Connection, since: str, limit: int) -> list[UnansweredGroup]:
+def unanswered(db: Db, since: str, limit: int) -> list[UnansweredGroup]:
     """The most asked unanswered questions since ``since``, grouped by what they ask.
 
     Questions are grouped by their terms in SQL; only the latest question of each of the
@@ -109,7 +111,7 @@ def unanswered(db: sqlite3.Connection, since: str, limit: int) -> list[Unanswere
     ]
 
 
-def stats(db: sqlite3.Connection, since: str) -> list[DayStats]:
+def stats(db: Db, since: str) -> list[DayStats]:
     """Each UTC day since ``since`` that had questions, oldest first."""
     votes = {
         row["day"]: Totals(up=row["up"], down=row["down"])
@@ -137,13 +139,13 @@ def _start(day: date, later: int = 0) -> str:
     return stamp(datetime.combine(day + timedelta(days=later), time(), UTC))
 
 
-def _median(db: sqlite3.Connection, start: str, end: str, count: int) -> float:
+def _median(db: Db, start: str, end: str, count: int) -> float:
     """The median latency of the ``count`` questions asked from ``start`` to before ``end``."""
     middle = db.execute(_MIDDLE, (start, end, 2 - count % 2, (count - 1) // 2)).fetchone()[0]
     return float(middle)
 
 
-def feedback(db: sqlite3.Connection, limit: int) -> list[FeedbackItem]:
+def feedback(db: Db, limit: int) -> list[FeedbackItem]:
     """The answers most recently voted down, with their votes."""
     return [
         FeedbackItem(question=from_row(row), last_down_at=parse(row["last_down"]))
@@ -151,6 +153,6 @@ def feedback(db: sqlite3.Connection, limit: int) -> list[FeedbackItem]:
     ]
 
 
-def questions(db: sqlite3.Connection, since: str) -> list[LoggedQuestion]:
+def questions(db: Db, since: str) -> list[LoggedQuestion]:
     """Every question asked since ``since``, oldest first, with its votes (for export)."""
     return [from_row(row) for row in db.execute(_QUESTIONS, (since,))]

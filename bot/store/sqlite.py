@@ -1,16 +1,12 @@
 """The state store in one SQLite file: one connection, one lock, short transactions.
 
-Durability is chosen per write. ``record_updates`` commits with ``synchronous = FULL``: the WAL
-is on disk before it returns, because the caller then lets Telegram forget those updates. The
-question log, votes and ``finish_update`` commit with ``NORMAL``: in WAL mode a killed process
-loses nothing committed, and a power cut may lose the last moments of the log (or mark an
-update undone, so it is answered twice), which is worth not paying an fsync a question.
-
-A failed write (full disk, I/O error, a lock held too long) on those paths is logged once, and
-the call returns ``None`` or nothing: the bot keeps answering. Once writes work again a new
-failure is logged anew, but not within ``WARN_AGAIN_AFTER`` of the last warning: a nearly full
-disk takes small writes and refuses large ones, and must not log one warning a question.
-``record_updates`` raises ``StoreWriteError`` instead (and shares the same one warning).
+Durability is chosen per write (``sql_store``). A durable write commits with ``synchronous =
+FULL``: the WAL is on disk before it returns, because the caller then lets Telegram forget those
+updates. The question log, votes and ``finish_update`` commit with ``NORMAL``: in WAL mode a
+killed process loses nothing committed, and a power cut may lose the last moments of the log
+(or mark an update undone, so it is answered twice), which is worth not paying an fsync a
+question. A full disk, an I/O error or a lock held too long is the store being unavailable;
+misuse (a closed store, wrong parameters) is a bug and raised as it is.
 
 PTB runs handlers on one event loop, but callers may also use worker threads, so connections
 are shared (``check_same_thread=False``) and every call holds a lock for its whole transaction;
@@ -22,44 +18,19 @@ readers never wait for the writer, so ``/stats`` never holds up an answer.
 from __future__ import annotations
 
 import contextlib
-import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-import bot.store.feeds as feed_log
-import bot.store.questions as question_log
-import bot.store.replies as reply_log
-import bot.store.reports as reports
-import bot.store.subscriptions as subscription_log
-import bot.store.updates as update_log
-from bot.store.errors import StoreError, StoreWriteError
-from bot.store.models import (
-    DailyDue,
-    DayStats,
-    Delivery,
-    Feed,
-    FeedbackItem,
-    LoggedQuestion,
-    Pruned,
-    QuestionEntry,
-    ReplyLink,
-    Totals,
-    UnansweredGroup,
-)
-from bot.store.privacy import hash_user
-from bot.store.times import Clock, days_before, stamp
+from bot.store.errors import StoreError
+from bot.store.sql_store import SqlStore, Unavailable, Work
+from bot.store.times import Clock
 
-logger = logging.getLogger(__name__)
 T = TypeVar("T")
-Work = Callable[[sqlite3.Connection], T]
-WARN_AGAIN_AFTER = timedelta(minutes=10)
 
 
-class SqliteStore:
+class SqliteStore(SqlStore):
     """A ``StateStore`` in one SQLite file; make one with ``open_store``."""
 
     def __init__(
@@ -71,243 +42,12 @@ class SqliteStore:
         salt: str,
         clock: Clock,
     ) -> None:
-        self.path = path
+        super().__init__(path, salt=salt, clock=clock)
+        self.path: Path = path
         self._db = db
         self._reader = reader
         self._reader_lock = threading.Lock()
-        self._salt = salt
-        self._clock = clock
         self._lock = threading.Lock()
-        self._failing = False
-        self._warned_at: datetime | None = None
-
-    @property
-    def write_failing(self) -> bool:
-        """The last write failed (and was logged): reports may be missing recent questions."""
-        return self._failing
-
-    # --- updates -------------------------------------------------------------------------
-    def record_updates(self, updates: Sequence[tuple[int, str]], *, bot_id: int) -> list[int]:
-        """Store ``bot_id``'s updates durably in one transaction; the ids it never saw before.
-
-        Raises ``StoreWriteError`` if they could not be recorded: answer them all anyway.
-        """
-        if not updates:
-            return []
-        return self._durable(
-            self._as_bot(bot_id, lambda db: update_log.record(db, bot_id, updates, self._now())),
-            "updates not recorded",
-        )
-
-    def finish_update(self, update_id: int, *, bot_id: int) -> None:
-        """Mark one of ``bot_id``'s updates answered."""
-        work = self._as_bot(
-            bot_id, lambda db: update_log.finish(db, bot_id, update_id, self._now())
-        )
-        self._write(work, None)
-
-    def unfinished_updates(self, *, bot_id: int) -> list[tuple[int, str]]:
-        """``bot_id``'s updates recorded and not finished, oldest first."""
-        return self._read(lambda db: update_log.unfinished(db, bot_id))
-
-    def take_unfinished(
-        self, max_replays: int, *, bot_id: int
-    ) -> tuple[list[tuple[int, str]], list[int]]:
-        """``bot_id``'s unfinished updates to replay, counted durably; and those given up.
-
-        Raises ``StoreWriteError`` if the count cannot be written: replaying without it could
-        replay a process-killing update for ever, so the caller falls back to
-        ``unfinished_updates`` knowingly.
-        """
-        return self._durable(
-            self._as_bot(
-                bot_id, lambda db: update_log.take_unfinished(db, bot_id, max_replays, self._now())
-            ),
-            "replays not counted",
-        )
-
-    # --- the question log and votes ------------------------------------------------------
-    def user_hash(self, user_id: int) -> str:
-        """The salted hash standing for ``user_id`` in this store (see ``privacy``)."""
-        return hash_user(self._salt, user_id)
-
-    def log_question(self, entry: QuestionEntry) -> int | None:
-        """Log a question; its id, or ``None`` if the write failed."""
-        return self._write(lambda db: question_log.log(db, entry, self._now()), None)
-
-    def logged_question(self, question_id: int) -> LoggedQuestion | None:
-        """A logged question with its votes; ``None`` if unknown, pruned or unreadable."""
-        try:
-            return self._read(lambda db: question_log.get(db, question_id))
-        except StoreError as error:
-            logger.warning("%s", error)
-            return None
-
-    def vote(self, question_id: int, voter_hash: str, value: int) -> Totals | None:
-        """Set one voter's vote (+1 or -1); the answer's totals, ``None`` if it is gone."""
-        if value not in (1, -1):
-            raise ValueError(f"a vote is +1 or -1, not {value}")
-        return self._write(
-            lambda db: question_log.vote(db, question_id, voter_hash, value, self._now()), None
-        )
-
-    def link_reply(self, reply: ReplyLink) -> None:
-        """Record which message of the bot answered which message (a failed write is logged)."""
-        chat = hash_user(self._salt, reply.chat_id)
-        self._write(lambda db: reply_log.link(db, reply, chat, self._now()), None)
-
-    def reply_link(self, chat_id: int, message_id: int, *, bot_id: int) -> ReplyLink | None:
-        """The bot's answer to a message, or ``None`` if unknown, pruned or unreadable."""
-        try:
-            chat = hash_user(self._salt, chat_id)
-            return self._read(lambda db: reply_log.get(db, bot_id, chat_id, chat, message_id))
-        except StoreError as error:
-            logger.warning("%s", error)
-            return None
-
-    # --- feeds ---------------------------------------------------------------------------
-    def add_feed(self, url: str) -> tuple[Feed, bool]:
-        """Follow ``url``; the feed and whether it is new (``StoreWriteError`` on failure)."""
-        return self._durable(lambda db: feed_log.add(db, url, self._now()), "feed not added")
-
-    def feeds(self) -> list[Feed]:
-        """Every feed followed, oldest first."""
-        return self._read(feed_log.listed)
-
-    def remove_feed(self, feed_id: int) -> bool:
-        """Stop following a feed; whether it was followed (``StoreWriteError`` on failure)."""
-        return self._durable(lambda db: feed_log.remove(db, feed_id), "feed not removed")
-
-    def feed_polled(
-        self,
-        feed_id: int,
-        *,
-        title: str | None,
-        etag: str | None,
-        last_modified: str | None,
-        error: str | None,
-    ) -> None:
-        """Record how a poll went (a failed write is logged: the next poll asks again)."""
-        self._write(
-            lambda db: feed_log.polled(
-                db,
-                feed_id,
-                self._now(),
-                title=title,
-                etag=etag,
-                last_modified=last_modified,
-                error=error,
-            ),
-            None,
-        )
-
-    def taken_entries(self, feed_id: int) -> set[str]:
-        """The ids of the feed's entries already taken or passed over."""
-        return self._read(lambda db: feed_log.taken(db, feed_id))
-
-    def take_entries(self, feed_id: int, entries: Sequence[tuple[str, str | None]]) -> None:
-        """Record entries as taken, durably: a restart must not take them again."""
-        self._durable(
-            lambda db: feed_log.take(db, feed_id, entries, self._now()), "entries not recorded"
-        )
-
-    # --- subscriptions and announcements -------------------------------------------------
-    def subscribe(
-        self, chat_id: int, chat_type: str, *, bot_id: int, daily_hour: int | None = None
-    ) -> bool:
-        """Subscribe a chat; whether anything changed (``StoreWriteError`` on failure)."""
-        return self._durable(
-            lambda db: subscription_log.subscribe(
-                db, bot_id, chat_id, chat_type, self._now(), daily_hour
-            ),
-            "not subscribed",
-        )
-
-    def daily_due(self, now: datetime, *, bot_id: int) -> list[DailyDue]:
-        """The daily subscribers whose digest is due at ``now``."""
-        today = now.astimezone(UTC).strftime("%Y-%m-%d")
-        hour = now.astimezone(UTC).hour
-        return self._read(lambda db: subscription_log.daily_due(db, bot_id, today, hour))
-
-    def plan_daily(
-        self, chat_id: int, text: str | None, markup: str | None, *, bot_id: int
-    ) -> None:
-        """One chat's daily digest and that today's is made, durably, in one transaction."""
-        self._durable(
-            lambda db: subscription_log.plan_daily(db, bot_id, chat_id, text, markup, self._now()),
-            "daily digest not planned",
-        )
-
-    def unsubscribe(self, chat_id: int, *, bot_id: int) -> bool:
-        """Unsubscribe a chat; whether it was subscribed (``StoreWriteError`` on failure)."""
-        return self._durable(
-            lambda db: subscription_log.unsubscribe(db, bot_id, chat_id), "not unsubscribed"
-        )
-
-    def subscribers(self, *, bot_id: int) -> list[int]:
-        """The chats subscribed to ``bot_id``."""
-        return self._read(lambda db: subscription_log.subscribers(db, bot_id))
-
-    def plan_broadcast(
-        self, text: str, markup: str | None, *, bot_id: int, paths: Sequence[str] = ()
-    ) -> int:
-        """One waiting delivery to each subscriber, in one durable transaction; how many."""
-        return self._durable(
-            lambda db: subscription_log.plan(db, bot_id, text, markup, self._now(), paths),
-            "announcement not planned",
-        )
-
-    def next_delivery(self, *, bot_id: int) -> Delivery | None:
-        """The oldest waiting delivery."""
-        return self._read(lambda db: subscription_log.next_waiting(db, bot_id))
-
-    def mark_delivery(self, delivery: Delivery, state: str) -> None:
-        """Move a delivery on, fsynced: ``sending`` must be on disk before the send."""
-        self._durable(
-            lambda db: subscription_log.mark(db, delivery, state, self._now()),
-            "delivery not recorded",
-        )
-
-    def settle_deliveries(self, *, bot_id: int) -> int:
-        """Deliveries a crash left mid-send become ``unsure``; how many."""
-        return self._durable(
-            lambda db: subscription_log.settle_unsure(db, bot_id, self._now()),
-            "deliveries not settled",
-        )
-
-    def delivery_counts(self, *, bot_id: int) -> dict[str, int]:
-        """Deliveries by state."""
-        return self._read(lambda db: subscription_log.counts(db, bot_id))
-
-    # --- reports and retention -----------------------------------------------------------
-    def unanswered(self, since: datetime, limit: int = 20) -> list[UnansweredGroup]:
-        """The most asked unanswered questions since ``since``, grouped by key."""
-        return self._report(lambda db: reports.unanswered(db, stamp(since), limit))
-
-    def stats(self, since: datetime) -> list[DayStats]:
-        """Per UTC day since ``since``."""
-        return self._report(lambda db: reports.stats(db, stamp(since)))
-
-    def feedback(self, limit: int = 20) -> list[FeedbackItem]:
-        """The answers most recently voted down."""
-        return self._report(lambda db: reports.feedback(db, limit))
-
-    def questions(self, since: datetime) -> list[LoggedQuestion]:
-        """Every question since ``since`` with its votes, oldest first."""
-        return self._report(lambda db: reports.questions(db, stamp(since)))
-
-    def prune(self, now: datetime, question_days: int) -> Pruned:
-        """Delete questions older than ``question_days`` days and updates done a day ago."""
-        asked_before, done_before = days_before(now, question_days), days_before(now, 1)
-
-        def work(db: sqlite3.Connection) -> Pruned:
-            questions, votes = question_log.prune(db, asked_before)
-            reply_log.prune(db, days_before(now, min(question_days, reply_log.REPLY_DAYS)))
-            return Pruned(
-                questions=questions, votes=votes, updates=update_log.prune(db, done_before)
-            )
-
-        return self._write(work, Pruned())
 
     def close(self) -> None:
         """Close the connections; the last one checkpoints the WAL into the file."""
@@ -319,32 +59,17 @@ class SqliteStore:
     def __enter__(self) -> SqliteStore:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    def _commit(self, work: Work[T], *, durable: bool) -> T:
+        """One ``BEGIN IMMEDIATE`` transaction under the lock, ``FULL`` sync if ``durable``."""
+        with self._lock:
+            try:
+                return self._transaction(work, durable)
+            except sqlite3.ProgrammingError:
+                raise
+            except sqlite3.DatabaseError as error:
+                raise Unavailable(error) from error
 
-    # --- plumbing ------------------------------------------------------------------------
-    def _now(self) -> str:
-        return stamp(self._clock())
-
-    def _as_bot(self, bot_id: int, work: Work[T]) -> Work[T]:
-        """``work``, after ``bot_id`` adopts the updates recorded before they had a bot."""
-
-        def adopting(db: sqlite3.Connection) -> T:
-            adopted = update_log.adopt(db, bot_id)
-            if adopted:
-                logger.info(
-                    "state store %s: %d updates recorded before the store kept their bot"
-                    " are taken as bot %d's",
-                    self.path,
-                    adopted,
-                    bot_id,
-                )
-            return work(db)
-
-        return adopting
-
-    def _transaction(self, work: Work[T], durable: bool = False) -> T:
-        """Run ``work`` in one write transaction (FULL sync if ``durable``); hold the lock."""
+    def _transaction(self, work: Work[T], durable: bool) -> T:
         if durable:
             self._db.execute("PRAGMA synchronous = FULL")
         try:
@@ -360,33 +85,7 @@ class SqliteStore:
                 with contextlib.suppress(sqlite3.Error):
                     self._db.execute("PRAGMA synchronous = NORMAL")
 
-    def _durable(self, work: Work[T], failure: str) -> T:
-        """A write the caller relies on: fsynced, or ``StoreWriteError`` (``failure``: why)."""
-        with self._lock:
-            try:
-                result = self._transaction(work, True)
-            except sqlite3.ProgrammingError:
-                raise
-            except sqlite3.DatabaseError as error:
-                self._failed(error)
-                raise StoreWriteError(self.path, f"{failure}: {error}") from error
-            self._succeeded()
-            return result
-
-    def _write(self, work: Work[T], fallback: T) -> T:
-        """A write whose failure the bot can live with: logged once, ``fallback`` returned."""
-        with self._lock:
-            try:
-                result = self._transaction(work)
-            except sqlite3.ProgrammingError:
-                raise  # misuse (a closed store, wrong parameters) is a bug, not a full disk
-            except sqlite3.DatabaseError as error:
-                self._failed(error)
-                return fallback
-            self._succeeded()
-            return result
-
-    def _read(self, work: Work[T], *, report: bool = False) -> T:
+    def _query(self, work: Work[T], *, report: bool) -> T:
         """Run ``work`` on the writer's connection, or on the reports' one."""
         db, lock = (self._reader, self._reader_lock) if report else (self._db, self._lock)
         try:
@@ -396,24 +95,3 @@ class SqliteStore:
             raise
         except sqlite3.DatabaseError as error:
             raise StoreError(self.path, f"cannot read: {error}") from error
-
-    def _report(self, work: Work[T]) -> T:
-        return self._read(work, report=True)
-
-    def _failed(self, error: sqlite3.DatabaseError) -> None:
-        now = self._clock()
-        quiet = self._warned_at is not None and now - self._warned_at < WARN_AGAIN_AFTER
-        if not self._failing and not quiet:
-            self._warned_at = now
-            logger.warning(
-                "state store %s: writes failing, the bot answers without recording them"
-                " (no more warnings until they work again): %s",
-                self.path,
-                error,
-            )
-        self._failing = True
-
-    def _succeeded(self) -> None:
-        if self._failing:
-            logger.info("state store %s: writes work again", self.path)
-        self._failing = False

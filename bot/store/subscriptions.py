@@ -14,17 +14,17 @@ for that is the moment between committing ``sending`` and Telegram taking the me
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from bot.store.connection import Db
 from bot.store.models import DailyDue, Delivery
 
 MAX_TRIES = 5
 
 
 def subscribe(
-    db: sqlite3.Connection,
+    db: Db,
     bot_id: int,
     chat_id: int,
     chat_type: str,
@@ -46,7 +46,7 @@ def subscribe(
     return True
 
 
-def unsubscribe(db: sqlite3.Connection, bot_id: int, chat_id: int) -> bool:
+def unsubscribe(db: Db, bot_id: int, chat_id: int) -> bool:
     """Unsubscribe a chat; whether it was subscribed."""
     return (
         db.execute(
@@ -56,7 +56,7 @@ def unsubscribe(db: sqlite3.Connection, bot_id: int, chat_id: int) -> bool:
     )
 
 
-def subscribers(db: sqlite3.Connection, bot_id: int) -> list[int]:
+def subscribers(db: Db, bot_id: int) -> list[int]:
     """The chats subscribed to ``bot_id``, in the order they subscribed."""
     rows = db.execute(
         "SELECT chat_id FROM subscriptions WHERE bot_id = ? ORDER BY added_at, chat_id", (bot_id,)
@@ -65,7 +65,7 @@ def subscribers(db: sqlite3.Connection, bot_id: int) -> list[int]:
 
 
 def plan(
-    db: sqlite3.Connection,
+    db: Db,
     bot_id: int,
     text: str,
     markup: str | None,
@@ -74,31 +74,35 @@ def plan(
 ) -> int:
     """An announcement of ``paths`` to every subscriber of each one now; how many."""
     cursor = db.execute(
-        "INSERT INTO broadcasts (bot_id, made_at, text, markup, paths) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO broadcasts (bot_id, made_at, text, markup, paths) VALUES (?, ?, ?, ?, ?)"
+        " RETURNING id",
         (bot_id, now, text, markup, json.dumps(list(paths))),
     )
+    broadcast = cursor.fetchone()[0]
     return db.execute(
         "INSERT INTO deliveries (broadcast_id, chat_id, state, changed_at)"
         " SELECT ?, chat_id, 'waiting', ? FROM subscriptions"
         " WHERE bot_id = ? AND daily_hour IS NULL",
-        (cursor.lastrowid, now, bot_id),
+        (broadcast, now, bot_id),
     ).rowcount
 
 
-def daily_due(db: sqlite3.Connection, bot_id: int, today: str, hour: int) -> list[DailyDue]:
+def daily_due(db: Db, bot_id: int, today: str, hour: int) -> list[DailyDue]:
     """The daily subscribers whose hour has come and whose digest of ``today`` is not made.
 
     ``today`` is the UTC date (``YYYY-MM-DD``) and ``hour`` the hour it is now; a subscriber
     whose hour has passed is due too, so a bot that was down at the hour catches up.
     """
     rows = db.execute(
-        "SELECT chat_id, daily_at FROM subscriptions WHERE bot_id = ? AND daily_hour <= ?"
-        " AND (daily_at IS NULL OR daily_at < ? || printf('T%02d:00:00', daily_hour))"
-        " ORDER BY added_at, chat_id",
-        (bot_id, hour, today),
-    )
+        "SELECT chat_id, daily_at, daily_hour FROM subscriptions"
+        " WHERE bot_id = ? AND daily_hour <= ? ORDER BY added_at, chat_id",
+        (bot_id, hour),
+    ).fetchall()
     found = []
     for row in rows:
+        hour_today = f"{today}T{row['daily_hour']:02d}:00:00"
+        if row["daily_at"] is not None and row["daily_at"] >= hour_today:
+            continue  # today's digest was made at its hour or after
         since = row["daily_at"] or ""
         announced = db.execute(
             "SELECT paths FROM broadcasts WHERE bot_id = ? AND made_at > ? ORDER BY id",
@@ -110,7 +114,7 @@ def daily_due(db: sqlite3.Connection, bot_id: int, today: str, hour: int) -> lis
 
 
 def plan_daily(
-    db: sqlite3.Connection,
+    db: Db,
     bot_id: int,
     chat_id: int,
     text: str | None,
@@ -123,13 +127,15 @@ def plan_daily(
     """
     if text is not None:
         cursor = db.execute(
-            "INSERT INTO broadcasts (bot_id, made_at, text, markup) VALUES (?, ?, ?, ?)",
+            "INSERT INTO broadcasts (bot_id, made_at, text, markup) VALUES (?, ?, ?, ?)"
+            " RETURNING id",
             (bot_id, now, text, markup),
         )
+        broadcast = cursor.fetchone()[0]
         db.execute(
             "INSERT INTO deliveries (broadcast_id, chat_id, state, changed_at)"
             " VALUES (?, ?, 'waiting', ?)",
-            (cursor.lastrowid, chat_id, now),
+            (broadcast, chat_id, now),
         )
     db.execute(
         "UPDATE subscriptions SET daily_at = ? WHERE bot_id = ? AND chat_id = ?",
@@ -147,18 +153,18 @@ def _delivery(row: Any) -> Delivery:
     )
 
 
-def next_waiting(db: sqlite3.Connection, bot_id: int) -> Delivery | None:
+def next_waiting(db: Db, bot_id: int) -> Delivery | None:
     """The oldest waiting delivery of ``bot_id``'s announcements, if any."""
     row = db.execute(
         "SELECT d.broadcast_id, d.chat_id, d.tries, b.text, b.markup FROM deliveries d"
         " JOIN broadcasts b ON b.id = d.broadcast_id"
-        " WHERE b.bot_id = ? AND d.state = 'waiting' ORDER BY d.broadcast_id, d.rowid LIMIT 1",
+        " WHERE b.bot_id = ? AND d.state = 'waiting' ORDER BY d.broadcast_id, d.chat_id LIMIT 1",
         (bot_id,),
     ).fetchone()
     return _delivery(row) if row is not None else None
 
 
-def mark(db: sqlite3.Connection, delivery: Delivery, state: str, now: str) -> None:
+def mark(db: Db, delivery: Delivery, state: str, now: str) -> None:
     """Move a delivery on: ``sending``, ``sent``, ``dropped``, ``failed``, or ``waiting`` again."""
     tries = delivery.tries + (1 if state == "waiting" else 0)
     if state == "waiting" and tries >= MAX_TRIES:
@@ -170,7 +176,7 @@ def mark(db: sqlite3.Connection, delivery: Delivery, state: str, now: str) -> No
     )
 
 
-def settle_unsure(db: sqlite3.Connection, bot_id: int, now: str) -> int:
+def settle_unsure(db: Db, bot_id: int, now: str) -> int:
     """At a start: deliveries a crash left ``sending`` become ``unsure``; how many."""
     return db.execute(
         "UPDATE deliveries SET state = 'unsure', changed_at = ? WHERE state = 'sending'"
@@ -179,7 +185,7 @@ def settle_unsure(db: sqlite3.Connection, bot_id: int, now: str) -> int:
     ).rowcount
 
 
-def counts(db: sqlite3.Connection, bot_id: int) -> dict[str, int]:
+def counts(db: Db, bot_id: int) -> dict[str, int]:
     """Deliveries of ``bot_id``'s announcements by state, for the record and the tests."""
     rows = db.execute(
         "SELECT d.state, COUNT(*) AS n FROM deliveries d JOIN broadcasts b ON b.id ="

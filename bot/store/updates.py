@@ -13,11 +13,12 @@ bot that asks (see ``schema._key_updates_by_bot_v3``).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 
+from bot.store.connection import Db
 
-def adopt(db: sqlite3.Connection, bot_id: int) -> int:
+
+def adopt(db: Db, bot_id: int) -> int:
     """Make the rows recorded without a bot (before schema version 3) ``bot_id``'s; how many.
 
     Run before every other call here, in the same transaction: whichever bot first records,
@@ -27,9 +28,7 @@ def adopt(db: sqlite3.Connection, bot_id: int) -> int:
     return db.execute("UPDATE updates SET bot_id = ? WHERE bot_id IS NULL", (bot_id,)).rowcount
 
 
-def record(
-    db: sqlite3.Connection, bot_id: int, updates: Sequence[tuple[int, str]], now: str
-) -> list[int]:
+def record(db: Db, bot_id: int, updates: Sequence[tuple[int, str]], now: str) -> list[int]:
     """Store each update ``bot_id`` never saw before; the ids that were new, in the order given."""
     new = []
     for update_id, payload in updates:
@@ -43,7 +42,7 @@ def record(
     return new
 
 
-def finish(db: sqlite3.Connection, bot_id: int, update_id: int, now: str) -> None:
+def finish(db: Db, bot_id: int, update_id: int, now: str) -> None:
     """Mark an update answered (the first time only: done_at says when it was).
 
     Its raw JSON is dropped at once: it names the sender and the chat, and once answered only
@@ -57,7 +56,7 @@ def finish(db: sqlite3.Connection, bot_id: int, update_id: int, now: str) -> Non
     )
 
 
-def unfinished(db: sqlite3.Connection, bot_id: int) -> list[tuple[int, str]]:
+def unfinished(db: Db, bot_id: int) -> list[tuple[int, str]]:
     """``bot_id``'s updates recorded and not done, in the order they arrived.
 
     A read, so it adopts nothing: rows without a bot are listed too, being the ones this bot
@@ -72,7 +71,7 @@ def unfinished(db: sqlite3.Connection, bot_id: int) -> list[tuple[int, str]]:
 
 
 def take_unfinished(
-    db: sqlite3.Connection, bot_id: int, max_replays: int, now: str
+    db: Db, bot_id: int, max_replays: int, now: str
 ) -> tuple[list[tuple[int, str]], list[int]]:
     """``bot_id``'s unfinished updates to answer again, and the ids of those given up on.
 
@@ -96,7 +95,7 @@ def take_unfinished(
     return [(int(row[0]), str(row[1])) for row in rows if row[2] < max_replays], given_up
 
 
-def prune(db: sqlite3.Connection, before: str) -> int:
+def prune(db: Db, before: str) -> int:
     """Forget updates done before ``before``, every bot's: Telegram keeps none over a day."""
     cursor = db.execute("DELETE FROM updates WHERE done_at IS NOT NULL AND done_at < ?", (before,))
     return cursor.rowcount

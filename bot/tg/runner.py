@@ -20,7 +20,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from bot.config import Settings, SettingsError
 from bot.core import BriefingBotError, build_answerer, load_encoder, settle
 from bot.log_levels import silence_extractors
-from bot.store import SqliteStore, StoreError, open_store
+from bot.store import SqlStore, StoreError, open_state_store
 from bot.tg.app import BotApp, build_application, require_token
 from bot.tg.meaning import ANSWERING, answering
 from bot.tg.rate_limiter import api_address, describe_failure
@@ -159,12 +159,11 @@ class StateStoreError(BriefingBotError):
     """The state store cannot be opened: damaged, from a newer version, or not writable."""
 
 
-def open_state(settings: Settings) -> SqliteStore:
-    """Open the state store, or raise ``StateStoreError`` in one line naming the file."""
-    path = settings.state_db_path()
+def open_state(settings: Settings) -> SqlStore:
+    """Open the state store, or raise ``StateStoreError`` in one line naming it."""
     try:
-        store = open_store(path)
+        store = open_state_store(settings.state_store())
     except StoreError as exc:
         raise StateStoreError(str(exc)) from None
-    logger.info("state store %s", path)
+    logger.info("state store %s", store.path)
     return store

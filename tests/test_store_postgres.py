@@ -1,0 +1,156 @@
+"""The state store on a real PostgreSQL server: what only a server does.
+
+The calls themselves run against both stores in the other ``test_store_*`` modules.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import psycopg
+import pytest
+
+from bot.store import QuestionEntry, StoreError, StoreVersionError, StoreWriteError
+from bot.store.pg_schema import MIGRATIONS, SCHEMA
+from bot.store.postgres import display_name, open_postgres
+
+BOT = 777000111
+
+
+def _entry(text: str = "when is Kalbajar handed over?") -> QuestionEntry:
+    return QuestionEntry(chat_type="private", text=text, group_key=text, latency_ms=1.0)
+
+
+def test_the_password_never_shows():
+    name = display_name("postgresql://bot:s3cret@db.example:5433/briefings?sslmode=require")
+    assert name == "postgresql://bot@db.example:5433/briefings"
+    assert "s3cret" not in display_name("postgresql://bot:s3cret@/x")
+
+
+def test_a_server_that_is_not_there_is_refused_in_one_line():
+    with pytest.raises(StoreError) as refused:
+        open_postgres("postgresql://bot:s3cret@127.0.0.1:9/none", connect_s=1)
+    assert "cannot open" in str(refused.value)
+    assert "s3cret" not in str(refused.value)
+
+
+def test_ids_past_two_to_the_31_are_kept(postgres_url):
+    """Supergroup chat ids and bot ids pass 2**31: PostgreSQL's INTEGER would refuse them."""
+    with open_postgres(postgres_url) as store:
+        big = -1001234567890
+        assert store.subscribe(big, "supergroup", bot_id=8_000_000_000)
+        assert store.subscribers(bot_id=8_000_000_000) == [big]
+        assert store.record_updates([(3_000_000_000, "{}")], bot_id=8_000_000_000) == [
+            3_000_000_000
+        ]
+
+
+def test_the_tables_live_in_their_own_schema_beside_another_programs(postgres_url):
+    with psycopg.connect(postgres_url, autocommit=True) as other:
+        other.execute("CREATE TABLE public.updates (id INTEGER)")  # another program's table
+    with open_postgres(postgres_url) as store:
+        assert store.record_updates([(1, "{}")], bot_id=BOT) == [1]
+    with psycopg.connect(postgres_url) as raw:
+        assert raw.execute("SELECT COUNT(*) FROM public.updates").fetchone() == (0,)
+        assert raw.execute(f"SELECT COUNT(*) FROM {SCHEMA}.updates").fetchone() == (1,)
+
+
+def test_a_schema_of_another_program_is_refused_and_left_alone(postgres_url):
+    with psycopg.connect(postgres_url, autocommit=True) as other:
+        other.execute(f"CREATE SCHEMA {SCHEMA}")
+        other.execute(f"CREATE TABLE {SCHEMA}.things (id INTEGER)")
+    with pytest.raises(StoreError, match="another program"):
+        open_postgres(postgres_url)
+    with psycopg.connect(postgres_url) as raw:
+        assert raw.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (SCHEMA,)
+        ).fetchall() == [("things",)]
+
+
+def test_a_store_from_newer_code_is_refused(postgres_url):
+    open_postgres(postgres_url).close()
+    with psycopg.connect(postgres_url, autocommit=True) as raw:
+        raw.execute(f"UPDATE {SCHEMA}.schema_version SET version = 99")
+    with pytest.raises(StoreVersionError):
+        open_postgres(postgres_url)
+
+
+def test_an_old_store_is_migrated_keeping_its_rows(postgres_url):
+    with open_postgres(postgres_url, migrations=MIGRATIONS[:3]) as old:
+        old.record_updates([(5, "left unfinished")], bot_id=BOT)
+    with open_postgres(postgres_url) as store:
+        assert store.unfinished_updates(bot_id=BOT) == [(5, "left unfinished")]
+        assert store.subscribe(1, "private", bot_id=BOT)  # version 6's table is there
+
+
+def test_replicas_starting_at_once_migrate_once_and_share_one_salt(postgres_url):
+    stores, errors = [], []
+
+    def start() -> None:
+        try:
+            stores.append(open_postgres(postgres_url))
+        except Exception as error:  # the test reports any
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len({store.user_hash(42) for store in stores}) == 1
+    for store in stores:
+        store.close()
+    with psycopg.connect(postgres_url) as raw:
+        assert raw.execute(f"SELECT version FROM {SCHEMA}.schema_version").fetchall() == [
+            (len(MIGRATIONS),)
+        ]
+
+
+def test_an_update_recorded_by_one_replica_is_a_redelivery_to_the_other(postgres_url):
+    with open_postgres(postgres_url) as a, open_postgres(postgres_url) as b:
+        assert a.record_updates([(1, "{}"), (2, "{}")], bot_id=BOT) == [1, 2]
+        assert b.record_updates([(2, "{}"), (3, "{}")], bot_id=BOT) == [3]
+        b.finish_update(1, bot_id=BOT)
+        assert a.unfinished_updates(bot_id=BOT) == [(2, "{}"), (3, "{}")]
+
+
+def test_a_server_restart_costs_no_call(postgres_server, postgres_url):
+    with open_postgres(postgres_url) as store:
+        assert store.record_updates([(1, "{}")], bot_id=BOT) == [1]
+        postgres_server.restart()  # every pooled connection is cut
+        assert store.record_updates([(2, "{}")], bot_id=BOT) == [2]
+        assert store.log_question(_entry()) is not None
+        assert store.unfinished_updates(bot_id=BOT) == [(1, "{}"), (2, "{}")]
+
+
+def test_while_the_server_is_down_the_bot_is_told_and_then_goes_on(
+    postgres_server, postgres_url, caplog
+):
+    with open_postgres(postgres_url, wait_s=0.5) as store:
+        store.record_updates([(1, "{}")], bot_id=BOT)
+        postgres_server.stop()
+        try:
+            with caplog.at_level(logging.WARNING):
+                with pytest.raises(StoreWriteError, match="updates not recorded"):
+                    store.record_updates([(2, "{}")], bot_id=BOT)
+                assert store.log_question(_entry()) is None  # the log is skipped, not raised
+            assert store.write_failing
+            warnings = [
+                r
+                for r in caplog.records
+                if r.levelno == logging.WARNING and r.name.startswith("bot.store")
+            ]
+            assert len(warnings) == 1  # the store's one warning for the outage, not one a call
+        finally:
+            postgres_server.start()
+        assert store.record_updates([(2, "{}")], bot_id=BOT) == [2]
+        assert not store.write_failing
+
+
+def test_a_closed_store_refuses_loudly(postgres_url):
+    store = open_postgres(postgres_url)
+    store.close()
+    with pytest.raises(psycopg.InterfaceError):
+        store.log_question(_entry())
