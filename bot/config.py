@@ -78,6 +78,9 @@ class Settings(BaseSettings):
 
     # A file's path, or a PostgreSQL URL (postgresql://...) for replicas sharing one store.
     state_db: str | Path | None = None
+    # With STATE_DB on PostgreSQL: how long an update stays the replica's that took it, unless
+    # renewed (a third of it, while it works); a killed replica's go to another this late.
+    update_lease_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
     question_log_days: int = Field(default=90, ge=1, le=36_500)
     log_user_hash: bool = False
 

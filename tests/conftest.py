@@ -278,6 +278,18 @@ def store(store_target: Path | str, store_clock: StoreClock) -> Iterator[SqlStor
 
 
 @pytest.fixture
+def last_run(store_target: Path | str) -> Iterator[SqlStore]:
+    """The store as the bot's last run (another process) used it, its leases already run out."""
+    with open_state_store(store_target, lease=timedelta(0)) as opened:
+        yield opened
+
+
+def expire_leases(store: SqlStore) -> None:
+    """Run out every lease on the store's updates, as if the replicas holding them had died."""
+    store._write(lambda db: db.execute("UPDATE updates SET lease_until = ''"), None)
+
+
+@pytest.fixture
 def sqlite_store(tmp_path: Path, store_clock: StoreClock) -> Iterator[SqliteStore]:
     """A fresh SQLite store in ``tmp_path / "state" / "state.db"``, for what only it has."""
     with open_store(tmp_path / "state" / "state.db", clock=store_clock) as opened:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
@@ -77,8 +78,13 @@ def test_a_store_from_newer_code_is_refused(postgres_url):
 
 
 def test_an_old_store_is_migrated_keeping_its_rows(postgres_url):
-    with open_postgres(postgres_url, migrations=MIGRATIONS[:3]) as old:
-        old.record_updates([(5, "left unfinished")], bot_id=BOT)
+    open_postgres(postgres_url, migrations=MIGRATIONS[:3]).close()
+    with psycopg.connect(postgres_url) as raw:  # as version 3's release recorded an update
+        raw.execute(
+            f"INSERT INTO {SCHEMA}.updates (bot_id, update_id, payload, received_at)"
+            " VALUES (%s, 5, 'left unfinished', '2025-03-01T11:00:00.000000Z')",
+            (BOT,),
+        )
     with open_postgres(postgres_url) as store:
         assert store.unfinished_updates(bot_id=BOT) == [(5, "left unfinished")]
         assert store.subscribe(1, "private", bot_id=BOT)  # version 6's table is there
@@ -154,3 +160,61 @@ def test_a_closed_store_refuses_loudly(postgres_url):
     store.close()
     with pytest.raises(psycopg.InterfaceError):
         store.log_question(_entry())
+
+
+class Clock:
+    """A clock of the tests' own, shared by the replicas of a test."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2025, 3, 1, 12, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_a_live_replica_s_updates_are_left_to_it_and_a_dead_one_s_taken_over_once(postgres_url):
+    clock = Clock()
+    lease = timedelta(seconds=30)
+    with (
+        open_postgres(postgres_url, clock=clock, lease=lease) as a,
+        open_postgres(postgres_url, clock=clock, lease=lease) as b,
+        open_postgres(postgres_url, clock=clock, lease=lease) as c,
+    ):
+        assert a.record_updates([(1, "one"), (2, "two")], bot_id=BOT) == [1, 2]
+        a.finish_update(1, bot_id=BOT)
+        assert b.take_unfinished(2, bot_id=BOT) == ([], [])  # A is answering 2
+        clock.now += timedelta(seconds=20)
+        assert a.renew_leases(bot_id=BOT) == 1  # A still works on it
+        clock.now += timedelta(seconds=20)
+        assert b.take_unfinished(2, bot_id=BOT) == ([], [])  # renewed: still A's
+        clock.now += timedelta(seconds=31)  # A died: no renewal for a whole lease
+        assert b.take_unfinished(2, bot_id=BOT) == ([(2, "two")], [])
+        assert c.take_unfinished(2, bot_id=BOT) == ([], [])  # B's now, not C's too
+        assert b.renew_leases(bot_id=BOT) == 1
+        assert a.renew_leases(bot_id=BOT) == 0  # a late A renews nothing of B's
+
+
+def test_replicas_taking_over_at_once_never_take_the_same_update(postgres_url):
+    clock = Clock()
+    with open_postgres(postgres_url, clock=clock, lease=timedelta(seconds=30)) as dead:
+        dead.record_updates([(i, f"update {i}") for i in range(200)], bot_id=BOT)
+    clock.now += timedelta(minutes=1)
+    replicas = [open_postgres(postgres_url, clock=clock) for _ in range(4)]
+    taken: list[list[int]] = [[] for _ in replicas]
+    start = threading.Barrier(len(replicas))
+
+    def take(at: int) -> None:
+        start.wait()
+        for _ in range(20):
+            found, _ = replicas[at].take_unfinished(2, bot_id=BOT)
+            taken[at].extend(update_id for update_id, _ in found)
+
+    threads = [threading.Thread(target=take, args=(at,)) for at in range(len(replicas))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for replica in replicas:
+        replica.close()
+    everything = [update_id for mine in taken for update_id in mine]
+    assert sorted(everything) == list(range(200))  # each one taken, and by one replica only

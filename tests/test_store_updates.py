@@ -15,6 +15,7 @@ from bot.store import open_state_store
 ROOT = Path(__file__).resolve().parent.parent
 BOT = 777000111  # a bot's id, as getMe gives it
 OTHER_BOT = 888000222
+LEASE_S = 31  # past the PostgreSQL store's lease on the updates it records
 
 
 def test_new_ids_are_returned_and_redeliveries_are_not(store):
@@ -58,21 +59,24 @@ def test_an_answered_update_keeps_only_its_id(store):
     )  # still known, so still not answered twice
 
 
-def test_an_update_left_unfinished_run_after_run_is_given_up(store):
+def test_an_update_left_unfinished_run_after_run_is_given_up(store, store_clock):
     """One that kills the process while answered would otherwise kill every start."""
     store.record_updates([(1, "one"), (2, "two")], bot_id=BOT)
+    store_clock.advance(seconds=LEASE_S)  # the process died; on a server, its lease runs out
     assert store.take_unfinished(2, bot_id=BOT) == ([(1, "one"), (2, "two")], [])  # start 2
     store.finish_update(2, bot_id=BOT)  # answered this time
+    store_clock.advance(seconds=LEASE_S)
     assert store.take_unfinished(2, bot_id=BOT) == (
         [(1, "one")],
         [],
     )  # start 3: 1 still unfinished
+    store_clock.advance(seconds=LEASE_S)
     assert store.take_unfinished(2, bot_id=BOT) == ([], [1])  # start 4: replayed twice, given up
     assert store.unfinished_updates(bot_id=BOT) == []
     assert store.record_updates([(1, "one")], bot_id=BOT) == []  # and never taken as new
 
 
-def test_two_bots_on_one_store_keep_their_updates_apart(store):
+def test_two_bots_on_one_store_keep_their_updates_apart(store, store_clock):
     """Each bot numbers its own updates: the same id from two bots is two updates, not one."""
     assert store.record_updates([(1, "to A"), (2, "A's second")], bot_id=BOT) == [1, 2]
     assert store.record_updates([(1, "to B")], bot_id=OTHER_BOT) == [1]  # new to B
@@ -83,6 +87,7 @@ def test_two_bots_on_one_store_keep_their_updates_apart(store):
     assert store.record_updates([(1, "again")], bot_id=BOT) == []
     assert store.record_updates([(1, "again"), (2, "B's second")], bot_id=OTHER_BOT) == [2]
     # A start replays and counts only the starting bot's.
+    store_clock.advance(seconds=LEASE_S)
     assert store.take_unfinished(2, bot_id=OTHER_BOT) == ([(1, "to B"), (2, "B's second")], [])
     assert store.take_unfinished(2, bot_id=BOT) == ([(2, "A's second")], [])
 

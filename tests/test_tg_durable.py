@@ -11,7 +11,7 @@ from bot.store import StoreWriteError, open_store
 from bot.tg.durable import MAX_REPLAYS, RecordingQueue, replay_unfinished
 from testkit.fake_bot_api import BOT_USER, only_reply
 from testkit.telegram_updates import feed
-from tests.conftest import USER_ID, recording_app
+from tests.conftest import USER_ID, expire_leases, recording_app
 
 BOT = BOT_USER["id"]  # getMe's id, which the fake Bot API gives the bot (not the token's prefix)
 
@@ -59,16 +59,14 @@ async def test_a_failed_handler_still_marks_its_update_done(
     assert live_store.unfinished_updates(bot_id=BOT) == []  # never retried forever after a restart
 
 
-async def test_updates_left_unfinished_are_replayed_first(stored_app, updates, live_store):
+async def test_updates_left_unfinished_are_replayed_first(
+    stored_app, updates, live_store, last_run
+):
     first = updates.message("when is Kalbajar handed over?", user=USER_ID)
     second = updates.message("who guards the Lachin corridor?", user=USER_ID)
-    live_store.record_updates(
-        [(u["update_id"], json.dumps(u)) for u in (first, second)], bot_id=BOT
-    )
-    live_store.finish_update(first["update_id"], bot_id=BOT)
-    live_store.record_updates(
-        [(99, "{not json")], bot_id=BOT
-    )  # unreadable: skipped, never blocks a start
+    last_run.record_updates([(u["update_id"], json.dumps(u)) for u in (first, second)], bot_id=BOT)
+    last_run.finish_update(first["update_id"], bot_id=BOT)
+    last_run.record_updates([(99, "{not json")], bot_id=BOT)  # unreadable: never blocks a start
     queue = stored_app.update_queue
     assert await replay_unfinished(queue, stored_app.bot) == 1
     replayed = queue.get_nowait()
@@ -85,8 +83,10 @@ async def test_an_update_that_keeps_killing_the_bot_is_given_up(stored_app, upda
     live_store.record_updates([(raw["update_id"], json.dumps(raw))], bot_id=BOT)
     queue = stored_app.update_queue
     for _ in range(MAX_REPLAYS):  # each start replays it, and (say) dies answering it
+        expire_leases(live_store)
         assert await replay_unfinished(queue, stored_app.bot) == 1
         queue.get_nowait()
+    expire_leases(live_store)
     assert await replay_unfinished(queue, stored_app.bot) == 0  # the next start gives up
     assert queue.empty()
     assert live_store.unfinished_updates(bot_id=BOT) == []

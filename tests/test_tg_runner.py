@@ -16,6 +16,7 @@ from telegram.error import InvalidToken, NetworkError
 
 import bot.tg.runner as runner
 from bot.config import SettingsError
+from bot.store.postgres import PostgresStore
 from bot.tg.runner import (
     RedactingFormatter,
     ReportedByRunBot,
@@ -23,7 +24,6 @@ from bot.tg.runner import (
     configure_logging,
     run_bot,
 )
-from bot.store.postgres import PostgresStore
 from bot.tg.state import STATE_KEY
 from testkit.fake_bot_api import BOT_USER, TOKEN
 from testkit.fake_encoder import FakeEncoder
@@ -192,9 +192,7 @@ def test_the_bot_records_into_its_state_store_and_closes_it(tg_settings, monkeyp
         store.unfinished_updates(bot_id=BOT_USER["id"])
 
 
-def test_state_db_naming_a_postgresql_server_stores_there(
-    tg_settings, monkeypatch, postgres_url
-):
+def test_state_db_naming_a_postgresql_server_stores_there(tg_settings, monkeypatch, postgres_url):
     served = []
     monkeypatch.setattr(runner, "configure_logging", lambda level, secrets: None)
     monkeypatch.setattr(runner, "serve", lambda app, settings: served.append(app))

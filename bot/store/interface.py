@@ -21,7 +21,7 @@ failed write: the store logs one warning and they return ``None`` or nothing. Re
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.store.models import (
@@ -57,11 +57,22 @@ class StateStore(Protocol):
     def take_unfinished(
         self, max_replays: int, *, bot_id: int
     ) -> tuple[list[tuple[int, str]], list[int]]:
-        """``bot_id``'s unfinished updates to answer again at a start, and those given up on.
+        """``bot_id``'s unfinished updates to answer again, and those given up on.
 
-        Each is counted (durably) as one more replay; one already replayed ``max_replays``
-        times is marked done instead and returned among the given up.
+        At a start, and where replicas share the store, every so often: only updates no live
+        lease holds (another replica's, still answering, are left to it). Each is counted
+        (durably) as one more replay and leased to this replica; one already replayed
+        ``max_replays`` times is marked done instead and returned among the given up.
         """
+        ...
+
+    @property
+    def lease(self) -> timedelta | None:
+        """How long an update recorded or taken stays this replica's; ``None``: never shared."""
+        ...
+
+    def renew_leases(self, *, bot_id: int) -> int:
+        """Extend this replica's leases on the updates it is answering; how many."""
         ...
 
     def user_hash(self, user_id: int) -> str:

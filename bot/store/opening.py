@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 
 import bot.store.schema as schema
@@ -92,13 +93,17 @@ def store_target(text: str) -> Path | str:
     return text if is_postgres_url(text) else Path(text)
 
 
-def open_state_store(target: str | Path, *, clock: Clock = utc_now) -> SqlStore:
+def open_state_store(
+    target: str | Path, *, clock: Clock = utc_now, lease: timedelta | None = None
+) -> SqlStore:
     """The store ``STATE_DB`` names: a PostgreSQL URL, else a file's path.
 
-    psycopg is imported only for a server, so a bot on SQLite never loads it.
+    ``lease``: how long a replica's updates stay its own unrenewed, on a server (a file is one
+    process's: it leases nothing). psycopg is imported only for a server, so a bot on SQLite
+    never loads it.
     """
     if is_postgres_url(target):
-        from bot.store.postgres import open_postgres
+        from bot.store.postgres import LEASE, open_postgres
 
-        return open_postgres(str(target), clock=clock)
+        return open_postgres(str(target), clock=clock, lease=LEASE if lease is None else lease)
     return open_store(Path(target), clock=clock)

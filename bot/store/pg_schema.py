@@ -133,7 +133,15 @@ _V6: Step = (
     "CREATE INDEX deliveries_waiting ON deliveries (state) WHERE state IN ('waiting', 'sending')",
 )
 
-MIGRATIONS: tuple[Step, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# Replicas lease the updates they answer (see ``schema._lease_updates_v7``); the index finds a
+# bot's unfinished ones without reading the answered day.
+_V7: Step = (
+    "ALTER TABLE updates ADD COLUMN leased_by TEXT",
+    "ALTER TABLE updates ADD COLUMN lease_until TEXT",
+    "CREATE INDEX updates_unfinished ON updates (bot_id, seq) WHERE done_at IS NULL",
+)
+
+MIGRATIONS: tuple[Step, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 
 
 def inspect(db: psycopg.Connection[tuple[object, ...]], name: str, known: int) -> int:

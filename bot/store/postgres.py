@@ -26,6 +26,7 @@ import contextlib
 import functools
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import psycopg
@@ -43,6 +44,9 @@ POOL_TIMEOUT_S = 5.0  # how long a call waits for a connection while the server 
 FAILING_WAIT_S = 0.05  # the same, once writes are failing: the bot answers meanwhile
 DIRECT_CONNECT_S = 2  # a call's own connection, when the pool has none (libpq: whole seconds)
 CONNECT_TIMEOUT_S = 10.0  # at start: a server that answers nothing is refused in this time
+# How long an update stays the replica's that recorded it, unrenewed: a replica killed
+# mid-update leaves it to another this long after its last renewal (``bot.tg.leases``).
+LEASE = timedelta(seconds=30)
 MAX_CONNECTIONS = 8  # per replica: answering, reports and the background tasks at once
 
 
@@ -110,6 +114,8 @@ class PgConnection:
 class PostgresStore(SqlStore):
     """A ``StateStore`` in a PostgreSQL database; make one with ``open_postgres``."""
 
+    SKIP_LOCKED = True
+
     def __init__(
         self,
         pool: ConnectionPool[Any],
@@ -118,8 +124,9 @@ class PostgresStore(SqlStore):
         salt: str,
         clock: Clock,
         wait_s: float = POOL_TIMEOUT_S,
+        lease: timedelta = LEASE,
     ) -> None:
-        super().__init__(display_name(url), salt=salt, clock=clock)
+        super().__init__(display_name(url), salt=salt, clock=clock, lease=lease)
         self.path: str = display_name(url)
         self._pool = pool
         self._url = url
@@ -198,11 +205,13 @@ def open_postgres(
     migrations: Sequence[pg_schema.Step] = pg_schema.MIGRATIONS,
     wait_s: float = POOL_TIMEOUT_S,
     connect_s: float = CONNECT_TIMEOUT_S,
+    lease: timedelta = LEASE,
 ) -> PostgresStore:
     """Connect to the store at ``url``, migrated to the latest version.
 
     ``wait_s``: how long a call waits for a connection while the server is away; ``connect_s``:
-    how long to try at the start (a server starting beside the bot takes a moment).
+    how long to try at the start (a server starting beside the bot takes a moment); ``lease``:
+    how long an update recorded or taken over stays this replica's without a renewal.
 
     Raises a ``StoreError`` in one line naming the server (never its password).
     """
@@ -235,4 +244,4 @@ def open_postgres(
     if row is None:
         pool.close()
         raise StoreError(name, "no salt in meta")
-    return PostgresStore(pool, url, salt=str(row[0]), clock=clock, wait_s=wait_s)
+    return PostgresStore(pool, url, salt=str(row[0]), clock=clock, wait_s=wait_s, lease=lease)

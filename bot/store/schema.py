@@ -231,6 +231,19 @@ def _subscribe_v6(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+def _lease_updates_v7(db: sqlite3.Connection) -> None:
+    """Version 7: which replica is answering an update (``leased_by``), and until when.
+
+    Replicas of one bot share a PostgreSQL store; one killed mid-update must leave its updates
+    to the others, and no replica may take another's live ones. A replica records an update
+    with a lease it renews while it works; another takes it over once the lease has run out.
+    A store in one file has one process, so its updates carry no lease (both stay NULL) and a
+    start answers everything left unfinished, as before.
+    """
+    db.execute("ALTER TABLE updates ADD COLUMN leased_by TEXT")
+    db.execute("ALTER TABLE updates ADD COLUMN lease_until TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_v1,
     _count_replays_v2,
@@ -238,6 +251,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _link_replies_v4,
     _follow_feeds_v5,
     _subscribe_v6,
+    _lease_updates_v7,
 )
 
 

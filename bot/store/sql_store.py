@@ -21,6 +21,9 @@ of connections to a server).
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import socket
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -72,12 +75,25 @@ class Unavailable(Exception):
 class SqlStore(ABC):
     """A ``StateStore`` over SQL; a subclass runs the transactions."""
 
-    def __init__(self, path: Path | str, *, salt: str, clock: Clock) -> None:
+    # PostgreSQL's FOR UPDATE SKIP LOCKED, where replicas take over updates side by side.
+    SKIP_LOCKED = False
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        salt: str,
+        clock: Clock,
+        lease: timedelta | None = None,
+    ) -> None:
         self.path = path
         self._salt = salt
         self._clock = clock
         self._failing = False
         self._warned_at: datetime | None = None
+        self.lease = lease
+        # This process, as the owner of the updates it leases: unique across replicas and runs.
+        self.replica = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
     @property
     def write_failing(self) -> bool:
@@ -93,7 +109,10 @@ class SqlStore(ABC):
         if not updates:
             return []
         return self._durable(
-            self._as_bot(bot_id, lambda db: update_log.record(db, bot_id, updates, self._now())),
+            self._as_bot(
+                bot_id,
+                lambda db: update_log.record(db, bot_id, updates, self._now(), self._lease()),
+            ),
             "updates not recorded",
         )
 
@@ -119,10 +138,29 @@ class SqlStore(ABC):
         """
         return self._durable(
             self._as_bot(
-                bot_id, lambda db: update_log.take_unfinished(db, bot_id, max_replays, self._now())
+                bot_id,
+                lambda db: update_log.take_unfinished(
+                    db,
+                    bot_id,
+                    max_replays,
+                    self._now(),
+                    self._lease(),
+                    skip_locked=self.SKIP_LOCKED,
+                ),
             ),
             "replays not counted",
         )
+
+    def renew_leases(self, *, bot_id: int) -> int:
+        """Extend this replica's leases on the updates it is answering; how many (0: no leases).
+
+        A failed write is logged: if the store stays away past the lease, another replica may
+        answer those updates too once it is back.
+        """
+        lease = self._lease()
+        if lease is None:
+            return 0
+        return self._write(lambda db: update_log.renew(db, bot_id, lease), 0)
 
     # --- the question log and votes ------------------------------------------------------
     def user_hash(self, user_id: int) -> str:
@@ -334,6 +372,12 @@ class SqlStore(ABC):
 
     def _now(self) -> str:
         return stamp(self._clock())
+
+    def _lease(self) -> update_log.Lease | None:
+        """A lease from now for this replica, or ``None`` where the store is one process's."""
+        if self.lease is None:
+            return None
+        return update_log.Lease(self.replica, stamp(self._clock() + self.lease))
 
     def _as_bot(self, bot_id: int, work: Work[T]) -> Work[T]:
         """``work``, after ``bot_id`` adopts the updates recorded before they had a bot."""

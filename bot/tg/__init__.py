@@ -26,6 +26,7 @@ and what lies under them:
     durable.py        updates recorded before Telegram forgets them, replayed after a crash
     question_log.py   what the state store keeps of each question
     pruning.py        the question log's retention, at start and daily
+    leases.py         replicas on PostgreSQL: renew this one's leases, take over a dead one's
     feed_poller.py    the feeds polled at start and every FEED_POLL_MINUTES
     tasks.py          background tasks cancelled and awaited alike
     meaning.py        sentence vectors embedded in the background, then answers by meaning

@@ -43,6 +43,7 @@ from bot.tg.help import (
 )
 from bot.tg.inline import inline_query
 from bot.tg.latest import latest_command
+from bot.tg.leases import schedule_leases, stop_leases
 from bot.tg.links import LINK, add_command, link_message
 from bot.tg.meaning import schedule_meaning, stop_meaning
 from bot.tg.more_button import more_button_pressed
@@ -164,6 +165,7 @@ async def start_up(app: BotApp) -> None:
     if isinstance(app.update_queue, RecordingQueue):
         await replay_unfinished(app.update_queue, app.bot)
     state = _state(app)
+    schedule_leases(state, app.update_queue, app.bot)
     schedule_meaning(state)
     schedule_pruning(state)
     schedule_feeds(state)
@@ -173,6 +175,7 @@ async def start_up(app: BotApp) -> None:
 async def shut_down(app: BotApp) -> None:
     """After the last update is handled: stop embedding sentence vectors, pruning, polling."""
     state = _state(app)
+    await stop_leases(state)
     await stop_feeds(state)
     await stop_announcing(state)
     await stop_meaning(state)

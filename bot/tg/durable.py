@@ -104,10 +104,12 @@ async def finished(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         queue.store.finish_update(update.update_id, bot_id=context.bot.id)
 
 
-async def replay_unfinished(queue: RecordingQueue, bot: Bot) -> int:
+async def replay_unfinished(queue: RecordingQueue, bot: Bot, *, taking_over: bool = False) -> int:
     """Queue the updates ``bot``'s last run recorded and did not finish; how many were queued.
 
-    Only this bot's: another bot sharing the store replays its own when it starts.
+    Only this bot's: another bot sharing the store replays its own when it starts. Where
+    replicas share the store, only those no live replica holds (``taking_over``: those of a
+    replica that died since, found by ``bot.tg.leases``).
 
     Each replay is counted first; an update already replayed ``MAX_REPLAYS`` times (so probably
     what killed those runs) is given up on, with a warning. An update the bot can no longer read
@@ -139,7 +141,11 @@ async def replay_unfinished(queue: RecordingQueue, bot: Bot) -> int:
             continue
         await queue.replay(update)
         queued += 1
-    if queued:
+    if queued and taking_over:
+        logger.warning(
+            "taking over %d updates a replica left unanswered (its lease ran out)", queued
+        )
+    elif queued:
         logger.info("answering %d updates left unfinished by the last run", queued)
     return queued
 

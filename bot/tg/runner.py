@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from telegram import Update
@@ -162,7 +163,8 @@ class StateStoreError(BriefingBotError):
 def open_state(settings: Settings) -> SqlStore:
     """Open the state store, or raise ``StateStoreError`` in one line naming it."""
     try:
-        store = open_state_store(settings.state_store())
+        lease = timedelta(seconds=settings.update_lease_seconds)
+        store = open_state_store(settings.state_store(), lease=lease)
     except StoreError as exc:
         raise StateStoreError(str(exc)) from None
     logger.info("state store %s", store.path)

@@ -199,6 +199,7 @@ class BotState:
     meaning_task: asyncio.Task[None] | None = field(default=None, repr=False)
     pruning_task: asyncio.Task[None] | None = field(default=None, repr=False)
     feeds_task: asyncio.Task[None] | None = field(default=None, repr=False)  # bot.tg.feed_poller
+    leases_task: asyncio.Task[None] | None = field(default=None, repr=False)  # bot.tg.leases
     # What sends announcements of new briefings (``bot.tg.announcements``), once started.
     announcer: Announcer | None = field(default=None, repr=False)
     embedding: threading.Event = field(default_factory=threading.Event, repr=False)
