@@ -171,3 +171,10 @@ def test_a_closed_store_refuses_loudly(tmp_path):
     store.close()
     with pytest.raises(sqlite3.ProgrammingError):
         store.log_question(_entry())
+
+
+def test_ping_reads_and_a_closed_store_fails_it(store):
+    store.ping()
+    store.close()
+    with pytest.raises(Exception):  # noqa: B017, PT011 - each driver's own "closed" error
+        store.ping()

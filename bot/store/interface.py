@@ -75,6 +75,10 @@ class StateStore(Protocol):
         """Extend this replica's leases on the updates it is answering; how many."""
         ...
 
+    def ping(self) -> None:
+        """One trivial read; raises ``StoreError`` if the store cannot be reached."""
+        ...
+
     def user_hash(self, user_id: int) -> str:
         """A stable, salted, one-way stand-in for a user id (never store the id itself)."""
         ...

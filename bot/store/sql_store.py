@@ -162,6 +162,10 @@ class SqlStore(ABC):
             return 0
         return self._write(lambda db: update_log.renew(db, bot_id, lease), 0)
 
+    def ping(self) -> None:
+        """One trivial read: raises ``StoreError`` if the store cannot be reached (health checks)."""
+        self._read(lambda db: db.execute("SELECT 1").fetchone())
+
     # --- the question log and votes ------------------------------------------------------
     def user_hash(self, user_id: int) -> str:
         """The salted hash standing for ``user_id`` in this store (see ``privacy``)."""
