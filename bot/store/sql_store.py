@@ -163,7 +163,7 @@ class SqlStore(ABC):
         return self._write(lambda db: update_log.renew(db, bot_id, lease), 0)
 
     def ping(self) -> None:
-        """One trivial read: raises ``StoreError`` if the store cannot be reached (health checks)."""
+        """One trivial read, for health checks: ``StoreError`` if the store cannot be reached."""
         self._read(lambda db: db.execute("SELECT 1").fetchone())
 
     # --- the question log and votes ------------------------------------------------------
