@@ -5,8 +5,10 @@ The calls themselves run against both stores in the other ``test_store_*`` modul
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -218,3 +220,32 @@ def test_replicas_taking_over_at_once_never_take_the_same_update(postgres_url):
         replica.close()
     everything = [update_id for mine in taken for update_id in mine]
     assert sorted(everything) == list(range(200))  # each one taken, and by one replica only
+
+
+def test_replicas_reserving_sends_at_once_keep_one_pace_together(postgres_url):
+    interval = 0.05  # wide enough that a call's own latency cannot blur the moments
+    replicas = [open_postgres(postgres_url) for _ in range(3)]
+    moments: list[float] = []
+    guard = threading.Lock()
+    start = threading.Barrier(len(replicas))
+
+    def reserve(replica) -> None:
+        start.wait()
+        for _ in range(20):
+            asked = time.time()
+            wait = replica.reserve_send(interval, bot_id=BOT)
+            with guard:
+                moments.append(asked + wait)
+
+    threads = [threading.Thread(target=reserve, args=(r,)) for r in replicas]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for replica in replicas:
+        replica.close()
+    moments.sort()
+    gaps = [later - earlier for earlier, later in itertools.pairwise(moments)]
+    assert len(moments) == 60
+    assert min(gaps) >= interval * 0.9  # no two sends closer than the pace, whoever sends
+    assert moments[-1] - moments[0] >= 59 * interval * 0.9

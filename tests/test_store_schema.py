@@ -97,8 +97,8 @@ def _version(path):
 def test_today_s_schema_is_the_latest_version_with_the_file_marked_as_ours(tmp_path):
     path = tmp_path / "state.db"
     open_store(path).close()
-    assert len(MIGRATIONS) == 7
-    assert _version(path) == 7
+    assert len(MIGRATIONS) == 8
+    assert _version(path) == 8
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}

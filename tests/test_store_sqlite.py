@@ -178,3 +178,8 @@ def test_ping_reads_and_a_closed_store_fails_it(store):
     store.close()
     with pytest.raises(Exception):  # noqa: B017, PT011 - each driver's own "closed" error
         store.ping()
+
+
+def test_a_file_paces_nothing_itself(sqlite_store):
+    """One process's store: the process's own limiter keeps the pace, no wait is added."""
+    assert sqlite_store.reserve_send(1 / 30, bot_id=BOT) == 0.0

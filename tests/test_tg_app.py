@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import SettingsError
-from bot.tg.app import CONCURRENT_UPDATES, build_application, register_commands
+from bot.tg.app import CONCURRENT_UPDATES, build_application, register_commands, shared_pace
 from bot.tg.rate_limiter import RetryingLimiter
 from testkit.fake_bot_api import error
 from tests.conftest import ADMIN_ID
@@ -41,3 +41,15 @@ async def test_an_admin_who_never_started_the_bot_does_not_stop_start_up(tg_app,
     fake_telegram.fault = chat_not_found
     await register_commands(tg_app)
     assert len(fake_telegram.sent("setMyCommands")) == 2
+
+
+def test_replicas_on_postgresql_share_the_send_pace_and_a_file_keeps_its_own(
+    tg_settings, live_store, store_target
+):
+    pace = shared_pace(live_store, tg_settings)
+    if isinstance(store_target, str):  # PostgreSQL: every send reserves its moment there
+        assert pace is not None
+        assert pace(0.5) == 0.0  # the first send goes at once
+        assert 0.4 < pace(0.5) <= 0.5  # the next waits an interval, whichever replica asks
+    else:
+        assert pace is None

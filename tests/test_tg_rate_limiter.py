@@ -228,3 +228,20 @@ def test_failures_are_described_in_words(error, reason):
 )
 def test_the_bot_api_is_named_by_scheme_host_and_port_only(base_url, address):
     assert api_address(base_url) == address
+
+
+async def test_sends_to_chats_wait_for_the_pace_the_replicas_share():
+    reserved: list[float] = []
+
+    def shared_pace(interval: float) -> float:
+        reserved.append(interval)
+        return 0.3  # the other replicas took the next moments
+
+    limiter = RetryingLimiter(per_second=30, shared_pace=shared_pace)
+    took = await send(limiter, Script(), chat=1)
+    assert reserved == [pytest.approx(1 / 30)]
+    assert 0.29 <= took < 2.0
+    started = time.monotonic()
+    await limiter.process_request(Script(), (), {}, "getMe", {}, None)  # no chat: no send
+    assert reserved == [pytest.approx(1 / 30)]
+    assert time.monotonic() - started < 0.25

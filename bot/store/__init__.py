@@ -16,6 +16,7 @@ durability, and the store on PostgreSQL (``STATE_DB=postgresql://...``).
     pg_schema.py  the same versions in PostgreSQL's types, migrated under an advisory lock
     updates.py    updates recorded (per bot) before they are relied on, then marked done
     questions.py  the question log and votes
+    pace.py       one pace for a bot's sends, shared by its replicas
     feeds.py      the feeds followed and the entries taken from them
     subscriptions.py  chats subscribed to new briefings, each announcement's deliveries
     grouping.py   unanswered questions merged by meaning

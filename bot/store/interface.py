@@ -75,6 +75,10 @@ class StateStore(Protocol):
         """Extend this replica's leases on the updates it is answering; how many."""
         ...
 
+    def reserve_send(self, interval: float, *, bot_id: int) -> float:
+        """Seconds to wait before ``bot_id``'s next send, the pace shared by its replicas."""
+        ...
+
     def ping(self) -> None:
         """One trivial read; raises ``StoreError`` if the store cannot be reached."""
         ...

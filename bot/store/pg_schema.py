@@ -141,7 +141,12 @@ _V7: Step = (
     "CREATE INDEX updates_unfinished ON updates (bot_id, seq) WHERE done_at IS NULL",
 )
 
-MIGRATIONS: tuple[Step, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+# Replicas reserve each send's moment in one row a bot (``schema._pace_sends_v8``).
+_V8: Step = (
+    "CREATE TABLE send_pace (bot_id BIGINT PRIMARY KEY, next_at DOUBLE PRECISION NOT NULL)",
+)
+
+MIGRATIONS: tuple[Step, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 
 
 def inspect(db: psycopg.Connection[tuple[object, ...]], name: str, known: int) -> int:

@@ -244,6 +244,17 @@ def _lease_updates_v7(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE updates ADD COLUMN lease_until TEXT")
 
 
+def _pace_sends_v8(db: sqlite3.Connection) -> None:
+    """Version 8: when each bot may send next, shared by its replicas.
+
+    Telegram caps a bot's sends (about 30 a second), not a process's: replicas sharing a store
+    reserve each send's moment in one row (``next_at``, seconds since the epoch), so that
+    their sum keeps the pace. A file is one process's, which paces itself: the table stays
+    empty, and exists so that a version means the same tables in both stores.
+    """
+    db.execute("CREATE TABLE send_pace (bot_id INTEGER PRIMARY KEY, next_at REAL NOT NULL)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_v1,
     _count_replays_v2,
@@ -252,6 +263,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _follow_feeds_v5,
     _subscribe_v6,
     _lease_updates_v7,
+    _pace_sends_v8,
 )
 
 

@@ -24,6 +24,7 @@ import logging
 import os
 import secrets
 import socket
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import bot.store.feeds as feed_log
+import bot.store.pace as pace
 import bot.store.questions as question_log
 import bot.store.replies as reply_log
 import bot.store.reports as reports
@@ -161,6 +163,16 @@ class SqlStore(ABC):
         if lease is None:
             return 0
         return self._write(lambda db: update_log.renew(db, bot_id, lease), 0)
+
+    def reserve_send(self, interval: float, *, bot_id: int) -> float:
+        """Seconds to wait before ``bot_id``'s next send, so its replicas together keep pace.
+
+        0 where the store is one process's (it paces itself), or when the store cannot be
+        written (each replica then keeps its own pace only; the failure is logged once).
+        """
+        if self.lease is None:
+            return 0.0
+        return self._write(lambda db: pace.reserve_send(db, bot_id, time.time(), interval), 0.0)
 
     def ping(self) -> None:
         """One trivial read, for health checks: ``StoreError`` if the store cannot be reached."""

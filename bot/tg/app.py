@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import zlib
 from typing import Any
 
 from telegram import BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
@@ -50,7 +52,7 @@ from bot.tg.more_button import more_button_pressed
 from bot.tg.nearest import nearest_pressed
 from bot.tg.pruning import schedule_pruning, stop_pruning
 from bot.tg.questions import ask_command, follow_up, private_text
-from bot.tg.rate_limiter import RetryingLimiter, api_address
+from bot.tg.rate_limiter import RetryingLimiter, SharedPace, api_address
 from bot.tg.removal import REMOVAL, removal_pressed, remove_command
 from bot.tg.replies import MORE_OR_LESS, NEAR_SECTION, VOTE
 from bot.tg.reports import feedback_command, stats_command, unanswered_command
@@ -93,7 +95,12 @@ def build_application(
         .token(require_token(settings))
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        .rate_limiter(RetryingLimiter(address=api_address(settings.telegram_base_url)))
+        .rate_limiter(
+            RetryingLimiter(
+                address=api_address(settings.telegram_base_url),
+                shared_pace=shared_pace(store, settings),
+            )
+        )
         .concurrent_updates(CONCURRENT_UPDATES)
         .update_queue(RecordingQueue(store))
         .post_init(start_up)
@@ -147,6 +154,24 @@ def add_handlers(app: BotApp) -> None:
     # Last, after every group that answers (a failed handler still reaches it).
     app.add_handler(TypeHandler(Update, finished), group=FINISHED_GROUP)
     app.add_error_handler(on_error)
+
+
+def shared_pace(store: StateStore | None, settings: Settings) -> SharedPace | None:
+    """The store's pace for this bot's sends, where replicas share it; else none.
+
+    Keyed by the token's bot id (its prefix): the limiter is built before ``getMe`` has
+    answered, and the pace is per token, which is what Telegram limits.
+    """
+    if store is None or store.lease is None:
+        return None
+    token = require_token(settings)
+    prefix = token.split(":", 1)[0]
+    bot_id = int(prefix) if prefix.isdigit() else zlib.crc32(token.encode())
+    return functools.partial(_reserve, store, bot_id)
+
+
+def _reserve(store: StateStore, bot_id: int, interval: float) -> float:
+    return store.reserve_send(interval, bot_id=bot_id)
 
 
 def _state(app: BotApp) -> BotState:

@@ -4,7 +4,9 @@ Why not PTB's ``AIORateLimiter``: by default it retries nothing, and when asked 
 pauses *all* requests on any 429, so one flooded group stalls every private chat. Plain PTB never
 retries a failed send at all. This limiter:
 
-* paces like Telegram asks (30 requests a second overall, 20 a minute per group);
+* paces like Telegram asks (30 requests a second overall, 20 a minute per group); with
+  replicas sharing a PostgreSQL store, each send to a chat also waits for the moment the store
+  reserves it (``shared_pace``), so that the replicas' sends together keep the bot's pace;
 * on a 429 waits ``retry_after`` and retries, holding back only requests for *that* chat;
 * on a 5xx, or a connection that failed before the request was delivered, retries with
   exponential backoff, a bounded number of times;
@@ -41,6 +43,8 @@ from telegram.warnings import PTBDeprecationWarning
 logger = logging.getLogger(__name__)
 
 Result = bool | dict[str, Any] | list[dict[str, Any]]
+# Reserves the next send across replicas (blocking: run in a thread); seconds to wait first.
+SharedPace = Callable[[float], float]
 
 # Requests whose repetition cannot show a user anything twice.
 IDEMPOTENT = frozenset(
@@ -166,6 +170,7 @@ class RetryingLimiter(BaseRateLimiter[None]):
         max_retry_after: float = 120.0,
         per_second: float = 30,
         group_per_minute: float = 20,
+        shared_pace: SharedPace | None = None,
     ) -> None:
         self.address = address  # the Bot API's, named in log lines (``api_address``)
         self.max_attempts = max_attempts
@@ -176,6 +181,8 @@ class RetryingLimiter(BaseRateLimiter[None]):
         # stall a bucket of 30 would let 30 sends out together (over Telegram's pace, and all
         # of them repeated if the bot is killed right then; see bot.tg.durable).
         self._overall = AsyncLimiter(1, 1 / per_second)
+        self._interval = 1 / per_second
+        self._shared_pace = shared_pace
         self._group_rate = group_per_minute
         self._groups: OrderedDict[int | str, AsyncLimiter] = OrderedDict()
         self._flooded_until: dict[object, float] = {}
@@ -246,6 +253,10 @@ class RetryingLimiter(BaseRateLimiter[None]):
         """Take a place under the overall and, for groups, the per-group rate."""
         group = self._group_limiter(chat)
         async with self._overall:
+            if chat is not None and self._shared_pace is not None:
+                wait = await asyncio.to_thread(self._shared_pace, self._interval)
+                if wait > 0:
+                    await asyncio.sleep(wait)
             if group is None:
                 yield
                 return
