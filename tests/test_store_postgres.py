@@ -249,3 +249,24 @@ def test_replicas_reserving_sends_at_once_keep_one_pace_together(postgres_url):
     assert len(moments) == 60
     assert min(gaps) >= interval * 0.9  # no two sends closer than the pace, whoever sends
     assert moments[-1] - moments[0] >= 59 * interval * 0.9
+
+
+def test_an_update_answered_while_the_server_is_away_is_never_handed_over(
+    postgres_server, postgres_url
+):
+    clock = Clock()
+    lease = timedelta(seconds=30)
+    with (
+        open_postgres(postgres_url, clock=clock, lease=lease, wait_s=0.3) as a,
+        open_postgres(postgres_url, clock=clock, lease=lease) as b,
+    ):
+        a.record_updates([(1, "one"), (2, "two")], bot_id=BOT)
+        postgres_server.stop()
+        try:
+            a.finish_update(1, bot_id=BOT)  # answered; the store cannot hear it
+        finally:
+            postgres_server.start()
+        assert a.renew_leases(bot_id=BOT) == 1  # 1 marked done on the way, 2 renewed
+        clock.now += timedelta(seconds=31)
+        assert a.unfinished_updates(bot_id=BOT) == [(2, "two")]
+        assert b.take_unfinished(2, bot_id=BOT) == ([(2, "two")], [])  # 1 is never taken

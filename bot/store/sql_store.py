@@ -24,6 +24,7 @@ import logging
 import os
 import secrets
 import socket
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -60,6 +61,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 Work = Callable[[Db], T]
 WARN_AGAIN_AFTER = timedelta(minutes=10)
+MAX_PENDING = 10_000  # finishes kept while the store is away
 
 
 class Unavailable(Exception):
@@ -94,6 +96,9 @@ class SqlStore(ABC):
         self._failing = False
         self._warned_at: datetime | None = None
         self.lease = lease
+        # Updates answered whose finish did not get through, by bot (insertion-ordered).
+        self._pending: dict[int, dict[int, None]] = {}
+        self._pending_lock = threading.Lock()
         # This process, as the owner of the updates it leases: unique across replicas and runs.
         self.replica = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
@@ -119,11 +124,37 @@ class SqlStore(ABC):
         )
 
     def finish_update(self, update_id: int, *, bot_id: int) -> None:
-        """Mark one of ``bot_id``'s updates answered."""
-        work = self._as_bot(
-            bot_id, lambda db: update_log.finish(db, bot_id, update_id, self._now())
-        )
-        self._write(work, None)
+        """Mark one of ``bot_id``'s updates answered.
+
+        If the write fails (the store is away), the update is kept here and marked with the
+        next finish or lease renewal that gets through: until then its lease is still renewed,
+        so no other replica takes an update already answered. At most ``MAX_PENDING`` wait.
+        """
+        with self._pending_lock:
+            pending = self._pending.setdefault(bot_id, {})
+            pending[update_id] = None
+            while len(pending) > MAX_PENDING:
+                del pending[next(iter(pending))]
+            finishing = list(pending)
+        if self._write(self._as_bot(bot_id, self._finishing(bot_id, finishing)), False):
+            self._forget_pending(bot_id, finishing)
+
+    def _finishing(self, bot_id: int, update_ids: list[int]) -> Work[bool]:
+        """Mark ``update_ids`` done; ``True``, as the sign that it committed."""
+
+        def work(db: Db) -> bool:
+            now = self._now()
+            for update_id in update_ids:
+                update_log.finish(db, bot_id, update_id, now)
+            return True
+
+        return work
+
+    def _forget_pending(self, bot_id: int, update_ids: list[int]) -> None:
+        with self._pending_lock:
+            pending = self._pending.get(bot_id, {})
+            for update_id in update_ids:
+                pending.pop(update_id, None)
 
     def unfinished_updates(self, *, bot_id: int) -> list[tuple[int, str]]:
         """``bot_id``'s updates recorded and not finished, oldest first."""
@@ -162,7 +193,19 @@ class SqlStore(ABC):
         lease = self._lease()
         if lease is None:
             return 0
-        return self._write(lambda db: update_log.renew(db, bot_id, lease), 0)
+        with self._pending_lock:
+            finishing = list(self._pending.get(bot_id, {}))
+        finish = self._finishing(bot_id, finishing)
+
+        def work(db: Db) -> int:
+            finish(db)  # what was answered while the store was away is marked first
+            return update_log.renew(db, bot_id, lease)
+
+        renewed = self._write(work, -1)
+        if renewed < 0:
+            return 0
+        self._forget_pending(bot_id, finishing)
+        return renewed
 
     def reserve_send(self, interval: float, *, bot_id: int) -> float:
         """Seconds to wait before ``bot_id``'s next send, so its replicas together keep pace.
