@@ -18,12 +18,24 @@ One ``FakeTelegram`` is one bot: its token, and the user ``getMe`` answers (``BO
 default, whose id is not the token's prefix, as the bot must believe ``getMe``). Two bots are two
 fakes, each behind its own ``FakeBotApi``, as Telegram keeps each bot's updates apart: both
 number theirs from 1. ``SECOND_TOKEN`` and ``SECOND_BOT_USER`` make the second.
+
+``setWebhook`` makes the fake deliver as Telegram does in webhook mode: each pending update is
+POSTed as JSON to the URL (with ``X-Telegram-Bot-Api-Secret-Token`` when a secret was set), up
+to ``max_connections`` (default 40) at once, oldest first, and forgotten only on a 2xx answer;
+a refusal, another status or a timeout (``webhook_timeout``) leaves it pending, to be sent
+again after ``webhook_retry_delay``. An update is never in flight twice at once, but it is sent
+again after a failure, so a bot's replicas see redelivery as they would on Telegram. Every
+attempt is recorded (``webhook_attempts``); ``wait_delivered`` waits for the 2xx of all.
+Meanwhile ``getUpdates`` answers 409, as Telegram's does, until ``deleteWebhook``. Only
+``http://127.0.0.1`` URLs are accepted, so no test can reach the internet.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.parser
 import email.policy
+import http.client
 import itertools
 import json
 import socket
@@ -34,7 +46,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from telegram.request import BaseRequest, RequestData
 
@@ -82,6 +94,16 @@ DROP = 0  # a fault "status": hang up instead of answering
 MAX_LIMIT = 100  # getUpdates: ``limit`` is 1-100, 100 when not given
 CLIENT = "client"  # /client/<name>/bot<token>/...: a call from a named client (``url_for``)
 POLL_CHECK = 0.2  # seconds between checks that a long-polling client is still there
+WEBHOOK_HOST = "127.0.0.1"  # the only host setWebhook accepts: tests never leave the machine
+WEBHOOK_CONNECTIONS = 40  # setWebhook's max_connections when not given, as on Telegram
+MAX_WEBHOOK_CONNECTIONS = 100  # and its largest
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+WEBHOOK_CONFLICT = (
+    "Conflict: can't use getUpdates method while webhook is active;"
+    " use deleteWebhook to delete the webhook first"
+)
+WORKER_WAKE = 1.0  # seconds at most an idle delivery worker sleeps before looking again
+CLOSE_JOIN = 5.0  # seconds ``close`` waits, in all, for the delivery workers to end
 Fault = Callable[[str, dict[str, Any]], tuple[int, dict[str, Any]] | None]
 Gone = Callable[[], bool]
 
@@ -121,6 +143,46 @@ class FakeRefusal(Exception):
     """What the real API would answer with a 400."""
 
 
+class _Conflict(Exception):
+    """getUpdates while a webhook is set: Telegram's 409."""
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """The webhook as ``setWebhook`` set it."""
+
+    url: str
+    secret_token: str | None = None
+    max_connections: int = WEBHOOK_CONNECTIONS
+
+
+@dataclass(frozen=True)
+class WebhookAttempt:
+    """One POST of an update to the webhook: its answer's status, ``None`` if none came.
+
+    ``None`` is a refused or reset connection or a timeout; ``at`` (``time.monotonic()``) is
+    when the attempt ended, so a test can order attempts and see the retry delay.
+    """
+
+    update_id: int
+    status: int | None
+    at: float
+
+    @property
+    def delivered(self) -> bool:
+        """A 2xx: Telegram forgets the update."""
+        return self.status is not None and 200 <= self.status < 300
+
+
+@dataclass
+class _Delivery:
+    """The workers of one ``setWebhook``; a later setWebhook or deleteWebhook stops them."""
+
+    webhook: Webhook
+    stop: threading.Event = field(default_factory=threading.Event)
+    workers: list[threading.Thread] = field(default_factory=list)
+
+
 class FakeTelegram:
     """Telegram's side of the conversation, thread-safe."""
 
@@ -144,12 +206,25 @@ class FakeTelegram:
         # that editing one answers as Telegram does ("not modified", "not found").
         self.shown: dict[tuple[int, int], tuple[str, Any]] = {}
         self.deleted: set[tuple[int, int]] = set()
+        # Webhook mode: what setWebhook set, every delivery attempt, and its timings.
+        self.webhook: Webhook | None = None
+        self.webhook_attempts: list[WebhookAttempt] = []
+        self.webhook_timeout = 10.0  # seconds a POST may take (per socket operation)
+        self.webhook_retry_delay = 0.2  # seconds before an update that failed is sent again
+        self._last_update_id = 0
+        self._delivery: _Delivery | None = None
+        self._deliveries: list[_Delivery] = []  # every one started, for close to join
+        # Shared by all deliveries, so that a webhook set again never sends an update that an
+        # earlier one's worker still has in flight.
+        self._in_flight: set[int] = set()
+        self._retry_at: dict[int, float] = {}
+        self._connections: set[http.client.HTTPConnection] = set()
 
     # -- feeding and observing -------------------------------------------------------------
     def push(self, update: dict[str, Any]) -> int:
-        """Queue an update for ``getUpdates``; return the update id given to it."""
+        """Queue an update for ``getUpdates`` or the webhook; return the update id given to it."""
         with self.cond:
-            update["update_id"] = next(self._update_ids)
+            update["update_id"] = self._last_update_id = next(self._update_ids)
             self.pending.append(update)
             self.cond.notify_all()
             return int(update["update_id"])
@@ -182,11 +257,54 @@ class FakeTelegram:
                 self.cond.wait(left)
             return list(self.calls)
 
+    def wait_delivered(self, timeout: float = 10.0) -> list[WebhookAttempt]:
+        """Wait until every update pushed so far got a 2xx from the webhook; the attempts.
+
+        Updates confirmed by getUpdates instead were never delivered by the webhook, and are
+        waited for in vain: this is for tests whose updates all go to a webhook.
+        """
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                done = {a.update_id for a in self.webhook_attempts if a.delivered}
+                missing = [n for n in range(1, self._last_update_id + 1) if n not in done]
+                if not missing:
+                    return list(self.webhook_attempts)
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    url = self.webhook.url if self.webhook else "no webhook set"
+                    tried = [a for a in self.webhook_attempts if a.update_id in missing]
+                    raise AssertionError(
+                        f"timed out waiting for webhook deliveries ({url}): updates"
+                        f" {missing[:20]}{' ...' if len(missing) > 20 else ''} never got a 2xx;"
+                        f" their last attempts: {tried[-10:]}"
+                    )
+                self.cond.wait(left)
+
+    def webhook_workers(self) -> list[threading.Thread]:
+        """The delivery threads still alive (a stopped one ends once its POST has)."""
+        with self.cond:
+            return [t for d in self._deliveries for t in d.workers if t.is_alive()]
+
     def close(self) -> None:
-        """End any long poll in progress, as when the server stops."""
+        """End any long poll and webhook delivery in progress, as when the server stops.
+
+        POSTs in flight are cut off (their sockets shut down) rather than waited for, so that
+        a receiver that never answers cannot hold the test up; no worker outlives this call.
+        """
         with self.cond:
             self.closed = True
+            self.webhook = None
+            self._stop_delivery()
+            for connection in self._connections:
+                if connection.sock is not None:
+                    with contextlib.suppress(OSError):  # already closed by the other side
+                        connection.sock.shutdown(socket.SHUT_RDWR)
+            workers = [t for d in self._deliveries for t in d.workers]
             self.cond.notify_all()
+        deadline = time.monotonic() + CLOSE_JOIN
+        for worker in workers:
+            worker.join(timeout=max(deadline - time.monotonic(), 0.0))
 
     # -- answering -----------------------------------------------------------------------------
     def handle(
@@ -214,7 +332,10 @@ class FakeTelegram:
         self, method: str, params: dict[str, Any], gone: Gone | None = None
     ) -> tuple[int, dict[str, Any]]:
         if method == "getUpdates":
-            updates = self._updates(params, gone)
+            try:
+                updates = self._updates(params, gone)
+            except _Conflict:
+                return error(409, WEBHOOK_CONFLICT)
             if updates is None:
                 return drop()
             return 200, {"ok": True, "result": updates}
@@ -224,6 +345,9 @@ class FakeTelegram:
             "editMessageText": self._edit,
             "getFile": self._file_info,
             "getChatMember": self._member,
+            "setWebhook": self._set_webhook,
+            "deleteWebhook": self._delete_webhook,
+            "getWebhookInfo": self._webhook_info,
         }
         if method in answers:
             try:
@@ -232,8 +356,6 @@ class FakeTelegram:
                 return error(400, str(exc))
         if method in {
             "setMyCommands",
-            "deleteWebhook",
-            "setWebhook",
             "answerCallbackQuery",
             "answerInlineQuery",
             "sendChatAction",
@@ -252,11 +374,14 @@ class FakeTelegram:
         stays pending and is delivered again by each call until one confirms it. At most
         ``limit`` (1-100, default 100) come at once, oldest first. With none pending, the call
         waits up to ``timeout`` seconds for one (a long poll), ending early if ``gone()``.
+        While a webhook is set, or once one is set mid-poll, it is refused (``_Conflict``).
         """
         offset = int(params.get("offset") or 0)
         limit = min(max(int(params.get("limit") or MAX_LIMIT), 1), MAX_LIMIT)
         deadline = time.monotonic() + float(params.get("timeout") or 0)
         with self.cond:
+            if self.webhook is not None:
+                raise _Conflict
             self.pending = [u for u in self.pending if u["update_id"] >= offset]
             while not self.pending and not self.closed:
                 left = deadline - time.monotonic()
@@ -265,7 +390,158 @@ class FakeTelegram:
                 self.cond.wait(min(left, POLL_CHECK) if gone else left)
                 if gone is not None and gone():
                     return None
+                if self.webhook is not None:
+                    raise _Conflict
             return list(self.pending[:limit])
+
+    # -- webhook mode --------------------------------------------------------------------------
+    def _set_webhook(self, params: dict[str, Any]) -> bool:
+        """Set (or replace) the webhook and start its workers; an empty URL removes it."""
+        url = str(params.get("url") or "")
+        if not url:
+            return self._delete_webhook(params)
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a port that is not one
+        except ValueError:
+            raise FakeRefusal("Bad Request: bad webhook: invalid URL") from None
+        if parts.scheme != "http" or parts.hostname != WEBHOOK_HOST:
+            raise FakeRefusal(
+                f"Bad Request: bad webhook: the fake delivers only to http://{WEBHOOK_HOST}:PORT"
+                f" (no test may reach the internet), not {url}"
+            )
+        connections = int(params.get("max_connections") or WEBHOOK_CONNECTIONS)
+        if not 1 <= connections <= MAX_WEBHOOK_CONNECTIONS:
+            raise FakeRefusal(
+                f"Bad Request: bad webhook: max_connections is 1-{MAX_WEBHOOK_CONNECTIONS}"
+            )
+        webhook = Webhook(url, str(params.get("secret_token") or "") or None, connections)
+        with self.cond:
+            self._stop_delivery()
+            if params.get("drop_pending_updates"):
+                self._drop_pending()
+            self.webhook = webhook
+            if self.closed:  # a fake that has stopped delivers nothing
+                return True
+            delivery = _Delivery(webhook)
+            for n in range(connections):
+                worker = threading.Thread(
+                    target=self._deliver,
+                    args=(delivery,),
+                    name=f"fake-webhook-{len(self._deliveries)}-{n}",
+                    daemon=True,
+                )
+                delivery.workers.append(worker)
+            self._delivery = delivery
+            self._deliveries = [
+                d for d in self._deliveries if any(t.is_alive() for t in d.workers)
+            ]
+            self._deliveries.append(delivery)
+            for worker in delivery.workers:
+                worker.start()
+            self.cond.notify_all()  # long polls in progress end with a conflict
+        return True
+
+    def _delete_webhook(self, params: dict[str, Any]) -> bool:
+        """Stop delivering; POSTs in flight end on their own, pending updates stay pending."""
+        with self.cond:
+            self.webhook = None
+            self._stop_delivery()
+            if params.get("drop_pending_updates"):
+                self._drop_pending()
+            self.cond.notify_all()
+        return True
+
+    def _webhook_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        with self.cond:
+            info: dict[str, Any] = {
+                "url": self.webhook.url if self.webhook else "",
+                "has_custom_certificate": False,
+                "pending_update_count": len(self.pending),
+            }
+            if self.webhook:
+                info["max_connections"] = self.webhook.max_connections
+            return info
+
+    def _stop_delivery(self) -> None:
+        """Tell the current delivery's workers to end (the caller holds ``cond``)."""
+        if self._delivery is not None:
+            self._delivery.stop.set()
+            self._delivery = None
+            self.cond.notify_all()
+
+    def _drop_pending(self) -> None:
+        """``drop_pending_updates``: forget every pending update (the caller holds ``cond``)."""
+        self.pending = []
+        self._retry_at.clear()
+
+    def _deliver(self, delivery: _Delivery) -> None:
+        """One delivery worker: POST the oldest update nobody has in flight, until stopped."""
+        while True:
+            with self.cond:
+                update = self._next_update(delivery)
+                if update is None:
+                    return
+                update_id = int(update["update_id"])
+                body = json.dumps(update).encode()
+            status = self._post(delivery.webhook, body)
+            with self.cond:
+                self._in_flight.discard(update_id)
+                attempt = WebhookAttempt(update_id, status, time.monotonic())
+                self.webhook_attempts.append(attempt)
+                if attempt.delivered:
+                    self.pending = [u for u in self.pending if u["update_id"] != update_id]
+                    self._retry_at.pop(update_id, None)
+                else:
+                    self._retry_at[update_id] = time.monotonic() + self.webhook_retry_delay
+                self.cond.notify_all()
+
+    def _next_update(self, delivery: _Delivery) -> dict[str, Any] | None:
+        """Wait for an update due for sending and take it (in flight); ``None``: stopped.
+
+        The caller holds ``cond``. Due: pending, not in flight, and past its retry delay.
+        """
+        while not delivery.stop.is_set():
+            now = time.monotonic()
+            wake = now + WORKER_WAKE
+            for update in self.pending:
+                update_id = int(update["update_id"])
+                if update_id in self._in_flight:
+                    continue
+                retry_at = self._retry_at.get(update_id, now)
+                if retry_at <= now:
+                    self._in_flight.add(update_id)
+                    return update
+                wake = min(wake, retry_at)
+            self.cond.wait(wake - now)
+        return None
+
+    def _post(self, webhook: Webhook, body: bytes) -> int | None:
+        """POST one update's JSON to the webhook: the answer's status, ``None`` if none came."""
+        parts = urlsplit(webhook.url)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        headers = {"Content-Type": "application/json"}
+        if webhook.secret_token:
+            headers[SECRET_HEADER] = webhook.secret_token
+        connection = http.client.HTTPConnection(
+            WEBHOOK_HOST, parts.port or 80, timeout=self.webhook_timeout
+        )
+        try:
+            connection.connect()
+            with self.cond:
+                if self.closed:
+                    return None
+                self._connections.add(connection)  # for close to cut off
+            connection.request("POST", path, body, headers)
+            answer = connection.getresponse()
+            answer.read()
+            return answer.status
+        except (OSError, http.client.HTTPException):  # refused, reset, timed out, garbled
+            return None
+        finally:
+            with self.cond:
+                self._connections.discard(connection)
+            connection.close()
 
     def _member(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
