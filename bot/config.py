@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, gt=0, lt=65536)
+    # GET /healthz for a load balancer (bot.tg.health) on this address and port; 0: off.
+    health_listen: str = "0.0.0.0"
+    health_port: int = Field(default=0, ge=0, lt=65536)
 
     answer_count: int = Field(default=3, ge=1, le=10)
     min_coverage: float = Field(default=AnswerOptions().min_coverage, ge=0.0, le=1.0)

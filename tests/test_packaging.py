@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -135,3 +138,73 @@ def test_dockerfile_installs_the_lock_then_the_project_alone():
         "pip install --no-deps --require-hashes --requirement requirements/run.txt && pip check"
     )
     assert lock < text.index("pip install --no-deps --no-build-isolation .")
+
+
+# --- deploy/: two replicas on PostgreSQL behind Caddy (docs/deploy.md) ------------------------
+DEPLOY = REPO / "deploy"
+SECRETS = ("POSTGRES_PASSWORD", "TELEGRAM_BOT_TOKEN", "WEBHOOK_SECRET")
+
+
+def _compose() -> dict[str, Any]:
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    assert isinstance(compose, dict)
+    return compose
+
+
+def _is_reference(value: str, name: str) -> bool:
+    """``${NAME}``, ``${NAME:?why}`` or ``${NAME:-}``: read from the environment, not written."""
+    return re.fullmatch(rf"\$\{{{name}(:[?-][^}}]*)?\}}", value) is not None
+
+
+def test_the_compose_file_runs_two_replicas_on_postgresql_with_health_checks():
+    services = _compose()["services"]
+    bots = {name: s for name, s in services.items() if "build" in s}
+    assert sorted(bots) == ["bot-a", "bot-b"]
+    for name, bot in bots.items():
+        env = bot["environment"]
+        state_db = urlsplit(env["STATE_DB"])
+        assert state_db.scheme == "postgresql", name
+        assert state_db.hostname == "postgres", name
+        assert env["WEBHOOK_URL"].startswith("https://"), name
+        assert env["WEBHOOK_SECRET"], name
+        assert env["HEALTH_PORT"] == "8080", name
+        assert bot["depends_on"]["postgres"]["condition"] == "service_healthy", name
+        assert "http://127.0.0.1:8080/healthz" in " ".join(bot["healthcheck"]["test"]), name
+        assert bot["restart"] == "unless-stopped", name
+    # One knowledge volume for both: each reads its own copy of what is on it (docs/deploy.md).
+    mounts = [
+        {m for m in bot["volumes"] if m.endswith(":/app/knowledge")} for bot in bots.values()
+    ]
+    assert mounts[0] == mounts[1] == {"knowledge:/app/knowledge"}
+    assert services["postgres"]["image"] == "postgres:16"
+    assert "pg_isready" in services["postgres"]["healthcheck"]["test"]
+    for name, service in services.items():
+        assert service["healthcheck"]["test"], f"{name} has no healthcheck"
+
+
+def test_the_compose_file_holds_no_secret():
+    services = _compose()["services"]
+    for name, service in services.items():
+        env = service.get("environment", {})
+        assert isinstance(env, dict), f"{name}: environment as a mapping, so it can be checked"
+        for key in SECRETS:
+            if key in env:
+                assert _is_reference(env[key], key), f"{name}: {key} written in the file"
+        if "STATE_DB" in env:
+            password = urlsplit(env["STATE_DB"]).password
+            assert password is not None, name
+            assert _is_reference(password, "POSTGRES_PASSWORD"), name
+        assert "env_file" not in service or all(".env" in f for f in service["env_file"])
+
+
+def test_caddy_proxies_only_the_webhook_path_to_both_replicas_checking_their_health():
+    caddyfile = (DEPLOY / "Caddyfile").read_text()
+    bot = _compose()["services"]["bot-a"]
+    path = urlsplit(bot["environment"]["WEBHOOK_URL"]).path
+    handled = re.findall(r"^\thandle(?: (\S+))? \{", caddyfile, flags=re.M)
+    assert handled == [path, ""]  # the webhook's path, then 404 for everything else
+    assert re.search(r"^\t\treverse_proxy bot-a:8443 bot-b:8443 \{", caddyfile, flags=re.M)
+    for line in ("lb_policy round_robin", "health_uri /healthz", "health_port 8080"):
+        assert re.search(rf"^\t\t\t{line}$", caddyfile, flags=re.M), line
+    assert "lb_try_duration" in caddyfile
+    assert re.search(r"^\t\trespond 404$", caddyfile, flags=re.M)

@@ -290,6 +290,19 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def get_json(url: str) -> dict:
+    """GET ``url`` for a JSON object, waiting (10 s at most) while its server starts."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return json.loads(response.read())
+        except OSError:  # not listening yet: it starts once the bot has started up
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 def post_update(url: str, update: dict, secret: str) -> int:
     request = urllib.request.Request(
         url,
@@ -394,14 +407,19 @@ def test_each_subscriber_gets_one_announcement_even_across_a_crash(bot_process):
 
 
 def test_webhook_mode_checks_the_secret(bot_process, knowledge_copy):
-    port = free_port()
+    port, health = free_port(), free_port()
     url = f"http://127.0.0.1:{port}/tg/hook"
     bot = bot_process(
         WEBHOOK_URL=url,
         WEBHOOK_LISTEN="127.0.0.1",
         WEBHOOK_PORT=str(port),
         WEBHOOK_SECRET="s3cret",
+        HEALTH_LISTEN="127.0.0.1",
+        HEALTH_PORT=str(health),
     )
+    ready = get_json(f"http://127.0.0.1:{health}/healthz")  # what a load balancer asks
+    assert (ready["ready"], ready["store"]) == (True, "ok")
+    assert ready["documents"] > 0
     registered = bot.fake.sent("setWebhook")[0].params
     assert registered["url"] == url
     assert registered["secret_token"] == "s3cret"

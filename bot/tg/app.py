@@ -35,6 +35,7 @@ from bot.tg.durable import FINISHED_GROUP, RecordingQueue, finished, replay_unfi
 from bot.tg.error_handler import on_error
 from bot.tg.feed_commands import feed_command
 from bot.tg.feed_poller import schedule_feeds, stop_feeds
+from bot.tg.health import start_health, stop_health
 from bot.tg.help import (
     ADMIN_COMMANDS,
     GROUP_COMMANDS,
@@ -184,7 +185,7 @@ async def start_up(app: BotApp) -> None:
     """Once connected: the command menu and the updates the last run left unfinished.
 
     Then, in the background, the missing sentence vectors, the question log's retention and
-    the feeds' polls.
+    the feeds' polls; last, the health endpoint, so a balancer sees it ready once all is.
     """
     await register_commands(app)
     if isinstance(app.update_queue, RecordingQueue):
@@ -195,11 +196,13 @@ async def start_up(app: BotApp) -> None:
     schedule_pruning(state)
     schedule_feeds(state)
     start_announcing(state, app.bot)
+    await start_health(state)
 
 
 async def shut_down(app: BotApp) -> None:
     """After the last update is handled: stop embedding sentence vectors, pruning, polling."""
     state = _state(app)
+    await stop_health(state)
     await stop_leases(state)
     await stop_feeds(state)
     await stop_announcing(state)
