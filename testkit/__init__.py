@@ -1,6 +1,8 @@
 """Support code for the tests and the benchmarks, never installed with the bot.
 
 * ``fake_bot_api``: a fake Telegram Bot API served on 127.0.0.1, or plugged straight into PTB;
+* ``round_robin``: a round-robin HTTP proxy on 127.0.0.1, spreading the fake's webhook
+  deliveries over a bot's replicas (a load balancer's stand-in);
 * ``telegram_updates``: update JSON shaped like Telegram's, and ``feed`` to hand it to PTB;
 * ``telegram_html``: what Telegram's ``parse_mode=HTML`` accepts, as a checker;
 * ``bot_process``: the real bot (``python -m bot run``) as a subprocess against the fake API;

@@ -62,9 +62,8 @@ class BotProcess:
         self.name = name
         self.log_path = workdir / f"{name}.log"
         self._calls_before = len(self.fake.calls)  # what earlier processes asked the fake
-        env = bot_env(
-            api, knowledge, client=name, ADMIN_USER_IDS=admins, LOG_LEVEL="DEBUG", **extra_env
-        )
+        settings = {"LOG_LEVEL": "DEBUG", **extra_env}  # DEBUG unless the caller says
+        env = bot_env(api, knowledge, client=name, ADMIN_USER_IDS=admins, **settings)
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"],

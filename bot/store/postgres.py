@@ -12,10 +12,11 @@ crash, never the updates.
 
 A server restart breaks every pooled connection. Each connection is checked as it is taken
 from the pool (one round trip), so a broken one is replaced and the call goes on. While the
-server is down, a call waits up to ``POOL_TIMEOUT_S`` for a connection (``FAILING_WAIT_S``
-once writes are known to fail, so that answers are not held up), then connects on its own
-once: the pool reconnects with a growing back-off, and would keep the store away for as long
-again after the server is back. Then it fails as a full disk does with SQLite: durable writes
+server is down, a durable write (run in a worker thread) waits up to ``POOL_TIMEOUT_S`` for
+a connection, and a read or a write of the log ``IMPATIENT_WAIT_S`` (the bot calls those on
+its event loop, which must not stall: it renews the leases), then connects on its own once:
+the pool reconnects with a growing back-off, and would keep the store away for as long again
+after the server is back. Then it fails as a full disk does with SQLite: durable writes
 raise ``StoreWriteError``, the log is skipped with one warning. A bug in the SQL
 (``psycopg.ProgrammingError``) is raised as it is.
 """
@@ -41,7 +42,7 @@ from bot.store.times import Clock, utc_now
 
 T = TypeVar("T")
 POOL_TIMEOUT_S = 5.0  # how long a call waits for a connection while the server is away
-FAILING_WAIT_S = 0.05  # the same, once writes are failing: the bot answers meanwhile
+IMPATIENT_WAIT_S = 0.2  # the same for reads and the log: callers on the event loop wait
 DIRECT_CONNECT_S = 2  # a call's own connection, when the pool has none (libpq: whole seconds)
 CONNECT_TIMEOUT_S = 10.0  # at start: a server that answers nothing is refused in this time
 # How long an update stays the replica's that recorded it, unrenewed: a replica killed
@@ -169,8 +170,11 @@ class PostgresStore(SqlStore):
 
     @contextlib.contextmanager
     def _connection(self, patient: bool) -> Iterator[psycopg.Connection[Any]]:
-        """A pooled connection, else one of the call's own; ``patient``: wait the full time."""
-        wait = self._wait_s if patient or not self._failing else FAILING_WAIT_S
+        """A pooled connection, else one of the call's own; ``patient``: wait the full time.
+
+        Durable writes and reports are patient: they run in worker threads.
+        """
+        wait = self._wait_s if patient else min(self._wait_s, IMPATIENT_WAIT_S)
         try:
             pooled = self._pool.getconn(timeout=wait)
         except PoolTimeout:

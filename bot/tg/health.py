@@ -235,7 +235,7 @@ async def start_health(state: BotState) -> None:
 async def stop_health(state: BotState) -> None:
     """Stop listening and end the connections still open (a balancer's check in flight)."""
     health, state.health = state.health, None
-    if health is None or health.server is None:
+    if not isinstance(health, HealthServer) or health.server is None:
         return
     health.server.close()
     connections = list(health.connections)

@@ -252,11 +252,13 @@ class RetryingLimiter(BaseRateLimiter[None]):
     async def _slot(self, chat: object) -> AsyncIterator[None]:
         """Take a place under the overall and, for groups, the per-group rate."""
         group = self._group_limiter(chat)
+        if chat is not None and self._shared_pace is not None:
+            # The replicas' moment first, this process's own pace last, just before the send:
+            # while the store is away (no wait comes back) the own pace still spaces them.
+            wait = await asyncio.to_thread(self._shared_pace, self._interval)
+            if wait > 0:
+                await asyncio.sleep(wait)
         async with self._overall:
-            if chat is not None and self._shared_pace is not None:
-                wait = await asyncio.to_thread(self._shared_pace, self._interval)
-                if wait > 0:
-                    await asyncio.sleep(wait)
             if group is None:
                 yield
                 return

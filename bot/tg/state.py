@@ -16,7 +16,7 @@ import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from telegram import Bot
 from telegram.ext import ContextTypes
@@ -25,9 +25,6 @@ from bot.config import Settings
 from bot.core import Answerer, LanguageReader, SentenceEncoder
 from bot.removing import Pending
 from bot.store import ReplyLink, StateStore
-
-if TYPE_CHECKING:
-    from bot.tg.health import HealthServer
 
 STATE_KEY = "briefing_state"
 INLINE_FACTOR = 3
@@ -205,7 +202,9 @@ class BotState:
     leases_task: asyncio.Task[None] | None = field(default=None, repr=False)  # bot.tg.leases
     # What sends announcements of new briefings (``bot.tg.announcements``), once started.
     announcer: Announcer | None = field(default=None, repr=False)
-    health: HealthServer | None = field(default=None, repr=False)  # bot.tg.health, if listening
+    # The health endpoint's server (a ``bot.tg.health.HealthServer``), if listening; typed
+    # loosely because that module builds on this one.
+    health: object | None = field(default=None, repr=False)
     embedding: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def __post_init__(self) -> None:
