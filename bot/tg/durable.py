@@ -119,7 +119,11 @@ async def replay_unfinished(queue: RecordingQueue, bot: Bot, *, taking_over: boo
     if store is None:
         return 0
     try:
-        unfinished, given_up = store.take_unfinished(MAX_REPLAYS, bot_id=bot.id)
+        # In a worker thread: a durable write may wait seconds for a server that restarts, and
+        # the event loop must go on renewing this replica's leases meanwhile.
+        unfinished, given_up = await asyncio.to_thread(
+            store.take_unfinished, MAX_REPLAYS, bot_id=bot.id
+        )
     except StoreWriteError as exc:  # cannot count: replay anyway, as before the count existed
         logger.warning("replays not counted: %s", exc)
         unfinished, given_up = _unfinished(store, bot.id), []
