@@ -264,6 +264,7 @@ def test_an_update_answered_while_the_server_is_away_is_never_handed_over(
         postgres_server.stop()
         try:
             a.finish_update(1, bot_id=BOT)  # answered; the store cannot hear it
+            assert a.reserve_send(0.1, bot_id=BOT) is None  # nothing reserved, and it says so
         finally:
             postgres_server.start()
         assert a.renew_leases(bot_id=BOT) == 1  # 1 marked done on the way, 2 renewed

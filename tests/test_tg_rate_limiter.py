@@ -245,3 +245,12 @@ async def test_sends_to_chats_wait_for_the_pace_the_replicas_share():
     await limiter.process_request(Script(), (), {}, "getMe", {}, None)  # no chat: no send
     assert reserved == [pytest.approx(1 / 30)]
     assert time.monotonic() - started < 0.25
+
+
+async def test_while_the_shared_pace_cannot_be_reserved_sends_go_at_a_share_of_the_rate():
+    limiter = RetryingLimiter(per_second=30, shared_pace=lambda interval: None)
+    started = time.monotonic()
+    await asyncio.gather(*(send(limiter, Script(), chat=chat) for chat in range(1, 17)))
+    took = time.monotonic() - started
+    # 16 sends at 15 a second (half of 30: two replicas together keep the bot's pace)
+    assert took >= 15 / 15 * 0.9

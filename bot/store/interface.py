@@ -75,8 +75,11 @@ class StateStore(Protocol):
         """Extend this replica's leases on the updates it is answering; how many."""
         ...
 
-    def reserve_send(self, interval: float, *, bot_id: int) -> float:
-        """Seconds to wait before ``bot_id``'s next send, the pace shared by its replicas."""
+    def reserve_send(self, interval: float, *, bot_id: int) -> float | None:
+        """Seconds to wait before ``bot_id``'s next send, the pace shared by its replicas.
+
+        ``None``: nothing could be reserved (the store is away).
+        """
         ...
 
     def ping(self) -> None:

@@ -207,15 +207,15 @@ class SqlStore(ABC):
         self._forget_pending(bot_id, finishing)
         return renewed
 
-    def reserve_send(self, interval: float, *, bot_id: int) -> float:
+    def reserve_send(self, interval: float, *, bot_id: int) -> float | None:
         """Seconds to wait before ``bot_id``'s next send, so its replicas together keep pace.
 
-        0 where the store is one process's (it paces itself), or when the store cannot be
-        written (each replica then keeps its own pace only; the failure is logged once).
+        0 where the store is one process's (it paces itself); ``None`` when the store cannot
+        be written, so nothing was reserved (the failure is logged once).
         """
         if self.lease is None:
             return 0.0
-        return self._write(lambda db: pace.reserve_send(db, bot_id, time.time(), interval), 0.0)
+        return self._write(lambda db: pace.reserve_send(db, bot_id, time.time(), interval), None)
 
     def ping(self) -> None:
         """One trivial read, for health checks: ``StoreError`` if the store cannot be reached."""

@@ -171,7 +171,7 @@ def shared_pace(store: StateStore | None, settings: Settings) -> SharedPace | No
     return functools.partial(_reserve, store, bot_id)
 
 
-def _reserve(store: StateStore, bot_id: int, interval: float) -> float:
+def _reserve(store: StateStore, bot_id: int, interval: float) -> float | None:
     return store.reserve_send(interval, bot_id=bot_id)
 
 

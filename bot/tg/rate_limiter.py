@@ -43,8 +43,12 @@ from telegram.warnings import PTBDeprecationWarning
 logger = logging.getLogger(__name__)
 
 Result = bool | dict[str, Any] | list[dict[str, Any]]
-# Reserves the next send across replicas (blocking: run in a thread); seconds to wait first.
-SharedPace = Callable[[float], float]
+# Reserves the next send across replicas (blocking: run in a thread); seconds to wait first,
+# or None when nothing could be reserved (the store is away).
+SharedPace = Callable[[float], float | None]
+# While the shared pace cannot be reserved, each replica sends at this share of the rate: the
+# sum of two replicas keeps the bot's pace (a third would go over it for those moments).
+UNRESERVED_SHARE = 2
 
 # Requests whose repetition cannot show a user anything twice.
 IDEMPOTENT = frozenset(
@@ -183,6 +187,7 @@ class RetryingLimiter(BaseRateLimiter[None]):
         self._overall = AsyncLimiter(1, 1 / per_second)
         self._interval = 1 / per_second
         self._shared_pace = shared_pace
+        self._unreserved = AsyncLimiter(1, UNRESERVED_SHARE / per_second)
         self._group_rate = group_per_minute
         self._groups: OrderedDict[int | str, AsyncLimiter] = OrderedDict()
         self._flooded_until: dict[object, float] = {}
@@ -256,7 +261,10 @@ class RetryingLimiter(BaseRateLimiter[None]):
             # The replicas' moment first, this process's own pace last, just before the send:
             # while the store is away (no wait comes back) the own pace still spaces them.
             wait = await asyncio.to_thread(self._shared_pace, self._interval)
-            if wait > 0:
+            if wait is None:  # the store is away: a share of the pace, not all of it
+                async with self._unreserved:
+                    pass
+            elif wait > 0:
                 await asyncio.sleep(wait)
         async with self._overall:
             if group is None:
