@@ -6,6 +6,7 @@
 * ``telegram_updates``: update JSON shaped like Telegram's, and ``feed`` to hand it to PTB;
 * ``telegram_html``: what Telegram's ``parse_mode=HTML`` accepts, as a checker;
 * ``bot_process``: the real bot (``python -m bot run``) as a subprocess against the fake API;
+* ``ports``: a free port on 127.0.0.1, for a test's own server;
 * ``postgres_server``: a real PostgreSQL server on 127.0.0.1, started from its binaries (as an
   unprivileged user when run as root) and removed when it stops;
 * ``reference``: the fast index's scores in dense form, for tests to compare with the exhaustive

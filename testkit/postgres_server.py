@@ -17,7 +17,6 @@ import contextlib
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -25,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+
+from testkit.ports import free_port
 
 UNPRIVILEGED_USER = "nobody"
 START_TIMEOUT_S = 30.0
@@ -58,18 +59,12 @@ def find_binaries() -> Binaries | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class PostgresServer:
     """One PostgreSQL server on 127.0.0.1, its superuser ``postgres`` trusted on loopback."""
 
     def __init__(self, binaries: Binaries) -> None:
         self.binaries = binaries
-        self.port = _free_port()
+        self.port = free_port()
         # Not under pytest's tmp_path: its folders are root's alone, closed to ``nobody``.
         self.folder = Path(tempfile.mkdtemp(prefix="briefing-bot-pg-"))
         self.data = self.folder / "data"

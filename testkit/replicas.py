@@ -25,6 +25,7 @@ import psycopg
 
 from testkit.bot_process import BotProcess
 from testkit.fake_bot_api import Call, FakeBotApi, FakeTelegram
+from testkit.ports import free_port
 from testkit.postgres_server import PostgresServer
 from testkit.round_robin import RoundRobinProxy
 from testkit.telegram_updates import UpdateMaker
@@ -69,13 +70,6 @@ class BurstFigures:
             "replies by process: "
             + ", ".join(f"{name} {count}" for name, count in sorted(self.served_by.items())),
         ]
-
-
-def free_port() -> int:
-    """A port nobody listens on at this moment, on 127.0.0.1."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _replied_to(call: Call) -> int | None:

@@ -39,6 +39,7 @@ from testkit.fake_bot_api import (
     FakeTelegram,
     WebhookAttempt,
 )
+from testkit.ports import free_port
 from testkit.telegram_updates import UpdateMaker
 
 pytestmark = pytest.mark.timeout(30)
@@ -388,13 +389,6 @@ class Receiver:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)
-
-
-def free_port() -> int:
-    """A port nothing listens on (a connection to it is refused)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

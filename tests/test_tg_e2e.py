@@ -7,7 +7,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from testkit.fake_bot_api import (
 )
 from testkit.local_site import LocalSite
 from testkit.news_feed import ARTICLES, serve
+from testkit.ports import free_port
 from testkit.telegram_html import html_problems
 from testkit.telegram_updates import UpdateMaker
 from tests.conftest import (
@@ -282,12 +282,6 @@ LITHIUM_PAGE = """<!DOCTYPE html>
 class _QuietFiles(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def get_json(url: str) -> dict:

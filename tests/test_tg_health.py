@@ -16,13 +16,8 @@ from bot.store import StoreError
 from bot.tg.app import BotApp, shut_down, start_up
 from bot.tg.health import HealthServerError, start_health, stop_health
 from bot.tg.state import STATE_KEY, BotState
+from testkit.ports import free_port
 from tests.conftest import recording_app
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def ask(port: int, raw: bytes) -> tuple[int, bytes, bytes]:
