@@ -15,10 +15,8 @@ the others. A store of one process (SQLite) leases nothing, and this does not ru
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import TYPE_CHECKING
 
-from bot.store import StoreError
 from bot.tg.durable import RecordingQueue, replay_unfinished
 from bot.tg.state import BotState
 from bot.tg.tasks import cancel
@@ -26,7 +24,6 @@ from bot.tg.tasks import cancel
 if TYPE_CHECKING:
     from telegram import Bot
 
-logger = logging.getLogger(__name__)
 RENEWALS_A_LEASE = 3
 
 
@@ -37,10 +34,8 @@ async def keep_leases(queue: RecordingQueue, bot: Bot, every: float) -> None:
         return
     while True:
         await asyncio.sleep(every)
-        try:
-            await asyncio.to_thread(store.renew_leases, bot_id=bot.id)
-        except StoreError as exc:  # logged once by the store; the next round tries again
-            logger.debug("leases not renewed: %s", exc)
+        # A failed renewal is logged once by the store, never raised; the next round tries again.
+        await asyncio.to_thread(store.renew_leases, bot_id=bot.id)
         await replay_unfinished(queue, bot, taking_over=True)
 
 
