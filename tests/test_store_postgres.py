@@ -5,6 +5,7 @@ The calls themselves run against both stores in the other ``test_store_*`` modul
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import threading
@@ -271,3 +272,64 @@ def test_an_update_answered_while_the_server_is_away_is_never_handed_over(
         clock.now += timedelta(seconds=31)
         assert a.unfinished_updates(bot_id=BOT) == [(2, "two")]
         assert b.take_unfinished(2, bot_id=BOT) == ([(2, "two")], [])  # 1 is never taken
+
+
+async def _next_version(changes, within: float = 5.0) -> int:
+    return await asyncio.wait_for(anext(changes), within)
+
+
+async def test_replicas_are_told_of_each_new_knowledge_version(postgres_server, postgres_url):
+    with open_postgres(postgres_url) as a, open_postgres(postgres_url) as b:
+        assert b.shares_knowledge
+        changes = b.knowledge_changes()
+        try:
+            assert await _next_version(changes) == 0  # listening: check the version now
+            await asyncio.to_thread(a.publish_knowledge, {"a.md": b"# A\n\nOne.\n"})
+            assert await _next_version(changes) == 1
+            postgres_server.restart()  # the listening connection is cut, and opened again
+            assert await _next_version(changes, within=15) == 0
+            await asyncio.to_thread(a.publish_knowledge, {"b.md": b"# B\n\nTwo.\n"})
+            assert await _next_version(changes) == 2
+        finally:
+            await changes.aclose()
+
+
+def test_replicas_publishing_at_once_lose_no_file_and_no_version(postgres_url):
+    stores = [open_postgres(postgres_url) for _ in range(4)]
+    versions: list[int | None] = []
+
+    def publish(replica: int) -> None:
+        for n in range(10):
+            name = f"r{replica}-{n}.md"
+            versions.append(stores[replica].publish_knowledge({name: name.encode()}))
+
+    threads = [threading.Thread(target=publish, args=(r,)) for r in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(versions) == list(range(1, 41))  # each change its own version
+    assert len(stores[0].knowledge_snapshot({}).digests) == 40
+    for store in stores:
+        store.close()
+
+
+def test_replicas_starting_together_seed_the_knowledge_once(postgres_url):
+    stores = [open_postgres(postgres_url) for _ in range(4)]
+    seeded: list[int | None] = []
+    threads = [
+        threading.Thread(
+            target=lambda s=s, r=r: seeded.append(
+                s.publish_knowledge({f"{r}.md": b"x"}, seed=True)
+            )
+        )
+        for r, s in enumerate(stores)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(seeded, key=str) == [1, None, None, None]
+    assert len(stores[0].knowledge_snapshot({}).digests) == 1
+    for store in stores:
+        store.close()

@@ -97,12 +97,13 @@ def _version(path):
 def test_today_s_schema_is_the_latest_version_with_the_file_marked_as_ours(tmp_path):
     path = tmp_path / "state.db"
     open_store(path).close()
-    assert len(MIGRATIONS) == 8
-    assert _version(path) == 8
+    assert len(MIGRATIONS) == 9
+    assert _version(path) == 9
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"meta", "updates", "questions", "votes", "replies", "schema_version"} <= tables
+    assert {"send_pace", "knowledge_files", "knowledge_version"} <= tables
     assert {"meanings", "feeds", "feed_entries", "subscriptions", "deliveries"} <= tables
     raw.close()
 

@@ -20,7 +20,7 @@ failed write: the store logs one warning and they return ``None`` or nothing. Re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -30,6 +30,7 @@ from bot.store.models import (
     Delivery,
     Feed,
     FeedbackItem,
+    KnowledgeSnapshot,
     LoggedQuestion,
     Pruned,
     QuestionEntry,
@@ -84,6 +85,37 @@ class StateStore(Protocol):
 
     def ping(self) -> None:
         """One trivial read; raises ``StoreError`` if the store cannot be reached."""
+        ...
+
+    @property
+    def shares_knowledge(self) -> bool:
+        """Replicas share the store and answer from the knowledge it holds (PostgreSQL)."""
+        ...
+
+    def knowledge_version(self) -> int:
+        """The version of the knowledge the store holds; 0 while it holds none."""
+        ...
+
+    def knowledge_snapshot(self, have: Mapping[str, str]) -> KnowledgeSnapshot:
+        """The knowledge files' digests, and the bytes of those ``have`` (path: digest) lacks."""
+        ...
+
+    def publish_knowledge(
+        self, changes: Mapping[str, bytes | None], *, mirror: bool = False, seed: bool = False
+    ) -> int | None:
+        """Write changed files (``None``: removed) and raise the version; the new version.
+
+        ``mirror``: ``changes`` is the whole knowledge; ``seed``: only into a store that never
+        held any (else ``None``). Raises ``StoreWriteError`` when it cannot: nothing changed.
+        """
+        ...
+
+    def knowledge_changes(self) -> AsyncIterator[int] | None:
+        """New versions as other replicas publish them, where the store can tell (else None)."""
+        ...
+
+    def take_turn(self, name: str, every_s: float) -> bool:
+        """Whether this replica does the shared work ``name`` now (none other for ``every_s``)."""
         ...
 
     def user_hash(self, user_id: int) -> str:

@@ -122,6 +122,16 @@ class Pruned(BaseModel):
     updates: int = 0
 
 
+class KnowledgeSnapshot(BaseModel):
+    """The knowledge files the store holds, at one version (see ``bot.store.knowledge``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    version: int = Field(ge=0, description="0 while the store has never held knowledge")
+    digests: dict[str, str] = Field(description="every path's SHA-256, hex")
+    data: dict[str, bytes] = Field(description="the bytes of the paths the caller lacked")
+
+
 class ReplyLink(BaseModel):
     """Which message of the bot answered which message: an edited question edits its answer.
 

@@ -146,7 +146,18 @@ _V8: Step = (
     "CREATE TABLE send_pace (bot_id BIGINT PRIMARY KEY, next_at DOUBLE PRECISION NOT NULL)",
 )
 
-MIGRATIONS: tuple[Step, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+# The knowledge files and their version, followed by every replica, and the replicas' turns
+# (``schema._keep_knowledge_v9``).
+_V9: Step = (
+    "CREATE TABLE knowledge_files (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL,"
+    " data BYTEA NOT NULL, changed_at TEXT NOT NULL, changed_by TEXT NOT NULL)",
+    "CREATE TABLE knowledge_version (id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " version BIGINT NOT NULL, changed_at TEXT NOT NULL, changed_by TEXT NOT NULL)",
+    "CREATE TABLE turns (name TEXT PRIMARY KEY, next_at DOUBLE PRECISION NOT NULL,"
+    " taken_by TEXT NOT NULL)",
+)
+
+MIGRATIONS: tuple[Step, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 
 
 def inspect(db: psycopg.Connection[tuple[object, ...]], name: str, known: int) -> int:

@@ -23,10 +23,12 @@ raise ``StoreWriteError``, the log is skipped with one warning. A bug in the SQL
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
+import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -35,12 +37,13 @@ import psycopg.conninfo
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 import bot.store.pg_schema as pg_schema
-from bot.store.connection import Cursor
+from bot.store.connection import Cursor, Db
 from bot.store.errors import StoreError
 from bot.store.sql_store import SqlStore, Unavailable, Work
 from bot.store.times import Clock, utc_now
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 POOL_TIMEOUT_S = 5.0  # how long a call waits for a connection while the server is away
 IMPATIENT_WAIT_S = 0.2  # the same for reads and the log: callers on the event loop wait
 DIRECT_CONNECT_S = 2  # a call's own connection, when the pool has none (libpq: whole seconds)
@@ -48,6 +51,9 @@ CONNECT_TIMEOUT_S = 10.0  # at start: a server that answers nothing is refused i
 # How long an update stays the replica's that recorded it, unrenewed: a replica killed
 # mid-update leaves it to another this long after its last renewal (``bot.tg.leases``).
 LEASE = timedelta(seconds=30)
+# Replicas are told of each new knowledge version on this channel (NOTIFY, with the version).
+KNOWLEDGE_CHANNEL = "briefing_bot_knowledge"
+LISTEN_RETRY_S = 1.0  # a lost listening connection is opened again this long after
 MAX_CONNECTIONS = 8  # per replica: answering, reports and the background tasks at once
 
 
@@ -116,6 +122,7 @@ class PostgresStore(SqlStore):
     """A ``StateStore`` in a PostgreSQL database; make one with ``open_postgres``."""
 
     SKIP_LOCKED = True
+    SHARES_KNOWLEDGE = True
 
     def __init__(
         self,
@@ -141,6 +148,31 @@ class PostgresStore(SqlStore):
 
     def __enter__(self) -> PostgresStore:
         return self
+
+    def knowledge_changes(self) -> AsyncIterator[int]:
+        """The versions replicas publish, as NOTIFY brings them, until the store closes.
+
+        It listens on a connection of its own, and yields 0 each time that connection is
+        (re)opened: a notice sent while it was away is lost, so the caller checks then.
+        """
+        return self._listen()
+
+    async def _listen(self) -> AsyncIterator[int]:
+        while not self._closed.is_set():
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                    self._url, autocommit=True, connect_timeout=DIRECT_CONNECT_S
+                ) as connection:
+                    await connection.execute(f"LISTEN {KNOWLEDGE_CHANNEL}")
+                    yield 0
+                    async for notice in connection.notifies():
+                        yield int(notice.payload) if notice.payload.isdigit() else 0
+            except psycopg.Error as error:
+                logger.debug("listening for knowledge changes: %s", error)
+            await asyncio.sleep(LISTEN_RETRY_S)
+
+    def _knowledge_published(self, db: Db, version: int) -> None:
+        db.execute("SELECT pg_notify(?, ?)", (KNOWLEDGE_CHANNEL, str(version)))
 
     def _commit(self, work: Work[T], *, durable: bool) -> T:
         self._check_open()

@@ -255,6 +255,28 @@ def _pace_sends_v8(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE send_pace (bot_id INTEGER PRIMARY KEY, next_at REAL NOT NULL)")
 
 
+def _keep_knowledge_v9(db: sqlite3.Connection) -> None:
+    """Version 9: the knowledge files themselves, one version raised by each change, and turns.
+
+    Replicas sharing a PostgreSQL store answer from the same knowledge: each keeps a copy of
+    the directory and follows the store's (``bot.store.knowledge``). A file is one process's,
+    whose directory is the knowledge: the tables stay empty, and exist so that a version means
+    the same tables in both stores.
+    """
+    db.execute(
+        "CREATE TABLE knowledge_files (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL,"
+        " data BLOB NOT NULL, changed_at TEXT NOT NULL, changed_by TEXT NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE knowledge_version (id INTEGER PRIMARY KEY CHECK (id = 1),"
+        " version INTEGER NOT NULL, changed_at TEXT NOT NULL, changed_by TEXT NOT NULL)"
+    )
+    # Work one replica does for all, such as polling the feeds: whose turn until when.
+    db.execute(
+        "CREATE TABLE turns (name TEXT PRIMARY KEY, next_at REAL NOT NULL, taken_by TEXT NOT NULL)"
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_v1,
     _count_replays_v2,
@@ -264,6 +286,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _subscribe_v6,
     _lease_updates_v7,
     _pace_sends_v8,
+    _keep_knowledge_v9,
 )
 
 

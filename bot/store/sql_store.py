@@ -27,12 +27,13 @@ import socket
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
 import bot.store.feeds as feed_log
+import bot.store.knowledge as knowledge
 import bot.store.pace as pace
 import bot.store.questions as question_log
 import bot.store.replies as reply_log
@@ -47,6 +48,7 @@ from bot.store.models import (
     Delivery,
     Feed,
     FeedbackItem,
+    KnowledgeSnapshot,
     LoggedQuestion,
     Pruned,
     QuestionEntry,
@@ -81,6 +83,9 @@ class SqlStore(ABC):
 
     # PostgreSQL's FOR UPDATE SKIP LOCKED, where replicas take over updates side by side.
     SKIP_LOCKED = False
+    # Replicas sharing the store answer from the knowledge it holds (``bot.store.knowledge``);
+    # a file is one process's, whose directory is the knowledge.
+    SHARES_KNOWLEDGE = False
 
     def __init__(
         self,
@@ -222,6 +227,57 @@ class SqlStore(ABC):
         self._read(lambda db: db.execute("SELECT 1").fetchone())
 
     # --- the question log and votes ------------------------------------------------------
+    # --- knowledge and turns --------------------------------------------------------------
+    @property
+    def shares_knowledge(self) -> bool:
+        """Replicas share this store, and answer from the knowledge it holds."""
+        return self.SHARES_KNOWLEDGE
+
+    def knowledge_version(self) -> int:
+        """The version of the knowledge in the store; 0 while it holds none."""
+        return self._read(knowledge.version)
+
+    def knowledge_snapshot(self, have: Mapping[str, str]) -> KnowledgeSnapshot:
+        """The store's knowledge files, with the bytes of those ``have`` (path: SHA-256) lacks."""
+        return self._report(lambda db: knowledge.snapshot(db, have))
+
+    def publish_knowledge(
+        self, changes: Mapping[str, bytes | None], *, mirror: bool = False, seed: bool = False
+    ) -> int | None:
+        """Write changed knowledge files (``None``: removed) and raise the version; the new one.
+
+        ``mirror``: the files are the whole knowledge. ``seed``: only if the store never held
+        any (``None`` otherwise). Replicas are told of the new version. Raises
+        ``StoreWriteError`` if the change could not be written: nothing changed.
+        """
+
+        def work(db: Db) -> int | None:
+            new = knowledge.publish(
+                db, changes, self._now(), self.replica, mirror=mirror, seed=seed
+            )
+            if new is not None:
+                self._knowledge_published(db, new)
+            return new
+
+        return self._durable(work, "knowledge not saved")
+
+    def knowledge_changes(self) -> AsyncIterator[int] | None:
+        """Versions as other replicas publish them, where the store can tell; else ``None``."""
+        return None
+
+    def take_turn(self, name: str, every_s: float) -> bool:
+        """Whether this replica takes the turn ``name`` (no other will for ``every_s``).
+
+        A store that is away gives no turn: the work waits for the next.
+        """
+        return self._write(
+            lambda db: knowledge.take_turn(db, name, time.time(), every_s, self.replica), False
+        )
+
+    def _knowledge_published(self, db: Db, version: int) -> None:
+        """Tell the other replicas of ``version``, once the transaction commits."""
+        del db, version  # a file has no other replicas to tell
+
     def user_hash(self, user_id: int) -> str:
         """The salted hash standing for ``user_id`` in this store (see ``privacy``)."""
         return hash_user(self._salt, user_id)
