@@ -95,18 +95,23 @@ def to_trash(directory: Path, path: str, now: dt.datetime) -> Removed:
     source = directory / path
     if not source.is_file():
         raise RemoveError(f"{path} is no longer in the knowledge directory.")
+    return files_to_trash(directory, [source, *_originals(directory, path)], now, name=path)
+
+
+def files_to_trash(directory: Path, files: list[Path], now: dt.datetime, *, name: str) -> Removed:
+    """Move ``files`` (of ``directory``) into one trash folder, all or none; ``name``: why."""
     folder = directory / TRASH / now.astimezone(dt.UTC).strftime(_STAMP)
     moves: list[tuple[Path, Path]] = []
     try:
-        for was in [source, *_originals(directory, path)]:
+        for was in files:
             now_at = folder / was.relative_to(directory)
             now_at.parent.mkdir(parents=True, exist_ok=True)
             os.replace(was, now_at)
             moves.append((was, now_at))
     except OSError as exc:
-        restore(Removed(path, folder, tuple(moves)))
-        raise RemoveError(f"{path}: cannot move it to {TRASH}: {exc.strerror or exc}") from None
-    return Removed(path, folder, tuple(moves))
+        restore(Removed(name, folder, tuple(moves)))
+        raise RemoveError(f"{name}: cannot move it to {TRASH}: {exc.strerror or exc}") from None
+    return Removed(name, folder, tuple(moves))
 
 
 def restore(removed: Removed) -> None:

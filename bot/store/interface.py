@@ -20,7 +20,7 @@ failed write: the store logs one warning and they return ``None`` or nothing. Re
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -110,7 +110,7 @@ class StateStore(Protocol):
         """
         ...
 
-    def knowledge_changes(self) -> AsyncIterator[int] | None:
+    def knowledge_changes(self) -> AsyncGenerator[int, None] | None:
         """New versions as other replicas publish them, where the store can tell (else None)."""
         ...
 

@@ -28,7 +28,7 @@ import contextlib
 import functools
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Sequence
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -149,7 +149,7 @@ class PostgresStore(SqlStore):
     def __enter__(self) -> PostgresStore:
         return self
 
-    def knowledge_changes(self) -> AsyncIterator[int]:
+    def knowledge_changes(self) -> AsyncGenerator[int, None]:
         """The versions replicas publish, as NOTIFY brings them, until the store closes.
 
         It listens on a connection of its own, and yields 0 each time that connection is
@@ -157,7 +157,7 @@ class PostgresStore(SqlStore):
         """
         return self._listen()
 
-    async def _listen(self) -> AsyncIterator[int]:
+    async def _listen(self) -> AsyncGenerator[int, None]:
         while not self._closed.is_set():
             try:
                 async with await psycopg.AsyncConnection.connect(

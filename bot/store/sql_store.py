@@ -27,7 +27,7 @@ import socket
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -261,7 +261,7 @@ class SqlStore(ABC):
 
         return self._durable(work, "knowledge not saved")
 
-    def knowledge_changes(self) -> AsyncIterator[int] | None:
+    def knowledge_changes(self) -> AsyncGenerator[int, None] | None:
         """Versions as other replicas publish them, where the store can tell; else ``None``."""
         return None
 

@@ -45,6 +45,7 @@ from bot.tg.help import (
     unknown_command,
 )
 from bot.tg.inline import inline_query
+from bot.tg.knowledge_follower import schedule_follower, stop_follower
 from bot.tg.latest import latest_command
 from bot.tg.leases import schedule_leases, stop_leases
 from bot.tg.links import LINK, add_command, link_message
@@ -57,7 +58,7 @@ from bot.tg.rate_limiter import RetryingLimiter, SharedPace, api_address
 from bot.tg.removal import REMOVAL, removal_pressed, remove_command
 from bot.tg.replies import MORE_OR_LESS, NEAR_SECTION, VOTE
 from bot.tg.reports import feedback_command, stats_command, unanswered_command
-from bot.tg.state import STATE_KEY, BotState
+from bot.tg.state import STATE_KEY, BotState, Synced
 from bot.tg.votes import vote_pressed
 
 logger = logging.getLogger(__name__)
@@ -84,12 +85,15 @@ def build_application(
     store: StateStore | None = None,
     request: BaseRequest | None = None,
     updates_request: BaseRequest | None = None,
+    synced: Synced | None = None,
 ) -> BotApp:
     """Build the Application; ``request`` replaces HTTP for tests and the fake Bot API.
 
     With ``encoder``, the sentence vectors ``answerer`` lacks are embedded in the background
     once the bot runs (``bot.tg.meaning``). With ``store``, every update is recorded before
     Telegram is told it arrived (``bot.tg.durable``) and questions and votes are logged.
+    With ``synced``, the knowledge is the store's, followed as other replicas change it
+    (``bot.tg.knowledge_follower``).
     """
     builder = (
         Application.builder()
@@ -113,7 +117,7 @@ def build_application(
         builder = builder.get_updates_request(updates_request)
     app: BotApp = builder.build()
     app.bot_data[STATE_KEY] = BotState(
-        settings=settings, answerer=answerer, encoder=encoder, store=store
+        settings=settings, answerer=answerer, encoder=encoder, store=store, synced=synced
     )
     add_handlers(app)
     return app
@@ -195,6 +199,7 @@ async def start_up(app: BotApp) -> None:
     schedule_meaning(state)
     schedule_pruning(state)
     schedule_feeds(state)
+    schedule_follower(state)
     start_announcing(state, app.bot)
     await start_health(state)
 
@@ -204,6 +209,7 @@ async def shut_down(app: BotApp) -> None:
     state = _state(app)
     await stop_health(state)
     await stop_leases(state)
+    await stop_follower(state)
     await stop_feeds(state)
     await stop_announcing(state)
     await stop_meaning(state)

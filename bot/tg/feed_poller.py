@@ -5,7 +5,9 @@ what it made ready under the reload lock (``reload.install_poll``). A feed that 
 whose briefings do not load, is logged and keeps its error for ``/feed list``; it never stops
 the round, the next poll or the bot. The task is a plain asyncio task kept in the state, like
 pruning, cancelled at shutdown; a round cut off mid-way loses nothing, since an entry is only
-recorded as taken after the knowledge loaded with it.
+recorded as taken after the knowledge loaded with it. Replicas sharing a store take turns: one
+polls each round (``StateStore.take_turn``), and its new briefings reach the others through the
+store's knowledge.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from bot.tg.tasks import cancel
 logger = logging.getLogger(__name__)
 
 FIRST_POLL_SECONDS = 5.0  # after start, so the bot is answering before the first fetch
+TURN_SHARE = 0.9  # of the poll interval: how long a replica's turn to poll the feeds lasts
 
 
 @dataclass(frozen=True)
@@ -111,10 +114,23 @@ async def poll_forever(state: BotState, first: float = FIRST_POLL_SECONDS) -> No
     every = state.settings.feed_poll_minutes * 60
     while True:
         try:
-            await poll_all(state)
+            if await _my_turn(state, every):
+                await poll_all(state)
         except Exception:  # a bug must not end polling for good: log it, poll again later
             logger.exception("polling the feeds failed")
         await asyncio.sleep(every)
+
+
+async def _my_turn(state: BotState, every: float) -> bool:
+    """Whether this replica polls this time: of replicas sharing a store, one does a round.
+
+    The turn lasts a little less than the interval, so a replica waking on time takes the
+    next one; if it died, another takes the turn after.
+    """
+    store = state.store
+    if store is None or not store.shares_knowledge:
+        return True
+    return await asyncio.to_thread(store.take_turn, "feed-poll", every * TURN_SHARE)
 
 
 def schedule_feeds(state: BotState) -> None:

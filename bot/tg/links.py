@@ -15,7 +15,7 @@ import re
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot.adding import keep_original, prepare_link, unused_name
+from bot.adding import prepare_link, unused_name
 from bot.core import BriefingBotError
 from bot.tg.admin import admin_message, failure
 from bot.tg.questions import private_text, strip_command
@@ -68,8 +68,10 @@ async def _add(message: Message, state: BotState, url: str) -> None:
             allow_private=settings.allow_private_links,
         )
         prepared = unused_name(settings.knowledge_dir, prepared)
-        report = await install_upload(state, prepared.name, prepared.data)
-        await asyncio.to_thread(keep_original, settings.knowledge_dir, prepared)
+        original = None
+        if prepared.original_name is not None:
+            original = (prepared.original_name, prepared.original)
+        report = await install_upload(state, prepared.name, prepared.data, original=original)
     except (BriefingBotError, OSError) as exc:
         logger.warning("adding %s failed: %s", url, exc)
         await reply_html(message, failure(f"Adding {url}", exc, state))

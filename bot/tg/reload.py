@@ -9,21 +9,28 @@ on its own first, then written into the directory; if the reload that follows fa
 is put back as it was (or removed), so a bad upload changes nothing; a removal likewise
 moves the file back when the knowledge without it does not load; and the entries a feed poll
 made ready are written together and taken out together if the reload fails.
+
+With knowledge shared through a PostgreSQL store (``bot.shared_knowledge``), each change made
+here is published to the store before its answerer is swapped in, and a change another replica
+published is copied in and loaded the same way, all or nothing (``pull_and_reload``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.adding import check_alone
+import bot.shared_knowledge as shared
+from bot.adding import ORIGINALS, check_alone
 from bot.core import (
     KNOWN_SUFFIXES,
     Answerer,
+    BriefingBotError,
     KnowledgeBase,
     KnowledgeFileError,
     build_in_process,
@@ -32,11 +39,13 @@ from bot.core import (
 )
 from bot.feeds import Poll, Ready, failed_to_load, record, undo, write_ready
 from bot.removing import Removed, empty_trash, restore, to_trash
-from bot.store import utc_now
+from bot.store import StoreError, utc_now
+from bot.store.knowledge import digest
 from bot.tg.announcements import announce
 from bot.tg.meaning import ANSWERING, Answering, answering, schedule_meaning
 from bot.tg.state import BotState
 
+logger = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 
 
@@ -85,8 +94,13 @@ def compare(
     )
 
 
-async def _rebuild(state: BotState) -> ReloadReport:
-    """Build a new answerer off the event loop and swap it in; the caller holds the lock."""
+async def _rebuild(state: BotState, *, from_store: bool = False) -> ReloadReport:
+    """Build a new answerer off the event loop and swap it in; the caller holds the lock.
+
+    With shared knowledge, a change made here is published before the swap (a store that
+    cannot take it raises ``StoreWriteError`` and nothing is swapped); ``from_store``: the
+    change came from the store, whose publisher announced its new briefings.
+    """
     started = time.perf_counter()
     # A build in a thread would hold the GIL that answers need: it runs in another process.
     # Vectors already stored come with it; the rest are embedded in the background, after.
@@ -95,12 +109,107 @@ async def _rebuild(state: BotState) -> ReloadReport:
     )
     seconds = time.perf_counter() - started
     report = compare(state.answerer.base, new.base, seconds, answering(new, state.encoder))
+    if not from_store:
+        await publish_changes(state)
     state.answerer = new
     settle()
     schedule_meaning(state)
-    await announce(state, [d for d in new.base.documents if d.path in report.added])
+    if not from_store:
+        await announce(state, [d for d in new.base.documents if d.path in report.added])
     # Removals past their week in the trash go now, as a reload is when admins look.
     await asyncio.to_thread(empty_trash, state.settings.knowledge_dir, utc_now())
+    return report
+
+
+async def publish_changes(state: BotState) -> None:
+    """Put what changed in the directory since it last matched the store into the store.
+
+    Only the files changed here are written, so a change another replica published meanwhile
+    stays; this replica then takes that one from the store too (the follower is woken).
+    """
+    synced, store = state.synced, state.store
+    if synced is None or store is None:
+        return
+    changes = await asyncio.to_thread(
+        shared.changes_since, state.settings.knowledge_dir, synced.digests
+    )
+    if not changes:
+        return
+    version = await asyncio.to_thread(store.publish_knowledge, changes)
+    for path, data in changes.items():
+        if data is None:
+            synced.digests.pop(path, None)
+        else:
+            synced.digests[path] = digest(data)
+    if version == synced.version + 1:
+        synced.version = version
+    else:  # another replica published in between: take its change too
+        synced.wake.set()
+    logger.info("knowledge version %s published: %s", version, ", ".join(sorted(changes)))
+
+
+async def seed_store(state: BotState) -> None:
+    """Put this directory into a store that never held knowledge; the caller holds the lock."""
+    synced, store = state.synced, state.store
+    if synced is None or store is None:
+        return
+    files = await asyncio.to_thread(shared.local_files, state.settings.knowledge_dir)
+    data = {name: await asyncio.to_thread(path.read_bytes) for name, path in files.items()}
+    try:
+        version = await asyncio.to_thread(store.publish_knowledge, data, seed=True)
+    except StoreError as exc:
+        logger.warning("knowledge not put into the store: %s", exc)
+        return
+    if version is not None:
+        synced.version = version
+        synced.digests = {name: digest(content) for name, content in data.items()}
+        logger.info("knowledge version %d: this directory's %d files", version, len(data))
+
+
+async def pull_and_reload(state: BotState) -> ReloadReport | None:
+    """Copy a newer version of the store's knowledge into the directory and reload.
+
+    All or nothing: when the knowledge does not load, the directory is put back, the old
+    answerer goes on, and that version is not tried again (the next one is). ``None`` when
+    nothing needed a reload. The caller holds the lock.
+    """
+    synced, store = state.synced, state.store
+    if synced is None or store is None:
+        return None
+    directory = state.settings.knowledge_dir
+    try:
+        have = await asyncio.to_thread(shared.local_digests, directory)
+        snapshot = await asyncio.to_thread(store.knowledge_snapshot, have)
+    except (StoreError, OSError) as exc:
+        logger.warning("knowledge not taken from the store: %s", exc)
+        return None
+    if snapshot.version in (synced.version, synced.failed) or snapshot.version == 0:
+        return None
+    try:
+        applied = await asyncio.to_thread(shared.apply, directory, snapshot, utc_now())
+    except BriefingBotError as exc:
+        synced.failed = snapshot.version
+        logger.error("knowledge version %d not taken from the store: %s", snapshot.version, exc)
+        return None
+    report = None
+    if applied.knowledge_changed:
+        try:
+            report = await _rebuild(state, from_store=True)
+        except BaseException as exc:
+            await asyncio.to_thread(shared.undo, applied)
+            synced.failed = snapshot.version
+            if not isinstance(exc, Exception):
+                raise
+            logger.error(
+                "knowledge version %d does not load here, still answering from version %d: %s",
+                snapshot.version,
+                synced.version,
+                exc,
+            )
+            return None
+    synced.version, synced.digests = snapshot.version, dict(snapshot.digests)
+    changed = ", ".join([*applied.written, *(f"-{p}" for p in applied.removed)])
+    logger.info("knowledge version %d taken from the store: %s", snapshot.version, changed)
     return report
 
 
@@ -125,28 +234,42 @@ def _write(target: Path, data: bytes | None) -> None:
     if data is None:
         target.unlink(missing_ok=True)
         return
+    target.parent.mkdir(parents=True, exist_ok=True)
     scratch = target.with_name(f".{target.name}.partial")
     scratch.write_bytes(data)
     os.replace(scratch, target)
 
 
-async def install_upload(state: BotState, file_name: str | None, data: bytes) -> ReloadReport:
+async def install_upload(
+    state: BotState,
+    file_name: str | None,
+    data: bytes,
+    *,
+    original: tuple[str, bytes] | None = None,
+) -> ReloadReport:
     """Validate an uploaded file, save it into the knowledge directory and reload.
 
-    Raises ``KnowledgeFileError`` for a bad file, ``KnowledgeDirectoryError`` when the reload
-    fails, or ``OSError`` when the directory cannot be written; nothing changes in each case.
+    ``original``: the name and bytes of what it was made from, kept in ``.originals`` with
+    it (``bot.adding``). Raises ``KnowledgeFileError`` for a bad file,
+    ``KnowledgeDirectoryError`` when the reload fails, ``StoreWriteError`` when shared
+    knowledge cannot be saved, or ``OSError`` when the directory cannot be written; nothing
+    changes in each case.
     """
     settings = state.settings
     name = safe_name(file_name)
     await asyncio.to_thread(check_alone, name, data, max_bytes=settings.max_file_bytes)
-    target = settings.knowledge_dir / name
+    writes = [(settings.knowledge_dir / name, data)]
+    if original is not None:
+        writes.append((settings.knowledge_dir / ORIGINALS / original[0], original[1]))
     async with state.reload_lock:
-        previous = target.read_bytes() if target.is_file() else None
-        await asyncio.to_thread(_write, target, data)
+        previous = [(t, t.read_bytes() if t.is_file() else None) for t, _ in writes]
         try:
+            for target, content in writes:
+                await asyncio.to_thread(_write, target, content)
             return await _rebuild(state)
         except BaseException:
-            await asyncio.to_thread(_write, target, previous)
+            for target, was in previous:
+                await asyncio.to_thread(_write, target, was)
             raise
 
 

@@ -21,10 +21,12 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from bot.config import Settings, SettingsError
 from bot.core import BriefingBotError, build_answerer, load_encoder, settle
 from bot.log_levels import silence_extractors
-from bot.store import SqlStore, StoreError, open_state_store
+from bot.shared_knowledge import join
+from bot.store import SqlStore, StoreError, open_state_store, utc_now
 from bot.tg.app import BotApp, build_application, require_token
 from bot.tg.meaning import ANSWERING, answering
 from bot.tg.rate_limiter import api_address, describe_failure
+from bot.tg.state import Synced
 
 logger = logging.getLogger(__name__)
 
@@ -122,17 +124,10 @@ def run_bot(settings: Settings) -> int:
     # Opt into PTB's coming durations type now: PTB 22 warns on every 429 otherwise.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     configure_logging(settings.log_level, [token, webhook_secret(settings) or ""])
-    config = settings.engine()
-    encoder = load_encoder(config)  # None, and one line saying why, if it cannot be used
-    answerer = build_answerer(config, encoder, vectors="cached")
-    settle()
-    why = ""
-    if encoder is None:  # a missing model was logged by load_encoder
-        why = " (no sentence model)" if settings.semantic else " (SEMANTIC=false)"
-    logger.info("answering %s%s", ANSWERING[answering(answerer, encoder)], why)
     store = open_state(settings)
-    app = build_application(settings, answerer, encoder=encoder, store=store)
     try:
+        synced = join_knowledge(store, settings)
+        app = _application(settings, store, synced)
         serve(app, settings)
     except InvalidToken:
         raise SettingsError(
@@ -149,6 +144,29 @@ def run_bot(settings: Settings) -> int:
     finally:
         store.close()
     return 0
+
+
+def _application(settings: Settings, store: SqlStore, synced: Synced | None) -> BotApp:
+    """The bot, its index built from the knowledge directory (the store's, if shared)."""
+    config = settings.engine()
+    encoder = load_encoder(config)  # None, and one line saying why, if it cannot be used
+    answerer = build_answerer(config, encoder, vectors="cached")
+    settle()
+    why = ""
+    if encoder is None:  # a missing model was logged by load_encoder
+        why = " (no sentence model)" if settings.semantic else " (SEMANTIC=false)"
+    logger.info("answering %s%s", ANSWERING[answering(answerer, encoder)], why)
+    return build_application(settings, answerer, encoder=encoder, store=store, synced=synced)
+
+
+def join_knowledge(store: SqlStore, settings: Settings) -> Synced | None:
+    """With a store replicas share, make the knowledge directory the store's (``join``)."""
+    if not store.shares_knowledge:
+        return None
+    joined = join(store, settings.knowledge_dir, max_bytes=settings.max_file_bytes, now=utc_now())
+    log = logger.warning if joined.version == 0 else logger.info
+    log("knowledge shared through the store, version %d: %s", joined.version, joined.how)
+    return Synced(joined.version, joined.digests, failed=joined.failed)
 
 
 def _redact(text: str, token: str) -> str:

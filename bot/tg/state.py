@@ -172,6 +172,20 @@ class Announcer:
 
 
 @dataclass
+class Synced:
+    """Where this replica's knowledge directory stands against the store's (shared knowledge).
+
+    ``version`` is the store's version the directory last matched, and ``digests`` its shared
+    files then (path: SHA-256): what a change made here since is published against them.
+    """
+
+    version: int
+    digests: dict[str, str]
+    failed: int | None = None  # a version that did not load here: not tried again
+    wake: asyncio.Event = field(default_factory=asyncio.Event)  # check the store's version now
+
+
+@dataclass
 class BotState:
     """Everything handlers share; see the module docstring for why it is shaped so."""
 
@@ -200,6 +214,9 @@ class BotState:
     pruning_task: asyncio.Task[None] | None = field(default=None, repr=False)
     feeds_task: asyncio.Task[None] | None = field(default=None, repr=False)  # bot.tg.feed_poller
     leases_task: asyncio.Task[None] | None = field(default=None, repr=False)  # bot.tg.leases
+    # Knowledge shared through the store (``bot.tg.knowledge_follower``); None: the directory's.
+    synced: Synced | None = field(default=None, repr=False)
+    follower_task: asyncio.Task[None] | None = field(default=None, repr=False)
     # What sends announcements of new briefings (``bot.tg.announcements``), once started.
     announcer: Announcer | None = field(default=None, repr=False)
     # The health endpoint's server (a ``bot.tg.health.HealthServer``), if listening; typed
