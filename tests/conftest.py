@@ -18,8 +18,19 @@ from pydantic import SecretStr
 from bot.config import Settings
 from bot.core import Answerer, EngineConfig, KnownModel, build_answerer
 from bot.model_install import SOURCES, default_model_dir
-from bot.store import MIGRATIONS, SqliteStore, SqlStore, open_state_store, open_store, pg_schema
+from bot.shared_knowledge import join
+from bot.store import (
+    MIGRATIONS,
+    SqliteStore,
+    SqlStore,
+    open_state_store,
+    open_store,
+    pg_schema,
+    utc_now,
+)
+from bot.store.postgres import open_postgres
 from bot.tg.app import BotApp, build_application
+from bot.tg.state import BotState, Synced
 from testkit.bot_process import BotProcess
 from testkit.fake_bot_api import (
     SECOND_BOT_USER,
@@ -301,6 +312,43 @@ def live_store(store_target: Path | str) -> Iterator[SqlStore]:
     """A fresh state store on the real clock, as the bot opens it: SQLite's, then PostgreSQL's."""
     with open_state_store(store_target) as opened:
         yield opened
+
+
+def shared_replica(settings: Settings, url: str, directory: Path, wait_s: float = 5.0) -> BotState:
+    """A replica's state on the store at ``url``, its knowledge ``directory`` joined to it."""
+    store = open_postgres(url, wait_s=wait_s)
+    replica = settings.model_copy(
+        update={
+            "knowledge_dir": directory,
+            "cache_dir": directory.with_name(directory.name + "-cache"),
+        }
+    )
+    joined = join(store, directory, max_bytes=replica.max_file_bytes, now=utc_now())
+    return BotState(
+        settings=replica,
+        answerer=build_answerer(replica.engine()),
+        store=store,
+        synced=Synced(joined.version, joined.digests, failed=joined.failed),
+    )
+
+
+@pytest.fixture
+def replicas(tg_settings: Settings, postgres_url: str, tmp_path: Path) -> Iterator[list[BotState]]:
+    """Two replicas, A then B, each with a knowledge directory of its own, sharing a store.
+
+    A starts first on the shipped knowledge and seeds the store; B starts on an empty folder.
+    """
+    a, b = tmp_path / "replica-a", tmp_path / "replica-b"
+    shutil.copytree(REPO_KNOWLEDGE, a)
+    b.mkdir()
+    states = [
+        shared_replica(tg_settings, postgres_url, a),
+        shared_replica(tg_settings, postgres_url, b),
+    ]
+    yield states
+    for state in states:
+        assert state.store is not None
+        state.store.close()
 
 
 def recording_app(settings: Settings, fake: FakeTelegram, store: SqlStore) -> BotApp:
