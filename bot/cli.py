@@ -52,6 +52,7 @@ from bot.core import (
     verify,
 )
 from bot.feed_cli import run_feed
+from bot.knowledge_cli import run_knowledge
 from bot.log_levels import silence_extractors
 from bot.model_install import default_model_root, install_model
 from bot.removing import (
@@ -62,7 +63,7 @@ from bot.removing import (
     restore,
     to_trash,
 )
-from bot.store import StoreError, open_state_store, store_target, utc_now
+from bot.store import StoreError, is_postgres_url, open_state_store, store_target, utc_now
 
 EXIT_PROBLEM = 1
 EXIT_ERROR = 2
@@ -135,6 +136,17 @@ def _parser() -> argparse.ArgumentParser:
         type=store_target,
         metavar="STORE",
         help="the state store, a file or URL (STATE_DB)",
+    )
+    shared = commands.add_parser(
+        "knowledge", help="push a folder into the store replicas share, or pull it out"
+    )
+    shared.add_argument("action", choices=["push", "pull"], help="what to do")
+    shared.add_argument("folder", type=Path, help="the folder to push, or to pull into")
+    shared.add_argument(
+        "--db",
+        type=store_target,
+        metavar="STORE",
+        help="the PostgreSQL store, a URL (STATE_DB)",
     )
     commands.add_parser("run", help="run the Telegram bot (settings from the environment)")
     report = commands.add_parser("report", help="what people asked the bot, from its question log")
@@ -466,6 +478,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         return _report(args, args.db or settings.state_store(), out)
     if args.command in ("add", "remove", "feed", "latest"):
         return _knowledge_command(args, settings, out)
+    if args.command == "knowledge":
+        return run_knowledge(args.action, args.folder, settings, args.db, out)
     if args.command == "model":
         model = args.model or settings.model
         print(install_model(args.dir or default_model_root(), model), file=out)
@@ -563,6 +577,7 @@ def _add(source: str, settings: Settings, out: TextIO) -> int:
         f"{counted(len(documents), 'document')}; reload the bot (/reload) to answer from it",
         file=out,
     )
+    _shared_hint(settings, out)
     return 0
 
 
@@ -595,7 +610,18 @@ def _remove(name: str, settings: Settings, out: TextIO) -> int:
         " answering from it",
         file=out,
     )
+    _shared_hint(settings, out)
     return 0
+
+
+def _shared_hint(settings: Settings, out: TextIO) -> None:
+    """Where replicas share the store's knowledge, a change to one folder reaches none."""
+    if is_postgres_url(settings.state_store()):
+        print(
+            "the bot's replicas answer from the knowledge in STATE_DB: publish this folder with"
+            f" python -m bot knowledge push {settings.knowledge_dir}",
+            file=out,
+        )
 
 
 def _report(args: argparse.Namespace, path: Path | str, out: TextIO) -> int:

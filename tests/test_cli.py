@@ -602,7 +602,23 @@ def test_add_to_an_empty_knowledge_directory_counts_one_document(capsys, tmp_pat
     note = tmp_path / "note.md"
     note.write_text("---\ntitle: Ferry note\n---\n\nThe ferry leaves at noon.\n")
     assert main(["add", str(note), "--knowledge", str(knowledge)]) == 0
-    assert "\n1 document; reload the bot (/reload) to answer from it\n" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.endswith("\n1 document; reload the bot (/reload) to answer from it\n")
+
+
+def test_add_where_replicas_share_the_store_s_knowledge_says_how_to_publish(
+    capsys, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("STATE_DB", "postgresql://bot@db.example/briefings")
+    knowledge = tmp_path / "kb"
+    knowledge.mkdir()
+    note = tmp_path / "note.md"
+    note.write_text("---\ntitle: Ferry note\n---\n\nThe ferry leaves at noon.\n")
+    assert main(["add", str(note), "--knowledge", str(knowledge)]) == 0
+    assert capsys.readouterr().out.endswith(
+        "the bot's replicas answer from the knowledge in STATE_DB: publish this folder with"
+        f" python -m bot knowledge push {knowledge}\n"
+    )
 
 
 def test_add_refuses_what_it_cannot_read_and_leaves_nothing(capsys, tmp_path):

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+import bot.tg.feed_poller as feed_poller
 import bot.tg.reload as reload_module
 from bot.core import KnowledgeDirectoryError
 from bot.tg.app import BotApp
@@ -132,3 +133,16 @@ async def test_a_cancel_mid_install_waits_for_it_so_files_index_and_store_agree(
     assert {a.title for a in ARTICLES} <= titles(state)
     files = {p.name for p in state.settings.knowledge_dir.glob("*.md")}
     assert "ferry-crews-strike-over-rosters.md" in files
+
+
+async def test_of_replicas_sharing_a_store_one_polls_each_round(
+    replicas, sqlite_store, tg_settings
+):
+    a, b = replicas
+    every = 0.5
+    turns = [await feed_poller._my_turn(a, every), await feed_poller._my_turn(b, every)]
+    assert turns == [True, False]
+    await asyncio.sleep(every)
+    assert await feed_poller._my_turn(b, every)  # A's turn ran out: B takes the next
+    alone = BotState(settings=tg_settings, answerer=a.answerer, store=sqlite_store)
+    assert [await feed_poller._my_turn(alone, every) for _ in range(2)] == [True, True]
