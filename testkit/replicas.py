@@ -14,8 +14,12 @@ per bot: the replicas share one pace).
 from __future__ import annotations
 
 import itertools
+import json
+import re
 import socket
+import statistics
 import time
+import urllib.request
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +74,30 @@ class BurstFigures:
             "replies by process: "
             + ", ".join(f"{name} {count}" for name, count in sorted(self.served_by.items())),
         ]
+
+
+@dataclass(frozen=True)
+class Propagation:
+    """How long an upload to replica A took to be answered from by replica B; in seconds."""
+
+    confirmed: float  # from the upload's POST to A's reply that it saved and reloaded it
+    reload: float  # A's reload, as its reply says
+    answered_by_b: float  # from A's reply to B's first answer quoting the new briefing
+    asked: int  # questions B was asked until then (each waits for its answer)
+
+
+def propagation_lines(runs: list[Propagation]) -> list[str]:
+    """Several propagations' figures, as the benchmark prints them: median (worst)."""
+
+    def figure(values: list[float]) -> str:
+        return f"{statistics.median(values):.2f} s (worst {max(values):.2f} s)"
+
+    return [
+        f"{len(runs)} uploads to replica A, each asked of replica B until answered from:",
+        f"  A saved and reloaded in {figure([r.confirmed for r in runs])};"
+        f" its reload took {figure([r.reload for r in runs])}",
+        f"  B answered from it {figure([r.answered_by_b for r in runs])} after A said so",
+    ]
 
 
 def _replied_to(call: Call) -> int | None:
@@ -134,14 +162,21 @@ class Replicas:
         }
         self.processes: dict[str, BotProcess] = {}
         self._starts = itertools.count(1)
+        # Updates POSTed to one replica directly, numbered apart from those the fake sends.
+        self._direct_ids = itertools.count(10_000_000)
+        self._direct = UpdateMaker(first_id=5_000_000)
 
     def start(self, replica: str) -> BotProcess:
         """Start replica ``a`` or ``b`` (again, after a kill) and wait until it serves."""
         name = f"{replica}{next(self._starts)}"
         cache = self.workdir / f"cache-{replica}"
+        # Each replica its own knowledge directory: A starts on the knowledge given, and puts
+        # it into the store; B starts on an empty one, and takes the store's.
+        knowledge = self.knowledge if replica == "a" else self.workdir / f"knowledge-{replica}"
+        knowledge.mkdir(parents=True, exist_ok=True)
         process = BotProcess(
             self.api,
-            self.knowledge,
+            knowledge,
             self.workdir,
             self.admins,
             name=name,
@@ -209,6 +244,56 @@ class Replicas:
                 self.start(replica)  # it finished them in between: try again
             time.sleep(0.005)
         raise AssertionError(f"replica {replica} never held a leased, unanswered update")
+
+    def propagate(
+        self, name: str, data: bytes, question: str, expected: str, *, timeout: float = 10.0
+    ) -> Propagation:
+        """Upload ``name`` to replica A, then ask B ``question`` until it quotes ``expected``."""
+        file_id = f"upload-{next(self._direct_ids)}"
+        self.fake.add_file(file_id, data)
+        admin = int(self.admins.split(",")[0])
+        upload = self._direct.document(name, file_id, len(data), user=admin)
+        started = time.monotonic()
+        reply = self._post_and_wait("a", upload, timeout)
+        text = str(reply.params.get("text", ""))
+        took = re.search(r"Reloaded in ([0-9.]+)s", text)
+        if took is None:
+            raise AssertionError(f"replica A did not take the upload: {text}")
+        deadline, asked = reply.at + timeout, 0
+        while time.monotonic() < deadline:
+            asked += 1
+            answer = self._post_and_wait("b", self._direct.message(question, user=20_000), timeout)
+            if expected in str(answer.params.get("text", "")):
+                return Propagation(
+                    reply.at - started, float(took.group(1)), answer.at - reply.at, asked
+                )
+        raise AssertionError(f"replica B did not answer from {name} within {timeout} s")
+
+    def _post_and_wait(self, replica: str, update: dict[str, Any], timeout: float) -> Call:
+        """POST ``update`` to one replica's webhook, not through the proxy; the bot's reply."""
+        update["update_id"] = next(self._direct_ids)
+        message = update["message"]
+        before = len(self.fake.calls)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.ports[replica]}/tg/hook",
+            data=json.dumps(update).encode(),
+            headers={
+                "Content-Type": "application/json",
+                "X-Telegram-Bot-Api-Secret-Token": SECRET,
+            },
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as answered:
+            answered.read()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for replied, call in self._answers(before):
+                if (
+                    replied == message["message_id"]
+                    and call.params.get("chat_id") == message["chat"]["id"]
+                ):
+                    return call
+            time.sleep(0.01)
+        raise AssertionError(f"replica {replica} did not reply within {timeout} s")
 
     def _answers(self, before: int) -> list[tuple[int, Call]]:
         with self.fake.cond:

@@ -14,8 +14,8 @@ from typing import Any
 class UpdateMaker:
     """Update JSON as Telegram sends it: messages, commands, replies, callbacks, inline."""
 
-    def __init__(self) -> None:
-        self._ids = itertools.count(100)
+    def __init__(self, first_id: int = 100) -> None:
+        self._ids = itertools.count(first_id)
 
     @staticmethod
     def user(user_id: int, name: str = "Ann") -> dict[str, Any]:
