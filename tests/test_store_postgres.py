@@ -333,3 +333,26 @@ def test_replicas_starting_together_seed_the_knowledge_once(postgres_url):
     assert len(stores[0].knowledge_snapshot({}).digests) == 1
     for store in stores:
         store.close()
+
+
+def test_replicas_sending_announcements_at_once_send_each_delivery_once(postgres_url):
+    stores = [open_postgres(postgres_url) for _ in range(4)]
+    for chat in range(1, 41):
+        stores[0].subscribe(chat, "private", bot_id=BOT)
+    stores[0].plan_broadcast("news", None, bot_id=BOT)
+    taken: list[int] = []
+
+    def send(store) -> None:
+        while (delivery := store.take_delivery(bot_id=BOT)) is not None:
+            taken.append(delivery.chat_id)
+            store.mark_delivery(delivery, "sent")
+
+    threads = [threading.Thread(target=send, args=(s,)) for s in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(taken) == list(range(1, 41))
+    assert stores[0].delivery_counts(bot_id=BOT) == {"sent": 40}
+    for store in stores:
+        store.close()

@@ -76,13 +76,40 @@ def test_a_daily_subscriber_is_due_once_a_day_with_what_was_announced_since(stor
     store_clock.advance(days=1)  # 15:00 the next day: the hour has passed, so it is due
     (due,) = store.daily_due(store_clock.now, bot_id=BOT)
     assert (due.chat_id, due.paths) == (1, ("a.md", "b.md"))
-    store.plan_daily(1, "digest", None, bot_id=BOT)
+    assert store.plan_daily(due, "digest", None, bot_id=BOT)
     assert store.daily_due(store_clock.now, bot_id=BOT) == []  # once a day
     store_clock.advance(days=1)
     (again,) = store.daily_due(store_clock.now, bot_id=BOT)
     assert again.paths == ()  # nothing announced since: the caller sends nothing
-    store.plan_daily(1, None, None, bot_id=BOT)
+    assert store.plan_daily(again, None, None, bot_id=BOT)
     assert store.delivery_counts(bot_id=BOT) == {"waiting": 3}  # 2 to chat 2, 1 digest
     assert store.subscribe(1, "private", bot_id=BOT)  # back to each announcement
     store_clock.advance(days=1)
     assert store.daily_due(store_clock.now, bot_id=BOT) == []
+
+
+def test_a_taken_delivery_is_the_taker_s_alone(store):
+    for chat in (1, 2):
+        store.subscribe(chat, "private", bot_id=BOT)
+    store.plan_broadcast("news", None, bot_id=BOT)
+    first, second = store.take_delivery(bot_id=BOT), store.take_delivery(bot_id=BOT)
+    assert (first.chat_id, second.chat_id) == (1, 2)
+    assert store.take_delivery(bot_id=BOT) is None  # both are being sent
+    assert store.delivery_counts(bot_id=BOT) == {"sending": 2}
+    store.mark_delivery(first, "waiting")  # its send failed: it waits to be taken again
+    assert store.take_delivery(bot_id=BOT).chat_id == 1
+
+
+def test_a_daily_digest_planned_twice_at_once_is_planned_once(store, store_clock):
+    store.subscribe(1, "private", bot_id=BOT, daily_hour=9)
+    store.subscribe(2, "private", bot_id=BOT, daily_hour=9)
+    store_clock.advance(days=1)  # subscribed at noon: due from 9:00 the next day
+    # Two replicas found them due in the same instant; the second to plan one plans nothing.
+    seen_by_a = store.daily_due(store_clock.now, bot_id=BOT)
+    seen_by_b = store.daily_due(store_clock.now, bot_id=BOT)
+    assert [d.chat_id for d in seen_by_a] == [d.chat_id for d in seen_by_b] == [1, 2]
+    assert store.plan_daily(seen_by_a[0], "digest", None, bot_id=BOT)
+    assert not store.plan_daily(seen_by_b[0], "digest", None, bot_id=BOT)
+    assert store.delivery_counts(bot_id=BOT) == {"waiting": 1}
+    store.unsubscribe(2, bot_id=BOT)
+    assert not store.plan_daily(seen_by_a[1], "digest", None, bot_id=BOT)  # gone meanwhile

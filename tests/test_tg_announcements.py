@@ -107,7 +107,7 @@ async def test_a_store_failure_pauses_the_sender_and_it_goes_on_after(
 
     state = app.bot_data[STATE_KEY]
     monkeypatch.setattr(announcements, "RETRY_SECONDS", 0.01)
-    real, failures = state.store.next_delivery, []
+    real, failures = state.store.take_delivery, []
 
     def flaky(*, bot_id):
         if len(failures) < 2:
@@ -116,7 +116,7 @@ async def test_a_store_failure_pauses_the_sender_and_it_goes_on_after(
         return real(bot_id=bot_id)
 
     await feed(app, updates.message("/subscribe", user=READERS[0]))
-    monkeypatch.setattr(state.store, "next_delivery", flaky)
+    monkeypatch.setattr(state.store, "take_delivery", flaky)
     fake_telegram.add_file("doc-1", LITHIUM.encode())
     await feed(app, updates.document("lithium.md", "doc-1", len(LITHIUM), user=ADMIN_ID))
     (sent,) = await announced(fake_telegram, 1)

@@ -204,9 +204,12 @@ class StateStore(Protocol):
         ...
 
     def plan_daily(
-        self, chat_id: int, text: str | None, markup: str | None, *, bot_id: int
-    ) -> None:
-        """One chat's daily digest (``None``: nothing new) and that today's is made, at once."""
+        self, due: DailyDue, text: str | None, markup: str | None, *, bot_id: int
+    ) -> bool:
+        """One chat's daily digest (``None``: nothing new) and that today's is made, at once.
+
+        ``False`` when today's was made already (another replica planned it) or the chat left.
+        """
         ...
 
     def unsubscribe(self, chat_id: int, *, bot_id: int) -> bool:
@@ -228,6 +231,10 @@ class StateStore(Protocol):
 
     def next_delivery(self, *, bot_id: int) -> Delivery | None:
         """The oldest waiting delivery of ``bot_id``'s announcements."""
+        ...
+
+    def take_delivery(self, *, bot_id: int) -> Delivery | None:
+        """The oldest waiting delivery, marked ``sending`` for this replica alone to send."""
         ...
 
     def mark_delivery(self, delivery: Delivery, state: str) -> None:

@@ -184,3 +184,6 @@ class DailyDue(BaseModel):
 
     chat_id: int
     paths: tuple[str, ...] = Field(description="the briefings announced since, oldest first")
+    last_made: str | None = Field(
+        default=None, description="when its last digest was made, as the store found it due"
+    )

@@ -381,11 +381,14 @@ class SqlStore(ABC):
         return self._read(lambda db: subscription_log.daily_due(db, bot_id, today, hour))
 
     def plan_daily(
-        self, chat_id: int, text: str | None, markup: str | None, *, bot_id: int
-    ) -> None:
-        """One chat's daily digest and that today's is made, durably, in one transaction."""
-        self._durable(
-            lambda db: subscription_log.plan_daily(db, bot_id, chat_id, text, markup, self._now()),
+        self, due: DailyDue, text: str | None, markup: str | None, *, bot_id: int
+    ) -> bool:
+        """One chat's daily digest and that today's is made, durably, in one transaction.
+
+        ``False``: today's was made already (by another replica), or the chat left.
+        """
+        return self._durable(
+            lambda db: subscription_log.plan_daily(db, bot_id, due, text, markup, self._now()),
             "daily digest not planned",
         )
 
@@ -411,6 +414,15 @@ class SqlStore(ABC):
     def next_delivery(self, *, bot_id: int) -> Delivery | None:
         """The oldest waiting delivery."""
         return self._read(lambda db: subscription_log.next_waiting(db, bot_id))
+
+    def take_delivery(self, *, bot_id: int) -> Delivery | None:
+        """The oldest waiting delivery, now ``sending`` (fsynced) and this replica's to send."""
+        return self._durable(
+            lambda db: subscription_log.take_waiting(
+                db, bot_id, self._now(), skip_locked=self.SKIP_LOCKED
+            ),
+            "delivery not taken",
+        )
 
     def mark_delivery(self, delivery: Delivery, state: str) -> None:
         """Move a delivery on, fsynced: ``sending`` must be on disk before the send."""

@@ -109,22 +109,38 @@ def daily_due(db: Db, bot_id: int, today: str, hour: int) -> list[DailyDue]:
             (bot_id, since),
         )
         paths = [p for r in announced for p in json.loads(r["paths"])]
-        found.append(DailyDue(chat_id=row["chat_id"], paths=tuple(dict.fromkeys(paths))))
+        found.append(
+            DailyDue(
+                chat_id=row["chat_id"],
+                paths=tuple(dict.fromkeys(paths)),
+                last_made=row["daily_at"],
+            )
+        )
     return found
 
 
 def plan_daily(
     db: Db,
     bot_id: int,
-    chat_id: int,
+    due: DailyDue,
     text: str | None,
     markup: str | None,
     now: str,
-) -> None:
+) -> bool:
     """One chat's daily digest (``None``: nothing new to send), and that it is made today.
 
-    Both in one transaction, so a digest is planned once a day whatever happens after.
+    Both in one transaction, so a digest is planned once a day whatever happens after; and
+    only while the chat's last digest is still the one ``daily_due`` found, so that of
+    replicas planning the same digest at once, one does. Whether this call planned it.
     """
+    # The row's lock orders replicas: the second sees the first's daily_at, and stops.
+    made = db.execute(
+        "UPDATE subscriptions SET daily_at = ? WHERE bot_id = ? AND chat_id = ?"
+        " AND daily_hour IS NOT NULL AND COALESCE(daily_at, '') = ?",
+        (now, bot_id, due.chat_id, due.last_made or ""),
+    ).rowcount
+    if not made:
+        return False  # planned by another, or the chat left or is no longer daily
     if text is not None:
         cursor = db.execute(
             "INSERT INTO broadcasts (bot_id, made_at, text, markup) VALUES (?, ?, ?, ?)"
@@ -135,12 +151,9 @@ def plan_daily(
         db.execute(
             "INSERT INTO deliveries (broadcast_id, chat_id, state, changed_at)"
             " VALUES (?, ?, 'waiting', ?)",
-            (broadcast, chat_id, now),
+            (broadcast, due.chat_id, now),
         )
-    db.execute(
-        "UPDATE subscriptions SET daily_at = ? WHERE bot_id = ? AND chat_id = ?",
-        (now, bot_id, chat_id),
-    )
+    return True
 
 
 def _delivery(row: Any) -> Delivery:
@@ -153,15 +166,32 @@ def _delivery(row: Any) -> Delivery:
     )
 
 
+_WAITING = (
+    "SELECT d.broadcast_id, d.chat_id, d.tries, b.text, b.markup FROM deliveries d"
+    " JOIN broadcasts b ON b.id = d.broadcast_id"
+    " WHERE b.bot_id = ? AND d.state = 'waiting' ORDER BY d.broadcast_id, d.chat_id LIMIT 1"
+)
+
+
 def next_waiting(db: Db, bot_id: int) -> Delivery | None:
     """The oldest waiting delivery of ``bot_id``'s announcements, if any."""
-    row = db.execute(
-        "SELECT d.broadcast_id, d.chat_id, d.tries, b.text, b.markup FROM deliveries d"
-        " JOIN broadcasts b ON b.id = d.broadcast_id"
-        " WHERE b.bot_id = ? AND d.state = 'waiting' ORDER BY d.broadcast_id, d.chat_id LIMIT 1",
-        (bot_id,),
-    ).fetchone()
+    row = db.execute(_WAITING, (bot_id,)).fetchone()
     return _delivery(row) if row is not None else None
+
+
+def take_waiting(db: Db, bot_id: int, now: str, *, skip_locked: bool) -> Delivery | None:
+    """The oldest waiting delivery, marked ``sending`` in the same transaction: this caller's.
+
+    Replicas taking at once each get another (PostgreSQL skips the rows others hold; SQLite
+    has one writer), so no subscriber gets one announcement from two replicas.
+    """
+    lock = " FOR UPDATE OF d SKIP LOCKED" if skip_locked else ""
+    row = db.execute(_WAITING + lock, (bot_id,)).fetchone()
+    if row is None:
+        return None
+    delivery = _delivery(row)
+    mark(db, delivery, "sending", now)
+    return delivery
 
 
 def mark(db: Db, delivery: Delivery, state: str, now: str) -> None:

@@ -138,9 +138,7 @@ async def deliver_forever(state: BotState, announcer: Announcer) -> None:
     while True:
         announcer.wake.clear()
         try:
-            delivery = await asyncio.to_thread(store.next_delivery, bot_id=bot_id)
-            if delivery is not None:
-                await asyncio.to_thread(store.mark_delivery, delivery, "sending")
+            delivery = await asyncio.to_thread(store.take_delivery, bot_id=bot_id)
         except StoreError as exc:
             logger.warning("announcements paused: %s", exc)
             await asyncio.sleep(RETRY_SECONDS)
@@ -171,8 +169,8 @@ async def plan_due_digests(state: BotState, announcer: Announcer, now: dt.dateti
         text, markup = (
             announcement(documents, bot.username, daily=True) if documents else (None, None)
         )
-        await asyncio.to_thread(store.plan_daily, due.chat_id, text, markup, bot_id=bot.id)
-        planned += text is not None
+        made = await asyncio.to_thread(store.plan_daily, due, text, markup, bot_id=bot.id)
+        planned += made and text is not None
     if planned:
         logger.info("daily digests planned: %d", planned)
         announcer.wake.set()
