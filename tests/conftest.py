@@ -300,6 +300,24 @@ def expire_leases(store: SqlStore) -> None:
     store._write(lambda db: db.execute("UPDATE updates SET lease_until = ''"), None)
 
 
+def full_disk_store(path: Path, room_pages: int, **options: object) -> SqliteStore:
+    """A SQLite store whose file may grow only ``room_pages`` past its migrated schema.
+
+    The cap is measured, not a fixed page count, so a migration that adds a table cannot
+    leave the store unable to open: the test is about running out of room after opening.
+    """
+    open_store(path).close()  # the schema, at today's version
+    with sqlite3.connect(path) as db:
+        schema_pages = int(db.execute("PRAGMA page_count").fetchone()[0])
+
+    def capped(file: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(file, check_same_thread=False, isolation_level=None)
+        db.execute(f"PRAGMA max_page_count = {schema_pages + room_pages}")
+        return db
+
+    return open_store(path, connect=capped, **options)  # type: ignore[arg-type]
+
+
 @pytest.fixture
 def sqlite_store(tmp_path: Path, store_clock: StoreClock) -> Iterator[SqliteStore]:
     """A fresh SQLite store in ``tmp_path / "state" / "state.db"``, for what only it has."""

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
-from pathlib import Path
 
 import pytest
 
-from bot.store import SqlStore, StoreWriteError, open_store
+from bot.store import SqlStore, StoreWriteError
 from bot.store.knowledge import digest
+from tests.conftest import full_disk_store
 
 BRIEFING = b"# Handover\n\nThe handover of Kalbajar was delayed until November 25.\n"
 PDF = b"%PDF-1.4\n\x00\x01\x02\xff binary \x00 bytes"
@@ -68,12 +67,7 @@ def test_a_turn_is_one_taker_s_until_it_runs_out(store: SqlStore):
 
 
 def test_knowledge_that_cannot_be_written_raises_and_changes_nothing(tmp_path):
-    def tiny_disk(path: Path) -> sqlite3.Connection:
-        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        db.execute("PRAGMA max_page_count = 40")  # a full disk, in effect
-        return db
-
-    store = open_store(tmp_path / "state.db", connect=tiny_disk)
+    store = full_disk_store(tmp_path / "state.db", room_pages=12)  # a full disk, in effect
     store.publish_knowledge({"a.md": BRIEFING})
     with pytest.raises(StoreWriteError, match="knowledge not saved"):
         store.publish_knowledge({"a.md": None, "big.md": b"# Big\n\n" + b"Words. " * 100_000})

@@ -16,20 +16,20 @@ from bot.store import (
     StoreWriteError,
     open_store,
 )
+from tests.conftest import full_disk_store
 
 LONG = "a question long enough to fill pages quickly " * 60
 BOT = 777000111  # a bot's id, as getMe gives it
+ROOM_PAGES = 4  # room for a short question, not for a hundred long ones
 
 
 def _entry(text: str = LONG) -> QuestionEntry:
     return QuestionEntry(chat_type="group", text=text, group_key="k", latency_ms=1.0)
 
 
-def _tiny_disk(path: Path) -> sqlite3.Connection:
-    """A real connection whose file may not grow past 24 pages: a full disk, in effect."""
-    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-    db.execute("PRAGMA max_page_count = 24")
-    return db
+def _tiny_disk(path: Path, **options: object) -> SqliteStore:
+    """A real store on a file with a few pages of room past its schema: a full disk, in effect."""
+    return full_disk_store(path, ROOM_PAGES, **options)
 
 
 def _fill(store: SqliteStore) -> list[int | None]:
@@ -46,7 +46,7 @@ def test_sqlite_store_is_a_state_store(store):
 
 
 def test_a_full_disk_is_logged_once_and_the_bot_carries_on(tmp_path, caplog):
-    store = open_store(tmp_path / "state.db", connect=_tiny_disk)
+    store = _tiny_disk(tmp_path / "state.db")
     question = store.log_question(_entry("short"))
     assert question is not None
     with caplog.at_level(logging.WARNING, logger="bot.store"):
@@ -65,7 +65,7 @@ def test_a_full_disk_is_logged_once_and_the_bot_carries_on(tmp_path, caplog):
 
 
 def test_feeds_on_a_full_disk_raise_so_the_admin_is_told(tmp_path):
-    store = open_store(tmp_path / "state.db", connect=_tiny_disk)
+    store = _tiny_disk(tmp_path / "state.db")
     _fill(store)
     with pytest.raises(StoreWriteError, match="feed not added"):
         store.add_feed("https://news.example/" + "x" * 5000)
@@ -74,7 +74,7 @@ def test_feeds_on_a_full_disk_raise_so_the_admin_is_told(tmp_path):
 
 
 def test_record_updates_on_a_full_disk_raises_so_the_caller_answers_anyway(tmp_path, caplog):
-    store = open_store(tmp_path / "state.db", connect=_tiny_disk)
+    store = _tiny_disk(tmp_path / "state.db")
     _fill(store)
     with caplog.at_level(logging.WARNING, logger="bot.store"):
         for _ in range(3):
@@ -90,7 +90,7 @@ def test_record_updates_on_a_full_disk_raises_so_the_caller_answers_anyway(tmp_p
 def test_writes_recover_when_room_is_made_and_a_new_failure_is_logged_again(
     tmp_path, store_clock, caplog
 ):
-    store = open_store(tmp_path / "state.db", connect=_tiny_disk, clock=store_clock)
+    store = _tiny_disk(tmp_path / "state.db", clock=store_clock)
     with caplog.at_level(logging.INFO, logger="bot.store"):
         _fill(store)
         store_clock.advance(days=10)
