@@ -171,11 +171,13 @@ def test_the_compose_file_runs_two_replicas_on_postgresql_with_health_checks():
         assert bot["depends_on"]["postgres"]["condition"] == "service_healthy", name
         assert "http://127.0.0.1:8080/healthz" in " ".join(bot["healthcheck"]["test"]), name
         assert bot["restart"] == "unless-stopped", name
-    # One knowledge volume for both: each reads its own copy of what is on it (docs/deploy.md).
+    # Each replica its own copy of the store's knowledge: none writes another's index cache.
     mounts = [
         {m for m in bot["volumes"] if m.endswith(":/app/knowledge")} for bot in bots.values()
     ]
-    assert mounts[0] == mounts[1] == {"knowledge:/app/knowledge"}
+    assert mounts == [{"knowledge-a:/app/knowledge"}, {"knowledge-b:/app/knowledge"}]
+    for name, bot in bots.items():  # every replica polls the feeds: they take turns
+        assert "FEED_POLL_MINUTES" not in bot["environment"], name
     assert services["postgres"]["image"] == "postgres:16"
     assert "pg_isready" in services["postgres"]["healthcheck"]["test"]
     for name, service in services.items():
