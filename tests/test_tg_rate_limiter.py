@@ -14,6 +14,7 @@ from telegram.ext import AIORateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.tg.rate_limiter import (
+    RESERVATIONS,
     RetryingLimiter,
     api_address,
     describe_failure,
@@ -235,7 +236,7 @@ async def test_sends_to_chats_wait_for_the_pace_the_replicas_share():
 
     def shared_pace(interval: float) -> float:
         reserved.append(interval)
-        return 0.3  # the other replicas took the next moments
+        return time.time() + 0.3  # the other replicas took the next moments
 
     limiter = RetryingLimiter(per_second=30, shared_pace=shared_pace)
     took = await send(limiter, Script(), chat=1)
@@ -245,6 +246,51 @@ async def test_sends_to_chats_wait_for_the_pace_the_replicas_share():
     await limiter.process_request(Script(), (), {}, "getMe", {}, None)  # no chat: no send
     assert reserved == [pytest.approx(1 / 30)]
     assert time.monotonic() - started < 0.25
+
+
+async def test_a_send_that_missed_its_moment_reserves_another_instead_of_going_late():
+    moments = iter([-1.0, -0.5, 0.2])  # two moments already past when read, then one ahead
+    reserved: list[float] = []
+
+    def shared_pace(interval: float) -> float:
+        reserved.append(time.time())
+        return time.time() + next(moments)
+
+    limiter = RetryingLimiter(per_second=30, shared_pace=shared_pace)
+    took = await send(limiter, Script(), chat=1)
+    assert len(reserved) == 3
+    assert 0.19 <= took < 2.0  # sent on the third moment, not at once on a missed one
+
+
+async def test_a_send_that_keeps_missing_its_moment_goes_after_a_few_tries():
+    reserved: list[float] = []
+
+    def shared_pace(interval: float) -> float:
+        reserved.append(time.time())
+        return time.time() - 1.0  # a replica starved of time: every moment is past when read
+
+    limiter = RetryingLimiter(per_second=30, shared_pace=shared_pace)
+    script = Script()
+    await send(limiter, script, chat=1)
+    assert len(reserved) == RESERVATIONS
+    assert script.calls == 1  # sent, once
+
+
+async def test_a_group_s_wait_comes_before_the_replicas_moment_not_after():
+    reserved: list[float] = []
+
+    def shared_pace(interval: float) -> float:
+        reserved.append(time.monotonic())
+        return time.time()
+
+    limiter = RetryingLimiter(per_second=1000, group_per_minute=60, shared_pace=shared_pace)
+    for _ in range(60):  # the group's minute, used up
+        await send(limiter, Script(), chat=-100)
+    started = time.monotonic()
+    await send(limiter, Script(), chat=-100)  # the group's next place is a second away
+    sent = time.monotonic()
+    assert sent - started >= 0.8
+    assert sent - reserved[-1] < 0.2  # reserved when the group let it go, then sent
 
 
 async def test_while_the_shared_pace_cannot_be_reserved_sends_go_at_a_share_of_the_rate():

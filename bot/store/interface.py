@@ -77,7 +77,7 @@ class StateStore(Protocol):
         ...
 
     def reserve_send(self, interval: float, *, bot_id: int) -> float | None:
-        """Seconds to wait before ``bot_id``'s next send, the pace shared by its replicas.
+        """The moment (``time.time()``) of ``bot_id``'s next send, the pace its replicas share.
 
         ``None``: nothing could be reserved (the store is away).
         """

@@ -13,10 +13,11 @@ from bot.store.connection import Db
 
 
 def reserve_send(db: Db, bot_id: int, now: float, interval: float) -> float:
-    """Reserve ``bot_id``'s next send, ``interval`` seconds after the last; seconds to wait.
+    """Reserve ``bot_id``'s next send, ``interval`` seconds after the last; its moment.
 
     One statement, so replicas reserving at once are ordered by the row's lock: each gets the
-    moment after the one before, whichever replica that was.
+    moment after the one before, whichever replica that was. The moment, not a wait: the
+    caller can tell that it missed it (a wait would start counting only when it is read).
     """
     next_at = db.execute(
         "INSERT INTO send_pace (bot_id, next_at) VALUES (?, ?) ON CONFLICT (bot_id) DO UPDATE"
@@ -24,4 +25,4 @@ def reserve_send(db: Db, bot_id: int, now: float, interval: float) -> float:
         " RETURNING next_at",
         (bot_id, now + interval, now, now, interval),
     ).fetchone()[0]
-    return max(0.0, float(next_at) - interval - now)
+    return float(next_at) - interval

@@ -213,13 +213,13 @@ class SqlStore(ABC):
         return renewed
 
     def reserve_send(self, interval: float, *, bot_id: int) -> float | None:
-        """Seconds to wait before ``bot_id``'s next send, so its replicas together keep pace.
+        """The moment (``time.time()``) of ``bot_id``'s next send, so replicas keep one pace.
 
-        0 where the store is one process's (it paces itself); ``None`` when the store cannot
+        Now where the store is one process's (it paces itself); ``None`` when the store cannot
         be written, so nothing was reserved (the failure is logged once).
         """
         if self.lease is None:
-            return 0.0
+            return time.time()
         return self._write(lambda db: pace.reserve_send(db, bot_id, time.time(), interval), None)
 
     def ping(self) -> None:

@@ -43,9 +43,15 @@ from telegram.warnings import PTBDeprecationWarning
 logger = logging.getLogger(__name__)
 
 Result = bool | dict[str, Any] | list[dict[str, Any]]
-# Reserves the next send across replicas (blocking: run in a thread); seconds to wait first,
+# Reserves the next send across replicas (blocking: run in a thread); its moment (time.time()),
 # or None when nothing could be reserved (the store is away).
 SharedPace = Callable[[float], float | None]
+# A send later than this past its reserved moment reserves a new one: sent late on the old one,
+# it would go out beside the sends other replicas make on the moments after it (a replica
+# starved of CPU for a moment would then send faster than the pace, the others on time).
+LATE_S = 0.05
+# Moments missed in a row before a send goes anyway (its own pace still spaces it).
+RESERVATIONS = 3
 # While the shared pace cannot be reserved, each replica sends at this share of the rate: the
 # sum of two replicas keeps the bot's pace (a third would go over it for those moments).
 UNRESERVED_SHARE = 2
@@ -255,23 +261,32 @@ class RetryingLimiter(BaseRateLimiter[None]):
 
     @asynccontextmanager
     async def _slot(self, chat: object) -> AsyncIterator[None]:
-        """Take a place under the overall and, for groups, the per-group rate."""
+        """Take a place under the per-group rate, the overall one and the replicas' pace.
+
+        The replicas' moment is taken last, just before the send: a wait after it (a group's
+        minute, this process's own pace) would send late on it, beside other replicas' sends.
+        """
         group = self._group_limiter(chat)
+        if group is not None:
+            await group.acquire()
+        await self._overall.acquire()
         if chat is not None and self._shared_pace is not None:
-            # The replicas' moment first, this process's own pace last, just before the send:
-            # while the store is away (no wait comes back) the own pace still spaces them.
-            wait = await asyncio.to_thread(self._shared_pace, self._interval)
-            if wait is None:  # the store is away: a share of the pace, not all of it
-                async with self._unreserved:
-                    pass
-            elif wait > 0:
-                await asyncio.sleep(wait)
-        async with self._overall:
-            if group is None:
-                yield
+            await self._shared_moment()
+        yield
+
+    async def _shared_moment(self) -> None:
+        """Wait for a moment reserved across replicas; reserve again one missed."""
+        assert self._shared_pace is not None
+        for _ in range(RESERVATIONS):
+            moment = await asyncio.to_thread(self._shared_pace, self._interval)
+            if moment is None:  # the store is away: a share of the pace, not all of it
+                await self._unreserved.acquire()
                 return
-            async with group:
-                yield
+            wait = moment - time.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            if time.time() - moment <= LATE_S:
+                return
 
     def _group_limiter(self, chat: object) -> AsyncLimiter | None:
         is_group = isinstance(chat, str) or (isinstance(chat, int) and chat < 0)
